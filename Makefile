@@ -1,0 +1,14 @@
+# The two commands a newcomer needs. Both install what they need first (scripts/setup.sh).
+.PHONY: run test setup
+
+## make run: build the release and serve it at http://127.0.0.1:3000 on SQLite
+run:
+	@scripts/run.sh
+
+## make test: every check CI runs (format, lints, tests on SQLite and PostgreSQL, release build, browser tests)
+test:
+	@scripts/test.sh
+
+## make setup: only install the tools
+setup:
+	@scripts/setup.sh

@@ -1,0 +1,20 @@
+//! Public, unauthenticated server functions about the running service.
+
+use leptos::prelude::*;
+
+use crate::model::AppStatus;
+
+/// The server's version and database backend, after checking the database answers.
+///
+/// # Errors
+/// Fails when the database cannot be reached.
+#[server(prefix = "/rpc", endpoint = "app_status")]
+pub async fn get_app_status() -> Result<AppStatus, ServerFnError> {
+    let state = crate::server::state::AppState::from_context()?;
+    crate::server::status::app_status(&state.db)
+        .await
+        .map_err(|err| {
+            tracing::error!(error = %err, "status check failed");
+            ServerFnError::new("the database is not reachable")
+        })
+}

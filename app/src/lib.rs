@@ -1,0 +1,60 @@
+//! Confab's application: the UI, the wire types shared by browser and server, the server
+//! functions, and (behind the `ssr` feature) the server-only domain.
+//!
+//! The same crate is compiled twice: with `ssr` into the server binary, which renders pages and
+//! runs server functions, and with `hydrate` into the wasm bundle, which takes over those pages in
+//! the browser.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::{
+    StaticSegment,
+    components::{Route, Router, Routes},
+};
+
+pub mod api;
+pub mod model;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+use pages::{LandingPage, NotFound};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: routes of the hosted site.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+
+    view! {
+        <Stylesheet id="confab" href="/pkg/confab.css" />
+        <Link rel="icon" href="/favicon.ico" />
+        <Title text="Confab — self-hosted live support chat" />
+        <Meta
+            name="description"
+            content="Confab is a live support chat you host yourself: a widget for your users, a dashboard for your team."
+        />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=StaticSegment("") view=LandingPage />
+            </Routes>
+        </Router>
+    }
+}

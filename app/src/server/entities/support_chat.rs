@@ -1,0 +1,54 @@
+//! A row of `support_chats`: the one conversation between a user and the support team.
+
+use sea_orm::entity::prelude::*;
+
+/// A user's chat with support.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "support_chats")]
+pub struct Model {
+    /// UUID v7.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The user this chat belongs to; unique.
+    pub user_id: Uuid,
+    /// When the newest message was written; `None` until the first one.
+    pub last_message_at: Option<DateTimeUtc>,
+    /// When an admin last opened the chat.
+    pub admin_viewed_at: Option<DateTimeUtc>,
+    /// Set while the chat is archived.
+    pub archived_at: Option<DateTimeUtc>,
+    /// When the row was created.
+    pub created_at: DateTimeUtc,
+    /// When the row last changed.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Tables `support_chats` points to or is pointed from.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The chat's owner.
+    #[sea_orm(
+        belongs_to = "super::user::Entity",
+        from = "Column::UserId",
+        to = "super::user::Column::Id",
+        on_delete = "Cascade"
+    )]
+    User,
+    /// The chat's messages.
+    #[sea_orm(has_many = "super::support_message::Entity")]
+    SupportMessages,
+}
+
+impl Related<super::user::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::User.def()
+    }
+}
+
+impl Related<super::support_message::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SupportMessages.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,48 @@
+//! A row of `support_messages`: one message in a chat, from the user or from staff.
+
+use sea_orm::entity::prelude::*;
+
+use crate::model::SenderType;
+
+/// One message. Ordered by (`created_at`, `id`); ids are UUID v7.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "support_messages")]
+pub struct Model {
+    /// UUID v7.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// The chat the message belongs to.
+    pub chat_id: Uuid,
+    /// The text, trimmed, never empty.
+    #[sea_orm(column_type = "Text")]
+    pub content: String,
+    /// `user` or `admin`.
+    pub sender_type: SenderType,
+    /// When the recipient read it; `None` while unread.
+    pub read_at: Option<DateTimeUtc>,
+    /// When the message was written.
+    pub created_at: DateTimeUtc,
+    /// When the row last changed.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Tables `support_messages` points to.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// The chat this message belongs to.
+    #[sea_orm(
+        belongs_to = "super::support_chat::Entity",
+        from = "Column::ChatId",
+        to = "super::support_chat::Column::Id",
+        on_delete = "Cascade"
+    )]
+    SupportChat,
+}
+
+impl Related<super::support_chat::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SupportChat.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

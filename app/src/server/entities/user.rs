@@ -1,0 +1,42 @@
+//! A row of `users`: a signed-in user, an anonymous visitor (no email) or a staff member.
+
+use sea_orm::entity::prelude::*;
+
+use crate::model::Role;
+
+/// A person known to Confab. No `Serialize`: the password hash must never reach a client.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    /// UUID v7.
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    /// Unique when present; anonymous visitors have none.
+    pub email: Option<String>,
+    /// Display name, when known.
+    pub name: Option<String>,
+    /// `user` or `admin`.
+    pub role: Role,
+    /// Argon2id PHC string; `None` for people who cannot sign in with a password.
+    pub password_hash: Option<String>,
+    /// When the row was created.
+    pub created_at: DateTimeUtc,
+    /// When the row last changed.
+    pub updated_at: DateTimeUtc,
+}
+
+/// Tables `users` points to or is pointed from.
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {
+    /// A user has at most one support chat.
+    #[sea_orm(has_one = "super::support_chat::Entity")]
+    SupportChat,
+}
+
+impl Related<super::support_chat::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::SupportChat.def()
+    }
+}
+
+impl ActiveModelBehavior for ActiveModel {}

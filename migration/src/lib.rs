@@ -1,0 +1,51 @@
+//! Confab's database schema, as an ordered list of SeaORM migrations.
+//!
+//! The server applies pending migrations at start-up (`Migrator::up`); `confab migrate` and this
+//! crate's own binary expose the rest (down, status, fresh). This crate never depends on `app`:
+//! migrations describe tables with their own identifiers so that old migrations keep compiling
+//! however the entities evolve.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261122_000001_create_users;
+mod m20261122_000002_create_support_chats;
+mod m20261122_000003_create_support_messages;
+
+/// Creates each of `indexes`, in order.
+async fn create_indexes(
+    manager: &SchemaManager<'_>,
+    indexes: impl IntoIterator<Item = IndexCreateStatement>,
+) -> Result<(), DbErr> {
+    for index in indexes {
+        manager.create_index(index).await?;
+    }
+    Ok(())
+}
+
+/// A named index on `table` over `columns`, in order.
+fn index<T, C>(name: &str, table: T, columns: impl IntoIterator<Item = C>) -> IndexCreateStatement
+where
+    T: IntoIden,
+    C: IntoIndexColumn,
+{
+    let mut index = Index::create();
+    index.name(name).table(table);
+    for column in columns {
+        index.col(column);
+    }
+    index
+}
+
+/// Every migration of the schema, oldest first.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261122_000001_create_users::Migration),
+            Box::new(m20261122_000002_create_support_chats::Migration),
+            Box::new(m20261122_000003_create_support_messages::Migration),
+        ]
+    }
+}

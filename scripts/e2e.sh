@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Browser tests against the release build: starts the server on a free port with a throwaway
+# SQLite database, waits until it is ready, runs Playwright, and stops the server whatever
+# happens. Expects `cargo leptos build --release` to have run (make test does).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+bin="$TARGET_DIR/release/confab"
+[ -x "$bin" ] || die "$bin not found: run cargo leptos build --release first"
+
+work=$(mktemp -d)
+port=$(free_port)
+DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" CONFAB_LOG=info \
+  "$bin" serve --addr "127.0.0.1:$port" --site-root "$ROOT/target/site" >"$work/server.log" 2>&1 &
+server_pid=$!
+
+cleanup() {
+  status=$?
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  if [ $status -ne 0 ]; then
+    echo "--- server log ---"
+    cat "$work/server.log"
+  fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+wait_for_url "http://127.0.0.1:$port/readyz" 60 || die "server did not become ready within 60 s"
+cd end2end
+CONFAB_BASE_URL="http://127.0.0.1:$port" npx playwright test

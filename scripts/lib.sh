@@ -1,0 +1,40 @@
+# Shared by the scripts in this folder (sourced, not run): paths, logging, small helpers.
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+ROOT=$PWD
+TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
+# Tools installed by scripts/setup.sh: cargo's bin dir and the end2end npm packages
+# (Playwright, and binaryen's wasm-opt, which cargo-leptos finds on PATH).
+export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
+
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# step NAME: prints a header, and the previous step's duration.
+STEP_NAME=""
+STEP_START=$SECONDS
+step() {
+  if [ -n "$STEP_NAME" ]; then
+    printf '    (%s took %ss)\n' "$STEP_NAME" "$((SECONDS - STEP_START))"
+  fi
+  STEP_NAME=$1
+  STEP_START=$SECONDS
+  printf '\n==> %s\n' "$1"
+}
+end_steps() { step "done"; STEP_NAME=""; }
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# wait_for_url URL SECONDS: polls until the URL answers 2xx, or fails after SECONDS.
+wait_for_url() {
+  local url=$1 deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "$url" 2>/dev/null; do
+    [ $SECONDS -lt "$deadline" ] || return 1
+    sleep 0.2
+  done
+}

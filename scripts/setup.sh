@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs everything building, running and testing Confab needs, from the package registries
+# only, and skips whatever is already there. `make run` and `make test` call it first.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+CARGO_LEPTOS_VERSION=0.3.11
+
+# Rust: the toolchain in rust-toolchain.toml, with clippy, rustfmt and the wasm32 target.
+if ! rustc --version >/dev/null 2>&1; then
+  rustup toolchain install
+fi
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  rustup target add wasm32-unknown-unknown
+fi
+if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 2>&1; then
+  rustup component add clippy rustfmt
+fi
+
+# cargo-leptos drives the build. Plain --locked fails on a newer rustc than it declares.
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version
+fi
+
+# wasm-bindgen-cli must equal the wasm-bindgen crate exactly, or the generated JS does not
+# match the wasm. cargo-leptos never checks, so we do.
+lock_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+pinned_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+if [ "$lock_version" != "$pinned_version" ]; then
+  die "Cargo.toml pins wasm-bindgen =$pinned_version but Cargo.lock has $lock_version; make them agree, e.g. cargo update -p wasm-bindgen --precise $pinned_version"
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
+  cargo install wasm-bindgen-cli --version "$lock_version" --force
+fi
+
+# System packages: Chromium for the browser tests, PostgreSQL for the second backend, curl and
+# python3 for the scripts.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+command -v curl >/dev/null || missing+=(curl)
+command -v python3 >/dev/null || missing+=(python3)
+if [ ${#missing[@]} -gt 0 ]; then
+  $SUDO apt-get update
+  $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+fi
+
+# npm packages: Playwright (no browser download: it drives /usr/bin/chromium) and binaryen's
+# wasm-opt. Never Debian's binaryen: its old wasm-opt builds a bundle that fails to hydrate.
+if [ ! -f end2end/node_modules/.package-lock.json ] ||
+  [ end2end/package-lock.json -nt end2end/node_modules/.package-lock.json ]; then
+  (cd end2end && npm ci --no-audit --no-fund)
+fi
+[ "$(command -v wasm-opt)" = "$ROOT/end2end/node_modules/.bin/wasm-opt" ] ||
+  die "wasm-opt on PATH is $(command -v wasm-opt), not binaryen's from end2end/node_modules"

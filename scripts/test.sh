@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Every check, in order, stopping at the first failure: `make test` (and so CI) runs this.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+step "setup"
+scripts/setup.sh
+
+step "format"
+cargo fmt --all --check
+
+# Lint per crate: a --workspace build on the host would unify the ssr and hydrate features.
+step "clippy: server side (app with ssr, server, migration)"
+cargo clippy -p app -p server -p migration --all-targets -- -D warnings
+
+step "clippy: browser side (frontend, app with hydrate) for wasm32"
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+step "tests on SQLite"
+env -u DATABASE_URL cargo test -p app -p server -p migration
+
+step "tests on PostgreSQL"
+pg_dir=$(mktemp -d)
+pg_port=$(free_port)
+stop_postgres() {
+  scripts/throwaway-postgres.sh stop "$pg_dir" || true
+  rm -rf "$pg_dir"
+}
+trap stop_postgres EXIT
+scripts/throwaway-postgres.sh start "$pg_dir" "$pg_port"
+DATABASE_URL="postgres://confab@127.0.0.1:$pg_port/postgres" cargo test -p server --test it
+stop_postgres
+trap - EXIT
+
+step "release build"
+cargo leptos build --release
+
+step "end-to-end in Chromium"
+scripts/e2e.sh
+
+end_steps

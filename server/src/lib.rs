@@ -1,0 +1,30 @@
+//! The Confab process: configuration, database start-up, the HTTP router and the command line.
+//!
+//! `main.rs` only parses arguments and calls [`run`]; integration tests call [`build_router`]
+//! so they exercise exactly the router production serves.
+
+pub mod config;
+pub mod database;
+mod health;
+mod migrate;
+mod router;
+mod serve;
+mod telemetry;
+
+pub use router::build_router;
+pub use serve::shutdown_signal;
+
+use config::{Cli, Command};
+
+/// Runs the command the command line asked for (`serve` when none).
+///
+/// # Errors
+/// Any failure that should stop the process, with its context, for `main` to print.
+pub async fn run(cli: Cli) -> anyhow::Result<()> {
+    telemetry::init(&cli.global.log)?;
+    match cli.command {
+        None => serve::serve(cli.serve, &cli.global).await,
+        Some(Command::Serve(args)) => serve::serve(args, &cli.global).await,
+        Some(Command::Migrate { action }) => migrate::migrate(action, &cli.global).await,
+    }
+}

@@ -1,0 +1,210 @@
+//! The entities against the real schema: relations, constraints and timestamp fidelity.
+
+use app::{
+    model::{Role, SenderType},
+    server::{
+        clock,
+        entities::{SupportChat, SupportMessage, support_chat, support_message, user},
+    },
+};
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use sea_orm::{
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use crate::support::TestDb;
+
+async fn insert_user(db: &DatabaseConnection, email: Option<&str>) -> user::Model {
+    let now = clock::now();
+    user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.map(str::to_owned)),
+        name: Set(None),
+        role: Set(Role::User),
+        password_hash: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .expect("insert user")
+}
+
+fn chat_for(user_id: Uuid) -> support_chat::ActiveModel {
+    let now = clock::now();
+    support_chat::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        last_message_at: Set(None),
+        admin_viewed_at: Set(None),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+}
+
+fn message_in(chat_id: Uuid, content: &str, at: DateTime<Utc>) -> support_message::ActiveModel {
+    support_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        chat_id: Set(chat_id),
+        content: Set(content.to_owned()),
+        sender_type: Set(SenderType::User),
+        read_at: Set(None),
+        created_at: Set(at),
+        updated_at: Set(at),
+    }
+}
+
+#[tokio::test]
+async fn relations_link_users_chats_and_messages() {
+    let (_test_db, db) = TestDb::fresh().await;
+    let user = insert_user(&db, Some("ada@example.com")).await;
+    let chat = chat_for(user.id).insert(&db).await.expect("insert chat");
+    let now = clock::now();
+    message_in(chat.id, "hello", now)
+        .insert(&db)
+        .await
+        .expect("insert");
+    let mut reply = message_in(chat.id, "hi, how can we help?", now + Duration::seconds(1));
+    reply.sender_type = Set(SenderType::Admin);
+    reply.insert(&db).await.expect("insert");
+
+    let found = user
+        .find_related(SupportChat)
+        .one(&db)
+        .await
+        .expect("query");
+    assert_eq!(found.as_ref().map(|c| c.id), Some(chat.id));
+    let messages = chat
+        .find_related(SupportMessage)
+        .order_by_asc(support_message::Column::CreatedAt)
+        .all(&db)
+        .await
+        .expect("query");
+    let senders: Vec<SenderType> = messages.iter().map(|m| m.sender_type).collect();
+    assert_eq!(senders, [SenderType::User, SenderType::Admin]);
+    let owner = messages[0]
+        .find_related(SupportChat)
+        .one(&db)
+        .await
+        .expect("query");
+    assert_eq!(owner.map(|c| c.user_id), Some(user.id));
+}
+
+#[tokio::test]
+async fn a_user_has_at_most_one_chat() {
+    let (_test_db, db) = TestDb::fresh().await;
+    let user = insert_user(&db, None).await;
+    chat_for(user.id).insert(&db).await.expect("first chat");
+    assert!(
+        chat_for(user.id).insert(&db).await.is_err(),
+        "second chat accepted"
+    );
+}
+
+#[tokio::test]
+async fn emails_are_unique_but_many_visitors_have_none() {
+    let (_test_db, db) = TestDb::fresh().await;
+    insert_user(&db, None).await;
+    insert_user(&db, None).await;
+    insert_user(&db, Some("bo@example.com")).await;
+    let now = clock::now();
+    let duplicate = user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(Some("bo@example.com".to_owned())),
+        name: Set(None),
+        role: Set(Role::Admin),
+        password_hash: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    };
+    assert!(
+        duplicate.insert(&db).await.is_err(),
+        "duplicate email accepted"
+    );
+}
+
+#[tokio::test]
+async fn foreign_keys_hold_and_deleting_a_user_removes_their_chat() {
+    let (_test_db, db) = TestDb::fresh().await;
+    assert!(
+        chat_for(Uuid::now_v7()).insert(&db).await.is_err(),
+        "chat for a missing user accepted"
+    );
+
+    let user = insert_user(&db, None).await;
+    let chat = chat_for(user.id).insert(&db).await.expect("chat");
+    message_in(chat.id, "bye", clock::now())
+        .insert(&db)
+        .await
+        .expect("message");
+    user.delete(&db).await.expect("delete user");
+    assert_eq!(SupportChat::find().all(&db).await.expect("query").len(), 0);
+    assert_eq!(
+        SupportMessage::find().all(&db).await.expect("query").len(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn sender_type_and_role_accept_only_known_values() {
+    let (_test_db, db) = TestDb::fresh().await;
+    let user = insert_user(&db, None).await;
+    let chat = chat_for(user.id).insert(&db).await.expect("chat");
+    let result = db
+        .execute_unprepared(&format!(
+            "INSERT INTO support_messages (id, chat_id, content, sender_type, created_at, updated_at) \
+             VALUES ('{}', '{}', 'x', 'robot', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            Uuid::now_v7(),
+            chat.id
+        ))
+        .await;
+    assert!(result.is_err(), "sender_type 'robot' accepted");
+    let result = db
+        .execute_unprepared(&format!(
+            "INSERT INTO users (id, role, created_at, updated_at) \
+             VALUES ('{}', 'owner', '2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
+            Uuid::now_v7()
+        ))
+        .await;
+    assert!(result.is_err(), "role 'owner' accepted");
+}
+
+#[tokio::test]
+async fn timestamps_keep_microseconds_and_sort_in_time_order() {
+    let (_test_db, db) = TestDb::fresh().await;
+    let user = insert_user(&db, None).await;
+    let chat = chat_for(user.id).insert(&db).await.expect("chat");
+
+    // Whole second, 0.5 s and 0.123456 s: as text these would sort wrongly if the backend
+    // compared strings of different fraction lengths naively.
+    let base = Utc
+        .with_ymd_and_hms(2026, 3, 4, 5, 6, 7)
+        .single()
+        .expect("valid date");
+    let times = [
+        base + Duration::milliseconds(500),
+        base,
+        base + Duration::microseconds(123_456),
+        base + Duration::seconds(1) + Duration::microseconds(1),
+    ];
+    for (i, at) in times.iter().enumerate() {
+        message_in(chat.id, &format!("m{i}"), *at)
+            .insert(&db)
+            .await
+            .expect("insert");
+    }
+
+    let read: Vec<DateTime<Utc>> = SupportMessage::find()
+        .order_by_asc(support_message::Column::CreatedAt)
+        .all(&db)
+        .await
+        .expect("query")
+        .into_iter()
+        .map(|m| m.created_at)
+        .collect();
+    let mut expected = times.to_vec();
+    expected.sort();
+    assert_eq!(read, expected, "exact microsecond values in time order");
+}
