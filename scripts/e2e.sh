@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Browser tests against the release build: starts the server on a free port with a throwaway
 # SQLite database, waits until it is ready, runs Playwright, and stops the server whatever
-# happens. Expects `cargo leptos build --release` to have run (make test does).
+# happens. Expects the release build to have run (make test does).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 bin="$TARGET_DIR/release/confab"
-[ -x "$bin" ] || die "$bin not found: run cargo leptos build --release first"
+[ -x "$bin" ] || die "$bin not found: run the release build first (make test does)"
 
 work=$(mktemp -d)
 port=$(free_port)

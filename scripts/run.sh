@@ -5,5 +5,5 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 scripts/setup.sh
-cargo leptos build --release
+"${RELEASE_BUILD[@]}"
 exec "$TARGET_DIR/release/confab" serve --site-root "$ROOT/target/site"

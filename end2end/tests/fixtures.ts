@@ -1,17 +1,25 @@
 // Shared test setup: every page fails its test on a console error or an uncaught exception,
-// so a hydration mismatch or a missing asset cannot pass unnoticed.
+// so a hydration mismatch or a missing asset cannot pass unnoticed. A test that provokes an
+// error on purpose (a 404 page) says so with `browserConsole.allow(pattern)`.
 import { test as base, expect } from '@playwright/test';
 
-export const test = base.extend<{ consoleErrors: string[] }>({
-  consoleErrors: [
+type BrowserConsole = {
+  /** Lets console errors matching `pattern` pass in this test. */
+  allow(pattern: RegExp): void;
+};
+
+export const test = base.extend<{ browserConsole: BrowserConsole }>({
+  browserConsole: [
     async ({ page }, use) => {
       const errors: string[] = [];
+      const allowed: RegExp[] = [];
       page.on('console', (msg) => {
         if (msg.type() === 'error') errors.push(msg.text());
       });
       page.on('pageerror', (err) => errors.push(err.message));
-      await use(errors);
-      expect(errors, 'browser console errors').toEqual([]);
+      await use({ allow: (pattern) => allowed.push(pattern) });
+      const unexpected = errors.filter((e) => !allowed.some((p) => p.test(e)));
+      expect(unexpected, 'browser console errors').toEqual([]);
     },
     { auto: true },
   ],

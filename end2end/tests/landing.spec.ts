@@ -15,6 +15,9 @@ test('the start page is server-rendered with styles and assets', async ({ reques
     const r = await request.get(asset);
     expect(r.status(), asset).toBe(200);
   }
+  // The release build precompresses assets; the bundle must travel compressed.
+  const wasm = await request.get('/pkg/confab.wasm', { headers: { 'accept-encoding': 'br, gzip' } });
+  expect(wasm.headers()['content-encoding']).toMatch(/^(br|gzip)$/);
 });
 
 test('the page hydrates and the status button calls the server', async ({ page }) => {
@@ -31,7 +34,9 @@ test('the page hydrates and the status button calls the server', async ({ page }
   await expect(result).toHaveText(/^Online · Confab \d+\.\d+\.\d+ · SQLite database$/);
 });
 
-test('unknown paths show the not-found page with status 404', async ({ page }) => {
+test('unknown paths show the not-found page with status 404', async ({ page, browserConsole }) => {
+  // Chromium reports the document's own 404 as a console error.
+  browserConsole.allow(/status of 404/);
   const res = await page.goto('/definitely/not/here');
   expect(res?.status()).toBe(404);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
