@@ -10,6 +10,10 @@ bin="$TARGET_DIR/release/confab"
 
 work=$(mktemp -d)
 port=$(free_port)
+# A staff account for the tests, seeded the way operators seed one.
+export E2E_ADMIN_EMAIL="staff@e2e.example.com"
+export E2E_ADMIN_PASSWORD="e2e staff password"
+CONFAB_ADMIN_EMAIL="$E2E_ADMIN_EMAIL" CONFAB_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" \
 DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" CONFAB_LOG=info \
   "$bin" serve --addr "127.0.0.1:$port" --site-root "$ROOT/target/site" >"$work/server.log" 2>&1 &
 server_pid=$!

@@ -13,12 +13,14 @@ use leptos_router::{
 };
 
 pub mod api;
+pub mod components;
+pub mod error;
 pub mod model;
 pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-use pages::{LandingPage, NotFound};
+use pages::{LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader, StaffPage};
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,8 +54,12 @@ pub fn App() -> impl IntoView {
             content="Confab is a live support chat you host yourself: a widget for your users, a dashboard for your team."
         />
         <Router>
+            <SiteHeader />
             <Routes fallback=NotFound>
                 <Route path=StaticSegment("") view=LandingPage />
+                <Route path=StaticSegment("signin") view=SignInPage />
+                <Route path=StaticSegment("signup") view=SignUpPage />
+                <Route path=StaticSegment("admin") view=StaffPage />
             </Routes>
         </Router>
     }

@@ -50,3 +50,41 @@ pub struct AppStatus {
     /// The database backend in words, e.g. `SQLite` or `PostgreSQL`.
     pub database: String,
 }
+
+/// A person as the UI and the API show them: never secrets.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserProfile {
+    /// The user's id.
+    pub id: uuid::Uuid,
+    /// Their email, when known.
+    pub email: Option<String>,
+    /// Their display name, when known.
+    pub name: Option<String>,
+    /// `user` or `admin`.
+    pub role: Role,
+    /// Whether an embedding site vouched for this identity.
+    pub verified: bool,
+}
+
+impl UserProfile {
+    /// What to call the person in the UI: name, else email, else "Visitor".
+    pub fn display_name(&self) -> &str {
+        self.name
+            .as_deref()
+            .or(self.email.as_deref())
+            .unwrap_or("Visitor")
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::entities::user::Model> for UserProfile {
+    fn from(user: crate::server::entities::user::Model) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            verified: user.external_id.is_some(),
+        }
+    }
+}

@@ -10,6 +10,8 @@ pub use sea_orm_migration::prelude::*;
 mod m20261122_000001_create_users;
 mod m20261122_000002_create_support_chats;
 mod m20261122_000003_create_support_messages;
+mod m20261122_000004_create_sessions;
+mod m20261122_000005_add_users_external_id;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000001_create_users::Migration),
             Box::new(m20261122_000002_create_support_chats::Migration),
             Box::new(m20261122_000003_create_support_messages::Migration),
+            Box::new(m20261122_000004_create_sessions::Migration),
+            Box::new(m20261122_000005_add_users_external_id::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! Configuration from flags and environment variables (every flag has a `CONFAB_*` or
 //! `DATABASE_URL` variable). README.md and `.env.example` document the same table.
 
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
+use app::server::{auth::visitors::IdentitySecret, state::AuthSettings};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
@@ -43,6 +44,31 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
+    /// Manage support staff accounts.
+    Admin {
+        /// What to do with staff accounts.
+        #[command(subcommand)]
+        action: AdminAction,
+    },
+}
+
+/// `confab admin …`.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum AdminAction {
+    /// Create a staff account; the password is read from standard input, never from argv.
+    Create {
+        /// The staff member's email address.
+        #[arg(long)]
+        email: String,
+        /// Their display name.
+        #[arg(long)]
+        name: Option<String>,
+        /// Read the password from the first line of standard input (required).
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
+    /// List staff accounts.
+    List,
 }
 
 /// `confab migrate …`.
@@ -91,6 +117,62 @@ pub struct ServeArgs {
     /// `cargo leptos build`.
     #[arg(long, env = "CONFAB_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
+    /// Key embedding sites use to sign visitor ids (`user-hash` = hex HMAC-SHA256 of `user-id`).
+    /// Unset: only anonymous widget visitors.
+    #[arg(long, env = "CONFAB_IDENTITY_SECRET", hide_env_values = true)]
+    pub identity_secret: Option<Secret>,
+    /// Origins allowed to embed the widget, comma-separated, e.g.
+    /// `https://shop.example.com,https://example.org`.
+    #[arg(long, env = "CONFAB_WIDGET_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub widget_origins: Vec<String>,
+    /// New widget visitor sessions allowed per client IP per hour.
+    #[arg(long, env = "CONFAB_WIDGET_SESSIONS_PER_HOUR", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub widget_sessions_per_hour: u32,
+    /// Email of a staff account to create at start-up if it does not exist yet.
+    #[arg(long, env = "CONFAB_ADMIN_EMAIL", requires = "admin_password")]
+    pub admin_email: Option<String>,
+    /// Password for `CONFAB_ADMIN_EMAIL` (used only when creating it).
+    #[arg(
+        long,
+        env = "CONFAB_ADMIN_PASSWORD",
+        hide_env_values = true,
+        requires = "admin_email"
+    )]
+    pub admin_password: Option<Secret>,
+    /// Development only: when there is no staff account, create one with a random password and
+    /// print it (`make run` does this).
+    #[arg(long)]
+    pub dev_admin: bool,
+}
+
+/// A configured secret: usable, but never printed by `{:?}`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The secret itself.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl FromStr for Secret {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        if raw.is_empty() {
+            Err("must not be empty".to_owned())
+        } else {
+            Ok(Self(raw.to_owned()))
+        }
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
 }
 
 impl ServeArgs {
@@ -101,6 +183,20 @@ impl ServeArgs {
             .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
+    /// What identity and sessions need to know of the configuration.
+    pub fn auth_settings(&self) -> AuthSettings {
+        let public_url = self.public_url();
+        AuthSettings {
+            public_origin: origin_of(&public_url),
+            secure_cookies: public_url.starts_with("https://"),
+            identity_secret: self
+                .identity_secret
+                .as_ref()
+                .map(|s| IdentitySecret::new(s.expose())),
+            widget_origins: self.widget_origins.clone(),
+        }
+    }
+
     /// Leptos' view of the site: where assets live and what pages link to.
     pub fn leptos_options(&self) -> LeptosOptions {
         LeptosOptions::builder()
@@ -109,6 +205,26 @@ impl ServeArgs {
             .site_pkg_dir("pkg")
             .site_addr(self.addr)
             .build()
+    }
+}
+
+/// `scheme://host[:port]` of an absolute URL: everything before the path.
+fn origin_of(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap_or(("http", url));
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    format!("{scheme}://{host}")
+}
+
+/// An origin as browsers send it: `scheme://host[:port]`, nothing after.
+fn parse_origin(raw: &str) -> Result<String, String> {
+    let url = parse_public_url(raw)?;
+    let origin = origin_of(&url);
+    if origin == url {
+        Ok(origin.to_lowercase())
+    } else {
+        Err(format!(
+            "{raw:?} is not an origin: give scheme://host[:port] with no path"
+        ))
     }
 }
 
@@ -159,6 +275,41 @@ mod tests {
         );
         assert!(parse_public_url("chat.example.com").is_err());
         assert!(parse_public_url("https://").is_err());
+    }
+
+    #[test]
+    fn widget_origins_are_a_checked_comma_list() {
+        let cli = Cli::try_parse_from([
+            "confab",
+            "--widget-origins",
+            "https://shop.example.com,http://localhost:8080",
+        ])
+        .expect("parses");
+        assert_eq!(
+            cli.serve.widget_origins,
+            ["https://shop.example.com", "http://localhost:8080"]
+        );
+        assert!(Cli::try_parse_from(["confab", "--widget-origins", "https://x.com/path"]).is_err());
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let cli = Cli::try_parse_from(["confab", "--identity-secret", "hunter2"]).expect("parses");
+        assert!(!format!("{cli:?}").contains("hunter2"));
+        assert_eq!(
+            cli.serve.identity_secret.map(|s| s.0),
+            Some("hunter2".to_owned())
+        );
+    }
+
+    #[test]
+    fn https_public_urls_make_cookies_secure() {
+        let cli = Cli::try_parse_from(["confab", "--public-url", "https://chat.example.com/app/"])
+            .expect("parses");
+        let auth = cli.serve.auth_settings();
+        assert_eq!(auth.public_origin, "https://chat.example.com");
+        assert!(auth.secure_cookies);
+        assert_eq!(auth.cookie_name(), "__Host-confab_session");
     }
 
     #[test]

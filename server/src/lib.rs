@@ -3,16 +3,19 @@
 //! `main.rs` only parses arguments and calls [`run`]; integration tests call [`build_router`]
 //! so they exercise exactly the router production serves.
 
+mod admin;
 pub mod config;
 pub mod database;
 mod health;
 mod migrate;
+mod rest;
 mod router;
+mod security;
 mod serve;
 mod telemetry;
 
 pub use router::build_router;
-pub use serve::shutdown_signal;
+pub use serve::{build_state, serve_on, shutdown_signal};
 
 use config::{Cli, Command};
 
@@ -26,5 +29,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         None => serve::serve(cli.serve, &cli.global).await,
         Some(Command::Serve(args)) => serve::serve(args, &cli.global).await,
         Some(Command::Migrate { action }) => migrate::migrate(action, &cli.global).await,
+        Some(Command::Admin { action }) => admin::admin(action, &cli.global).await,
     }
 }

@@ -1,10 +1,11 @@
-//! The one HTTP router: probes, server-rendered pages, server functions and static assets.
+//! The one HTTP router: probes, the REST API, server-rendered pages, server functions and
+//! static assets, behind the request guards.
 
 use app::{App, server::state::AppState, shell};
-use axum::{Router, routing::get};
+use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::health;
+use crate::{health, rest, security};
 
 /// Builds the router production serves; tests build the same one.
 pub fn build_router(state: AppState) -> Router {
@@ -13,9 +14,18 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .merge(rest::routes(&state))
         // Pages and every `#[server]` function; both see `AppState` through context.
         .leptos_routes(&state, page_routes, move || shell(options.clone()))
         // Files under the site root (wasm, js, css, favicon), else a rendered 404 page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::guard_admin_pages,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security::reject_cross_site_posts,
+        ))
         .with_state(state)
 }

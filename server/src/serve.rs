@@ -1,7 +1,14 @@
-//! `confab serve`: open the database, migrate, listen, and stop cleanly on Ctrl-C or SIGTERM.
+//! `confab serve`: open the database, migrate, seed staff accounts as configured, listen, and
+//! stop cleanly on Ctrl-C or SIGTERM.
+
+use std::{future::Future, net::SocketAddr, sync::Arc};
 
 use anyhow::Context;
-use app::server::state::AppState;
+use app::server::{
+    auth::{accounts, rate_limit::RateLimits},
+    state::AppState,
+};
+use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::{
@@ -14,10 +21,10 @@ use crate::{
 pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Result<()> {
     let db = database::connect(&global.database_url).await?;
     database::migrate(&db).await?;
+    seed_admins(&args, &db).await?;
 
-    let leptos_options = args.leptos_options();
-    let css = leptos_options.css_file_path();
-    if !css.exists() {
+    let state = build_state(&args, db);
+    if !state.leptos_options.css_file_path().exists() {
         tracing::warn!(
             site_root = %args.site_root.display(),
             "built site not found: pages will load without styles or interactivity; \
@@ -35,12 +42,65 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
         database = %database::redact_url(&global.database_url),
         "Confab is listening"
     );
-
-    let state = AppState { leptos_options, db };
-    axum::serve(listener, build_router(state))
-        .with_graceful_shutdown(shutdown_signal())
+    serve_on(listener, state, shutdown_signal())
         .await
         .context("the HTTP server stopped with an error")
+}
+
+/// The state every request sees, from the configuration and an open database.
+pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
+    AppState {
+        leptos_options: args.leptos_options(),
+        db,
+        auth: Arc::new(args.auth_settings()),
+        limits: Arc::new(RateLimits::new(args.widget_sessions_per_hour)),
+    }
+}
+
+/// Serves the router on `listener` until `shutdown` resolves. Tests call this too, so they
+/// see exactly what production serves, client addresses included.
+///
+/// # Errors
+/// When the server fails to accept connections.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Creates the staff accounts the configuration asks for: the operator's
+/// (`CONFAB_ADMIN_EMAIL`), and in development (`--dev-admin`) one with a printed password.
+async fn seed_admins(args: &ServeArgs, db: &DatabaseConnection) -> anyhow::Result<()> {
+    if let (Some(email), Some(password)) = (&args.admin_email, &args.admin_password) {
+        let created = accounts::ensure_admin(db, email, password.expose())
+            .await
+            .context("could not create the admin from CONFAB_ADMIN_EMAIL")?;
+        if created.is_some() {
+            tracing::info!("created the staff account given by CONFAB_ADMIN_EMAIL");
+        }
+    }
+    if args.dev_admin {
+        match accounts::ensure_dev_admin(db)
+            .await
+            .context("could not create the development admin")?
+        {
+            Some(password) => println!(
+                "\n  Development admin created (shown once):\n    email:    {}\n    password: {password}\n  Sign in at {}/signin\n",
+                accounts::DEV_ADMIN_EMAIL,
+                args.public_url()
+            ),
+            None => println!(
+                "\n  Staff sign-in: {}/signin (the development admin's password was printed when it was created;\n  delete data/confab.db to start over, or add staff with `confab admin create`)\n",
+                args.public_url()
+            ),
+        }
+    }
+    Ok(())
 }
 
 /// Resolves on Ctrl-C or, on Unix, SIGTERM: what process managers send to stop a service.

@@ -1,6 +1,61 @@
 //! Server functions: the hosted UI's calls into the server, grouped by audience. Each one is thin:
 //! it finds the caller and the application state, then calls a service in `crate::server`.
+//! They live under `/rpc/...`, apart from the public REST API under `/api/...`.
 
+mod admin;
+mod auth;
 mod status;
 
+pub use admin::*;
+pub use auth::*;
 pub use status::*;
+
+/// What server functions need from the request they serve.
+#[cfg(feature = "ssr")]
+mod request {
+    use axum::http::{HeaderValue, StatusCode, header::RETRY_AFTER, request::Parts};
+    use leptos::prelude::*;
+    use leptos_axum::ResponseOptions;
+
+    use crate::{
+        error::AppError,
+        server::{auth::current_user, entities::user, state::AppState},
+    };
+
+    /// The HTTP request a server function is answering.
+    pub(crate) fn parts() -> Result<Parts, AppError> {
+        use_context::<Parts>().ok_or_else(|| {
+            tracing::error!("request parts missing from the reactive context");
+            AppError::Internal
+        })
+    }
+
+    /// The signed-in user, if any (same rules as the REST extractors).
+    pub(crate) async fn current_user(state: &AppState) -> Result<Option<user::Model>, AppError> {
+        current_user::authenticate(&parts()?.headers, state).await
+    }
+
+    /// Gives an error its HTTP status (and `Retry-After`) before the server function returns it,
+    /// so server functions answer like the REST API does.
+    pub(crate) fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let (Err(err), Some(response)) = (&result, use_context::<ResponseOptions>()) {
+            response.set_status(
+                StatusCode::from_u16(err.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            );
+            if let Some(value) = err.retry_after() {
+                response.insert_header(RETRY_AFTER, value);
+            }
+        }
+        result
+    }
+
+    /// Adds a `Set-Cookie` header to the server function's response.
+    pub(crate) fn set_cookie(value: &str) -> Result<(), AppError> {
+        let value = HeaderValue::from_str(value)
+            .map_err(|err| AppError::internal("invalid cookie header", err))?;
+        if let Some(response) = use_context::<ResponseOptions>() {
+            response.append_header(axum::http::header::SET_COOKIE, value);
+        }
+        Ok(())
+    }
+}

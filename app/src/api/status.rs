@@ -2,19 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::model::AppStatus;
+use crate::{error::AppError, model::AppStatus};
 
 /// The server's version and database backend, after checking the database answers.
 ///
 /// # Errors
 /// Fails when the database cannot be reached.
 #[server(prefix = "/rpc", endpoint = "app_status")]
-pub async fn get_app_status() -> Result<AppStatus, ServerFnError> {
+pub async fn get_app_status() -> Result<AppStatus, AppError> {
     let state = crate::server::state::AppState::from_context()?;
-    crate::server::status::app_status(&state.db)
-        .await
-        .map_err(|err| {
-            tracing::error!(error = %err, "status check failed");
-            ServerFnError::new("the database is not reachable")
-        })
+    Ok(crate::server::status::app_status(&state.db).await?)
 }

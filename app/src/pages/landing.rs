@@ -2,16 +2,14 @@
 
 use leptos::prelude::*;
 
-use crate::api::GetAppStatus;
+use crate::{api::GetAppStatus, components::use_hydrated};
 
 /// Describes the product. Its status button calls a server function, so it only works once the
 /// page has hydrated: it is rendered disabled and enabled by the browser.
 #[component]
 pub fn LandingPage() -> impl IntoView {
     let status = ServerAction::<GetAppStatus>::new();
-    // Effects run only in the browser, so this flips once hydration has wired up the page.
-    let hydrated = RwSignal::new(false);
-    Effect::new(move |_| hydrated.set(true));
+    let hydrated = use_hydrated();
 
     let status_text = move || match status.value().get() {
         None => "Ask the server how it is doing.".to_owned(),

@@ -1,6 +1,7 @@
 //! Server-only code (feature `ssr`): database entities, services that take a connection, and the
 //! state the server hands to every request. Never compiled to wasm.
 
+pub mod auth;
 pub mod clock;
 pub mod entities;
 pub mod state;

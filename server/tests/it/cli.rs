@@ -23,13 +23,14 @@ async fn migrate_up_down_and_status() {
 
     let up = confab(&db.url, &["migrate", "up"]);
     assert!(up.status.success(), "{up:?}");
-    assert_eq!(stdout(&up).matches("Applied").count(), 3, "{}", stdout(&up));
+    assert_eq!(stdout(&up).matches("Applied").count(), 5, "{}", stdout(&up));
 
     let down = confab(&db.url, &["migrate", "down", "--steps", "1"]);
     assert!(down.status.success(), "{down:?}");
     let lines: Vec<String> = stdout(&down).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 3, "{lines:?}");
-    assert!(lines[2].starts_with("Pending") && lines[2].contains("support_messages"));
+    assert_eq!(lines.len(), 5, "{lines:?}");
+    assert!(lines[4].starts_with("Pending") && lines[4].contains("external_id"));
+    assert!(lines[3].starts_with("Applied"));
 
     let status = confab(&db.url, &["migrate", "status"]);
     assert_eq!(stdout(&status), stdout(&down));
@@ -44,7 +45,7 @@ async fn migrate_fresh_requires_confirmation() {
 
     let fresh = confab(&db.url, &["migrate", "fresh", "--yes"]);
     assert!(fresh.status.success(), "{fresh:?}");
-    assert_eq!(stdout(&fresh).matches("Applied").count(), 3);
+    assert_eq!(stdout(&fresh).matches("Applied").count(), 5);
 }
 
 #[test]

@@ -23,6 +23,7 @@ async fn insert_user(db: &DatabaseConnection, email: Option<&str>) -> user::Mode
         name: Set(None),
         role: Set(Role::User),
         password_hash: Set(None),
+        external_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -116,6 +117,7 @@ async fn emails_are_unique_but_many_visitors_have_none() {
         name: Set(None),
         role: Set(Role::Admin),
         password_hash: Set(None),
+        external_id: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -1,8 +1,10 @@
 //! Integration tests: the real router on 127.0.0.1:0 and a real database per test — a SQLite
 //! file, or a fresh PostgreSQL database when `DATABASE_URL` points at a PostgreSQL server.
 
+mod auth;
 mod cli;
 mod entities;
 mod pages;
 mod schema;
 mod support;
+mod widget;

@@ -131,6 +131,18 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("password_hash", false, text),
             ("created_at", true, ts),
             ("updated_at", true, ts),
+            ("external_id", false, short),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "sessions").await,
+        &[
+            ("id", true, uuid),
+            ("user_id", true, uuid),
+            ("token_hash", true, short),
+            ("kind", true, short),
+            ("created_at", true, ts),
+            ("expires_at", true, ts),
         ],
     );
     assert_columns(
@@ -166,7 +178,23 @@ async fn the_specified_indexes_exist() {
 
     assert_eq!(
         indexes(&db, "users").await,
-        BTreeMap::from([("idx_users_email".to_owned(), idx(true, &["email"]))])
+        BTreeMap::from([
+            ("idx_users_email".to_owned(), idx(true, &["email"])),
+            (
+                "idx_users_external_id".to_owned(),
+                idx(true, &["external_id"])
+            ),
+        ])
+    );
+    assert_eq!(
+        indexes(&db, "sessions").await,
+        BTreeMap::from([
+            (
+                "idx_sessions_token_hash".to_owned(),
+                idx(true, &["token_hash"])
+            ),
+            ("idx_sessions_user_id".to_owned(), idx(false, &["user_id"])),
+        ])
     );
     assert_eq!(
         indexes(&db, "support_chats").await,
@@ -209,6 +237,7 @@ async fn migrations_roll_back_completely_and_reapply() {
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(columns(&db, "support_messages").await.len(), 7);
+    assert_eq!(columns(&db, "users").await.len(), 8);
     assert!(
         Migrator::get_pending_migrations(&db)
             .await

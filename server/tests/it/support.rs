@@ -1,10 +1,10 @@
 //! Test helpers: a fresh database and a running app, one line each.
 
-use std::path::PathBuf;
-
-use app::server::state::AppState;
+use clap::Parser;
+use reqwest::{Response, StatusCode, header};
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
-use server::config::ServeArgs;
+use serde_json::Value;
+use server::config::Cli;
 use tempfile::TempDir;
 use tokio::net::TcpListener;
 
@@ -88,7 +88,7 @@ pub struct TestApp {
     pub url: String,
     /// A handle on the app's own pool.
     pub db: DatabaseConnection,
-    /// A plain HTTP client.
+    /// A plain HTTP client (no cookie jar: tests pass credentials explicitly).
     pub http: reqwest::Client,
     /// The database behind the app.
     pub test_db: TestDb,
@@ -96,22 +96,21 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn() -> Self {
+        Self::spawn_with(&[]).await
+    }
+
+    /// Starts the app with extra `confab serve` flags, e.g. `["--identity-secret", "s"]`.
+    pub async fn spawn_with(flags: &[&str]) -> Self {
         let test_db = TestDb::new().await;
         let db = test_db.migrated().await;
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("local address");
-        let serve = ServeArgs {
-            addr,
-            public_url: None,
-            // Pages render without the built site; only asset requests would need it.
-            site_root: PathBuf::from("target/site"),
-        };
-        let state = AppState {
-            leptos_options: serve.leptos_options(),
-            db: db.clone(),
-        };
-        let router = server::build_router(state);
-        tokio::spawn(async move { axum::serve(listener, router).await });
+        let addr_flag = addr.to_string();
+        let mut argv = vec!["confab", "--addr", &addr_flag];
+        argv.extend_from_slice(flags);
+        let args = Cli::try_parse_from(argv).expect("valid flags").serve;
+        let state = server::build_state(&args, db.clone());
+        tokio::spawn(server::serve_on(listener, state, std::future::pending()));
         Self {
             url: format!("http://{addr}"),
             db,
@@ -123,4 +122,91 @@ impl TestApp {
     pub fn at(&self, path: &str) -> String {
         format!("{}{path}", self.url)
     }
+
+    /// POSTs a form to a server function, e.g. `rpc("auth/sign_in", &[("email", ..)])`.
+    pub async fn rpc(
+        &self,
+        endpoint: &str,
+        form: &[(&str, &str)],
+        cookie: Option<&str>,
+    ) -> Response {
+        let mut request = self
+            .http
+            .post(self.at(&format!("/rpc/{endpoint}")))
+            .form(form);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        request.send().await.expect("POST")
+    }
+
+    /// Signs up a user; returns the session cookie (`name=value`).
+    pub async fn sign_up(&self, email: &str, password: &str) -> String {
+        let res = self
+            .rpc(
+                "auth/sign_up",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-up of {email}");
+        session_cookie(&res).expect("sign-up sets a session cookie")
+    }
+
+    /// Signs in; returns the session cookie.
+    pub async fn sign_in(&self, email: &str, password: &str) -> String {
+        let res = self
+            .rpc(
+                "auth/sign_in",
+                &[("email", email), ("password", password)],
+                None,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-in of {email}");
+        session_cookie(&res).expect("sign-in sets a session cookie")
+    }
+
+    /// Creates a staff account and signs it in; returns the session cookie.
+    pub async fn admin_session(&self, email: &str) -> String {
+        app::server::auth::accounts::create_admin(&self.db, email, None, "staff-password")
+            .await
+            .expect("create admin");
+        self.sign_in(email, "staff-password").await
+    }
+
+    /// GET with a cookie.
+    pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
+        self.http
+            .get(self.at(path))
+            .header(header::COOKIE, cookie)
+            .send()
+            .await
+            .expect("GET")
+    }
+}
+
+/// `name=value` of the session cookie a response sets, if it sets one with a value.
+pub fn session_cookie(res: &Response) -> Option<String> {
+    res.headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .filter_map(|v| v.split(';').next())
+        .find(|pair| pair.starts_with("confab_session=") && pair.len() > "confab_session=".len())
+        .map(str::to_owned)
+}
+
+/// The `{ "error": { "code", "message" } }` of an error response.
+pub async fn error_of(res: Response) -> (StatusCode, String, String) {
+    let status = res.status();
+    let body: Value = res.json().await.expect("JSON error body");
+    let code = body["error"]["code"]
+        .as_str()
+        .expect("error.code")
+        .to_owned();
+    let message = body["error"]["message"]
+        .as_str()
+        .expect("error.message")
+        .to_owned();
+    (status, code, message)
 }

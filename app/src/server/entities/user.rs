@@ -19,6 +19,8 @@ pub struct Model {
     pub role: Role,
     /// Argon2id PHC string; `None` for people who cannot sign in with a password.
     pub password_hash: Option<String>,
+    /// The id an embedding site vouched for with a valid `user-hash`; unique when present.
+    pub external_id: Option<String>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row last changed.

@@ -1,0 +1,9 @@
+//! Pieces the pages share.
+
+mod browser;
+mod form_error;
+mod submit_button;
+
+pub use browser::{navigate_to, use_hydrated};
+pub use form_error::FormError;
+pub use submit_button::SubmitButton;

@@ -1,0 +1,169 @@
+//! Accounts with passwords: sign-up, sign-in, staff creation and the seeded admins.
+
+use std::net::IpAddr;
+
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+};
+use uuid::Uuid;
+
+use super::{password, rate_limit::RateLimits, token::Token, validate};
+use crate::{
+    error::AppError,
+    model::Role,
+    server::{
+        clock,
+        entities::{User, user},
+    },
+};
+
+/// What sign-in answers for any wrong email or password: the same words either way.
+pub const WRONG_CREDENTIALS: &str = "wrong email or password";
+
+/// The address of the development admin `make run` creates.
+pub const DEV_ADMIN_EMAIL: &str = "admin@confab.localhost";
+
+/// Registers a user of the hosted app.
+///
+/// # Errors
+/// 422 for an invalid email, name or password; 409 when the email is taken.
+pub async fn sign_up(
+    db: &DatabaseConnection,
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    create_with_password(db, email, name, password, Role::User).await
+}
+
+/// Creates a staff account.
+///
+/// # Errors
+/// As [`sign_up`].
+pub async fn create_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    create_with_password(db, email, name, password, Role::Admin).await
+}
+
+async fn create_with_password(
+    db: &DatabaseConnection,
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+    role: Role,
+) -> Result<user::Model, AppError> {
+    let email = validate::email(email)?;
+    let name = validate::name(name)?;
+    validate::password(password)?;
+    let taken = || AppError::conflict(format!("an account for {email} already exists"));
+    if find_by_email(db, &email).await?.is_some() {
+        return Err(taken());
+    }
+    let password_hash = password::hash(password.to_owned()).await?;
+    let now = clock::now();
+    let inserted = User::insert(user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(Some(email.clone())),
+        name: Set(name),
+        role: Set(role),
+        password_hash: Set(Some(password_hash)),
+        external_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(db)
+    .await;
+    match inserted {
+        Ok(user) => Ok(user),
+        // Lost a race with another sign-up for the same address.
+        Err(_) if find_by_email(db, &email).await?.is_some() => Err(taken()),
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// Checks an email and password, counting the attempt against the client's IP and the email.
+///
+/// # Errors
+/// 429 past five attempts in five minutes per IP or per email; 401 [`WRONG_CREDENTIALS`] for an
+/// unknown email and a wrong password alike, after the same amount of hashing work.
+pub async fn sign_in(
+    db: &DatabaseConnection,
+    limits: &RateLimits,
+    client_ip: IpAddr,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    let email = email.trim().to_lowercase();
+    limits.sign_in_per_ip.check(&client_ip.to_string())?;
+    limits.sign_in_per_email.check(&email)?;
+    let user = find_by_email(db, &email).await?;
+    let stored = user.as_ref().and_then(|u| u.password_hash.clone());
+    let matches = password::verify(password.to_owned(), stored).await?;
+    match user {
+        Some(user) if matches => Ok(user),
+        _ => Err(AppError::unauthorized(WRONG_CREDENTIALS)),
+    }
+}
+
+/// Every staff account, oldest first.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn list_admins(db: &DatabaseConnection) -> Result<Vec<user::Model>, AppError> {
+    Ok(User::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .order_by_asc(user::Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// Creates the admin an operator configured, unless that email already has an account.
+/// Returns the new admin, or `None` when there was nothing to do.
+///
+/// # Errors
+/// As [`create_admin`].
+pub async fn ensure_admin(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<Option<user::Model>, AppError> {
+    if find_by_email(db, &validate::email(email)?).await?.is_some() {
+        return Ok(None);
+    }
+    create_admin(db, email, Some("Admin"), password)
+        .await
+        .map(Some)
+}
+
+/// For development only: when no admin exists, creates [`DEV_ADMIN_EMAIL`] with a random
+/// password and returns that password, which is shown once and stored only as a hash.
+///
+/// # Errors
+/// Internal error on database or randomness failure.
+pub async fn ensure_dev_admin(db: &DatabaseConnection) -> Result<Option<String>, AppError> {
+    let admins = User::find()
+        .filter(user::Column::Role.eq(Role::Admin))
+        .count(db)
+        .await?;
+    if admins > 0 {
+        return Ok(None);
+    }
+    let token = Token::generate().map_err(|err| AppError::internal("no randomness", err))?;
+    let password = token.expose()[..20].to_owned();
+    create_admin(db, DEV_ADMIN_EMAIL, Some("Development admin"), &password).await?;
+    Ok(Some(password))
+}
+
+async fn find_by_email(
+    db: &DatabaseConnection,
+    email: &str,
+) -> Result<Option<user::Model>, AppError> {
+    Ok(User::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}

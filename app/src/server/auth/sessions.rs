@@ -1,0 +1,93 @@
+//! Issuing, checking and revoking sessions. The same rows back browser cookies and widget
+//! bearer tokens; a token only works where it was issued for.
+
+use chrono::Duration;
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, Set};
+use uuid::Uuid;
+
+use super::token::{self, Token};
+use crate::{
+    error::AppError,
+    server::{
+        clock,
+        entities::{
+            Session, User,
+            session::{self, SessionKind},
+            user,
+        },
+    },
+};
+
+/// How long a browser sign-in lasts.
+pub const BROWSER_SESSION_DAYS: i64 = 30;
+/// How long a widget token lasts: long, since visitors have no password to sign in again with.
+pub const WIDGET_SESSION_DAYS: i64 = 365;
+
+/// Stores a new session for `user_id` and returns its token, the only copy there will be.
+///
+/// # Errors
+/// Internal error on database or randomness failure.
+pub async fn issue(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    kind: SessionKind,
+) -> Result<Token, AppError> {
+    let token = Token::generate().map_err(|err| AppError::internal("no randomness", err))?;
+    let now = clock::now();
+    let days = match kind {
+        SessionKind::Browser => BROWSER_SESSION_DAYS,
+        SessionKind::Widget => WIDGET_SESSION_DAYS,
+    };
+    session::Entity::insert(session::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        token_hash: Set(token::hash(token.expose())),
+        kind: Set(kind),
+        created_at: Set(now),
+        expires_at: Set(now + Duration::days(days)),
+    })
+    .exec(db)
+    .await?;
+    Ok(token)
+}
+
+/// The user a presented token signs in.
+///
+/// # Errors
+/// 401 when the token is unknown, of the other kind, or expired (an expired row is deleted).
+pub async fn authenticate(
+    db: &DatabaseConnection,
+    presented: &str,
+    kind: SessionKind,
+) -> Result<user::Model, AppError> {
+    let found = Session::find()
+        .filter(session::Column::TokenHash.eq(token::hash(presented)))
+        .filter(session::Column::Kind.eq(kind))
+        .find_also_related(User)
+        .one(db)
+        .await?;
+    let Some((session, Some(user))) = found else {
+        return Err(AppError::unauthorized(
+            "your session is not valid; sign in again",
+        ));
+    };
+    if session.expires_at <= clock::now() {
+        session.delete(db).await?;
+        return Err(AppError::unauthorized(
+            "your session expired; sign in again",
+        ));
+    }
+    Ok(user)
+}
+
+/// Ends the session a token belongs to; unknown tokens are ignored (signing out twice is fine).
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn revoke(db: &DatabaseConnection, presented: &str) -> Result<(), AppError> {
+    Session::delete_many()
+        .filter(session::Column::TokenHash.eq(token::hash(presented)))
+        .exec(db)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,257 @@
+//! Visitors of sites that embed the widget: anonymous ones get a bearer token of their own;
+//! verified ones are vouched for by the embedding site with an HMAC of their id, so the same
+//! person finds the same conversation on every device.
+
+use hmac::{Hmac, KeyInit, Mac};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, ModelTrait, QueryFilter, Set, TransactionTrait,
+};
+use sha2::Sha256;
+use uuid::Uuid;
+
+use super::validate;
+use crate::{
+    error::AppError,
+    model::Role,
+    server::{
+        clock,
+        entities::{SupportChat, User, support_chat, support_message, user},
+    },
+};
+
+/// The shared secret embedding sites sign visitor ids with (`CONFAB_IDENTITY_SECRET`).
+#[derive(Clone)]
+pub struct IdentitySecret(Vec<u8>);
+
+impl IdentitySecret {
+    /// Wraps the configured secret.
+    pub fn new(secret: impl Into<Vec<u8>>) -> Self {
+        Self(secret.into())
+    }
+}
+
+// The secret must never reach a log line.
+impl std::fmt::Debug for IdentitySecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("IdentitySecret(***)")
+    }
+}
+
+/// What an embedding site says about its signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedIdentity {
+    /// The site's own id for the person.
+    pub external_id: String,
+    /// Their email, if the site shares it.
+    pub email: Option<String>,
+    /// Their display name, if the site shares it.
+    pub name: Option<String>,
+    /// Hex HMAC-SHA256(secret, external_id).
+    pub user_hash: String,
+}
+
+/// Longest external id accepted (the column's width).
+const MAX_EXTERNAL_ID: usize = 255;
+
+/// Whether `user_hash` is hex HMAC-SHA256(`secret`, `external_id`), compared in constant time.
+pub fn hash_matches(secret: &IdentitySecret, external_id: &str, user_hash: &str) -> bool {
+    let Ok(expected) = hex::decode(user_hash.trim()) else {
+        return false;
+    };
+    let Ok(mut mac) = Hmac::<Sha256>::new_from_slice(&secret.0) else {
+        return false;
+    };
+    mac.update(external_id.as_bytes());
+    mac.verify_slice(&expected).is_ok()
+}
+
+/// A new anonymous visitor: a `users` row with no email.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn create_anonymous(db: &DatabaseConnection) -> Result<user::Model, AppError> {
+    insert_visitor(db).await
+}
+
+async fn insert_visitor(conn: &impl ConnectionTrait) -> Result<user::Model, AppError> {
+    let now = clock::now();
+    Ok(User::insert(user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(None),
+        name: Set(None),
+        role: Set(Role::User),
+        password_hash: Set(None),
+        external_id: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .exec_with_returning(conn)
+    .await?)
+}
+
+/// Checks `claim` and returns the user it names, creating or upgrading as needed. When the
+/// caller was an anonymous visitor (`current`), their conversation comes along: the anonymous
+/// user becomes the verified one, or, if the verified one already exists, the chat (or its
+/// messages) moves over and the anonymous user is removed.
+///
+/// # Errors
+/// 400 when verification is not configured; 401 when the hash does not match (nothing is
+/// changed); 422 for an unusable id or email.
+pub async fn verify(
+    db: &DatabaseConnection,
+    secret: Option<&IdentitySecret>,
+    current: Option<user::Model>,
+    claim: ClaimedIdentity,
+) -> Result<user::Model, AppError> {
+    let Some(secret) = secret else {
+        return Err(AppError::bad_request(
+            "identity verification is not enabled on this server (CONFAB_IDENTITY_SECRET is unset)",
+        ));
+    };
+    let external_id = claim.external_id.trim().to_owned();
+    if external_id.is_empty() || external_id.chars().count() > MAX_EXTERNAL_ID {
+        return Err(AppError::validation(format!(
+            "user-id must have 1 to {MAX_EXTERNAL_ID} characters"
+        )));
+    }
+    if !hash_matches(secret, &external_id, &claim.user_hash) {
+        return Err(AppError::unauthorized(
+            "user-hash does not match user-id: it must be the hex HMAC-SHA256 of user-id keyed with the identity secret",
+        ));
+    }
+    let email = claim.email.as_deref().map(validate::email).transpose()?;
+    let name = validate::name(claim.name.as_deref())?;
+
+    let txn = db.begin().await?;
+    let known = User::find()
+        .filter(user::Column::ExternalId.eq(&external_id))
+        .one(&txn)
+        .await?;
+    // Only an anonymous visitor's conversation moves; a signed-in account is never merged.
+    let anonymous = current.filter(|u| u.external_id.is_none() && u.password_hash.is_none());
+    let target = match (known, anonymous) {
+        (Some(known), Some(anon)) if anon.id != known.id => {
+            move_conversation(&txn, anon.id, known.id).await?;
+            anon.delete(&txn).await?;
+            known
+        }
+        (Some(known), _) => known,
+        (None, Some(anon)) => anon,
+        (None, None) => insert_visitor(&txn).await?,
+    };
+    // The embedding site is the authority on its user's email, unless another account owns it.
+    let email_free = match &email {
+        Some(email) => User::find()
+            .filter(user::Column::Email.eq(email))
+            .filter(user::Column::Id.ne(target.id))
+            .one(&txn)
+            .await?
+            .is_none(),
+        None => false,
+    };
+    let mut update = target.into_active_model();
+    update.external_id = Set(Some(external_id));
+    if email_free {
+        update.email = Set(email);
+    }
+    if name.is_some() {
+        update.name = Set(name);
+    }
+    update.updated_at = Set(clock::now());
+    let verified = update.update(&txn).await?;
+    txn.commit().await?;
+    Ok(verified)
+}
+
+/// Moves `from`'s chat to `to`: the whole chat when `to` has none, else its messages.
+async fn move_conversation(
+    txn: &sea_orm::DatabaseTransaction,
+    from: Uuid,
+    to: Uuid,
+) -> Result<(), AppError> {
+    let find_chat = |user_id: Uuid| {
+        SupportChat::find()
+            .filter(support_chat::Column::UserId.eq(user_id))
+            .one(txn)
+    };
+    let Some(from_chat) = find_chat(from).await? else {
+        return Ok(());
+    };
+    match find_chat(to).await? {
+        None => {
+            let mut chat = from_chat.into_active_model();
+            chat.user_id = Set(to);
+            chat.updated_at = Set(clock::now());
+            chat.update(txn).await?;
+        }
+        Some(to_chat) => {
+            support_message::Entity::update_many()
+                .col_expr(
+                    support_message::Column::ChatId,
+                    sea_orm::sea_query::Expr::value(to_chat.id),
+                )
+                .filter(support_message::Column::ChatId.eq(from_chat.id))
+                .exec(txn)
+                .await?;
+            let latest = [to_chat.last_message_at, from_chat.last_message_at]
+                .into_iter()
+                .flatten()
+                .max();
+            from_chat.delete(txn).await?;
+            let mut chat = to_chat.into_active_model();
+            chat.last_message_at = Set(latest);
+            chat.updated_at = Set(clock::now());
+            chat.update(txn).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Records the email an anonymous visitor gave, so replies can reach them.
+///
+/// # Errors
+/// 422 for an invalid address; 409 when it belongs to another account.
+pub async fn set_email(
+    db: &DatabaseConnection,
+    visitor: user::Model,
+    email: &str,
+) -> Result<user::Model, AppError> {
+    let email = validate::email(email)?;
+    let owner = User::find()
+        .filter(user::Column::Email.eq(&email))
+        .one(db)
+        .await?;
+    if owner.is_some_and(|o| o.id != visitor.id) {
+        return Err(AppError::conflict(format!(
+            "{email} belongs to an existing account; sign in to use it"
+        )));
+    }
+    let mut update = visitor.into_active_model();
+    update.email = Set(Some(email));
+    update.updated_at = Set(clock::now());
+    Ok(update.update(db).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hmac_matches_the_documented_recipe() {
+        // Known answer from the README's recipe:
+        // python3 -c "import hmac,hashlib;print(hmac.new(b'secret',b'user-42',hashlib.sha256).hexdigest())"
+        let secret = IdentitySecret::new("secret");
+        let known = "e286b7b944100ab478fe553b39122922de0000aee1d04087dc3e96eefc3a8d47";
+        assert!(hash_matches(&secret, "user-42", known));
+        assert!(hash_matches(&secret, "user-42", &known.to_uppercase()));
+        assert!(!hash_matches(&secret, "user-43", known));
+        assert!(!hash_matches(
+            &IdentitySecret::new("other"),
+            "user-42",
+            known
+        ));
+        assert!(!hash_matches(&secret, "user-42", "not hex"));
+        assert_eq!(format!("{secret:?}"), "IdentitySecret(***)");
+    }
+}

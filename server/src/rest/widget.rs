@@ -1,0 +1,163 @@
+//! The widget's identity endpoints, called from embedding sites with a bearer token.
+//!
+//! `POST /api/widget/session` gives a visitor a token: a new anonymous visitor, the same one
+//! again (when the current token is sent), or a verified identity (`user_id` + `user_hash`),
+//! which adopts the anonymous visitor's conversation. `PATCH /api/widget/visitor` records the
+//! email an anonymous visitor gives.
+
+use std::net::SocketAddr;
+
+use app::{
+    error::AppError,
+    model::UserProfile,
+    server::{
+        auth::{
+            current_user::{self, CurrentUser},
+            sessions,
+            visitors::{self, ClaimedIdentity},
+        },
+        entities::session::SessionKind,
+        state::AppState,
+    },
+};
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{ConnectInfo, State},
+    http::{HeaderMap, StatusCode},
+};
+use serde::{Deserialize, Serialize};
+
+use super::body;
+
+/// What an embedding site may send when starting a session; all optional.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SessionRequest {
+    user_id: Option<String>,
+    email: Option<String>,
+    name: Option<String>,
+    user_hash: Option<String>,
+}
+
+/// A widget session: the token to send as `Authorization: Bearer`, and who it is for.
+#[derive(Debug, Serialize)]
+pub(crate) struct WidgetSession {
+    token: String,
+    visitor: UserProfile,
+}
+
+/// Starts (or resumes) a widget session.
+pub(crate) async fn start_session(
+    State(state): State<AppState>,
+    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<(StatusCode, Json<WidgetSession>), AppError> {
+    let request: Option<SessionRequest> = body::optional_json(&body)?;
+    // Only the widget's own token counts here; cookies belong to the hosted app.
+    let presented = current_user::bearer_token(&headers)?;
+    let current = match presented {
+        Some(_) => current_user::authenticate(&headers, &state).await?,
+        None => None,
+    };
+    let claim = match request {
+        Some(SessionRequest {
+            user_id: Some(external_id),
+            user_hash: Some(user_hash),
+            email,
+            name,
+        }) => Some(ClaimedIdentity {
+            external_id,
+            email,
+            name,
+            user_hash,
+        }),
+        Some(SessionRequest {
+            user_id: None,
+            user_hash: None,
+            ..
+        })
+        | None => None,
+        Some(_) => {
+            return Err(AppError::validation(
+                "user_id and user_hash must be sent together",
+            ));
+        }
+    };
+
+    let visitor = match (claim, current) {
+        // Resuming: the token already in hand stays valid.
+        (None, Some(user)) => {
+            return Ok((
+                StatusCode::OK,
+                Json(WidgetSession {
+                    token: presented.unwrap_or_default().to_owned(),
+                    visitor: user.into(),
+                }),
+            ));
+        }
+        (None, None) => {
+            state
+                .limits
+                .visitor_sessions_per_ip
+                .check(&client.ip().to_string())?;
+            visitors::create_anonymous(&state.db).await?
+        }
+        (Some(claim), current) => {
+            state
+                .limits
+                .visitor_sessions_per_ip
+                .check(&client.ip().to_string())?;
+            let secret = state.auth.identity_secret.as_ref();
+            let verified = visitors::verify(&state.db, secret, current, claim).await?;
+            // The anonymous token has done its job; the verified identity gets its own.
+            if let Some(token) = presented {
+                sessions::revoke(&state.db, token).await?;
+            }
+            verified
+        }
+    };
+    let token = sessions::issue(&state.db, visitor.id, SessionKind::Widget).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(WidgetSession {
+            token: token.expose().to_owned(),
+            visitor: visitor.into(),
+        }),
+    ))
+}
+
+/// What an anonymous visitor may change about themselves.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct VisitorUpdate {
+    email: String,
+}
+
+/// Records the email an anonymous visitor gives, so replies can reach them by email.
+pub(crate) async fn update_visitor(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    CurrentUser(visitor): CurrentUser,
+    body: Bytes,
+) -> Result<Json<UserProfile>, AppError> {
+    if current_user::bearer_token(&headers)?.is_none() {
+        return Err(AppError::unauthorized(
+            "the widget API takes `Authorization: Bearer <token>`",
+        ));
+    }
+    let update: VisitorUpdate = body::json(&body)?;
+    if visitor.password_hash.is_some() {
+        return Err(AppError::forbidden(
+            "accounts of the hosted app change their email there",
+        ));
+    }
+    if visitor.external_id.is_some() {
+        return Err(AppError::forbidden(
+            "the embedding site provides this visitor's email",
+        ));
+    }
+    let visitor = visitors::set_email(&state.db, visitor, &update.email).await?;
+    Ok(Json(visitor.into()))
+}
