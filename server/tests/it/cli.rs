@@ -1,6 +1,9 @@
 //! The `confab` binary's commands, run as a process like an operator would.
 
-use std::process::{Command, Output};
+use std::{
+    io::Write,
+    process::{Command, Output, Stdio},
+};
 
 use crate::support::TestDb;
 
@@ -11,6 +14,26 @@ fn confab(database_url: &str, args: &[&str]) -> Output {
         .env("CONFAB_LOG", "warn")
         .output()
         .expect("run confab")
+}
+
+/// Runs confab with `input` on standard input.
+fn confab_with_stdin(database_url: &str, args: &[&str], input: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("CONFAB_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn confab");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("wait")
 }
 
 fn stdout(output: &Output) -> String {
@@ -58,4 +81,64 @@ fn an_unreachable_database_is_reported_without_its_password() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("could not open the database"), "{stderr}");
     assert!(!stderr.contains("hunter2"), "password leaked: {stderr}");
+}
+
+#[tokio::test]
+async fn admin_create_reads_the_password_from_stdin_and_list_shows_staff() {
+    let db = TestDb::new().await;
+    let create = [
+        "admin",
+        "create",
+        "--email",
+        "Lee@Example.com",
+        "--name",
+        "Lee",
+        "--password-stdin",
+    ];
+
+    let made = confab_with_stdin(&db.url, &create, "a staff password\n");
+    assert!(made.status.success(), "{made:?}");
+    assert!(stdout(&made).contains("lee@example.com"));
+
+    let again = confab_with_stdin(&db.url, &create, "another password\n");
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already exists"));
+
+    let empty = confab_with_stdin(
+        &db.url,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "x@example.com",
+            "--password-stdin",
+        ],
+        "",
+    );
+    assert!(!empty.status.success());
+    assert!(String::from_utf8_lossy(&empty.stderr).contains("no password on standard input"));
+
+    let short = confab_with_stdin(
+        &db.url,
+        &[
+            "admin",
+            "create",
+            "--email",
+            "y@example.com",
+            "--password-stdin",
+        ],
+        "short\n",
+    );
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 8 characters"));
+
+    let without_flag = confab(&db.url, &["admin", "create", "--email", "z@example.com"]);
+    assert!(
+        !without_flag.status.success(),
+        "the password must never come from argv"
+    );
+
+    let list = confab(&db.url, &["admin", "list"]);
+    let lines: Vec<String> = stdout(&list).lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("lee@example.com\tLee\t"), "{lines:?}");
 }
