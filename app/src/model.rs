@@ -1,6 +1,8 @@
 //! Wire types shared by the browser and the server. Field names follow the spec's JSON exactly.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 /// Who wrote a message. Stored as the strings `user` / `admin`, sent the same way.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -86,5 +88,107 @@ impl From<crate::server::entities::user::Model> for UserProfile {
             role: user.role,
             verified: user.external_id.is_some(),
         }
+    }
+}
+
+/// A message as the widget, the dashboard and the API show it (the spec's `SupportMessage`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportMessage {
+    /// UUID v7: sorts with `created_at` into a total order.
+    pub id: Uuid,
+    /// The text, trimmed.
+    pub content: String,
+    /// Who wrote it.
+    pub sender_type: SenderType,
+    /// When the recipient read it.
+    pub read_at: Option<DateTime<Utc>>,
+    /// When it was written.
+    pub created_at: DateTime<Utc>,
+}
+
+/// A user's chat with its messages, oldest first (the spec's `SupportChat`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportChat {
+    /// The chat's id.
+    pub id: Uuid,
+    /// Messages in chronological order.
+    pub messages: Vec<SupportMessage>,
+}
+
+/// One row of the dashboard's chat list (the spec's `SupportChatListItem`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SupportChatListItem {
+    /// The chat's id.
+    pub id: Uuid,
+    /// Its owner.
+    pub user_id: Uuid,
+    /// The owner's email; `None` for an anonymous visitor who gave none.
+    pub user_email: Option<String>,
+    /// When the newest message was written.
+    pub last_message_at: Option<DateTime<Utc>>,
+    /// The newest message, cut to 100 characters with an ellipsis.
+    pub last_message_preview: Option<String>,
+    /// Who wrote the newest message.
+    pub last_message_sender: Option<SenderType>,
+    /// How many messages the chat has.
+    pub message_count: u64,
+    /// Whether the user wrote since an admin last looked.
+    pub unread: bool,
+    /// Whether the chat is archived.
+    pub archived: bool,
+}
+
+/// A chat as staff see it (the spec's `AdminSupportChat`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AdminSupportChat {
+    /// The chat's id.
+    pub id: Uuid,
+    /// Its owner.
+    pub user_id: Uuid,
+    /// The owner's email, when known.
+    pub user_email: Option<String>,
+    /// Whether the chat is archived.
+    pub archived: bool,
+    /// Messages in chronological order.
+    pub messages: Vec<SupportMessage>,
+}
+
+/// Longest preview in the chat list, in characters.
+pub const PREVIEW_CHARS: usize = 100;
+
+/// `content` cut to [`PREVIEW_CHARS`] characters (never inside a character), with `…` when cut.
+pub fn preview(content: &str) -> String {
+    match content.char_indices().nth(PREVIEW_CHARS) {
+        None => content.to_owned(),
+        Some((cut, _)) => format!("{}…", &content[..cut]),
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<crate::server::entities::support_message::Model> for SupportMessage {
+    fn from(m: crate::server::entities::support_message::Model) -> Self {
+        Self {
+            id: m.id,
+            content: m.content,
+            sender_type: m.sender_type,
+            read_at: m.read_at,
+            created_at: m.created_at,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn previews_cut_on_character_boundaries() {
+        assert_eq!(preview("short"), "short");
+        let exact = "a".repeat(PREVIEW_CHARS);
+        assert_eq!(preview(&exact), exact);
+        let long = "é".repeat(PREVIEW_CHARS + 5);
+        let cut = preview(&long);
+        assert_eq!(cut.chars().count(), PREVIEW_CHARS + 1);
+        assert!(cut.ends_with('…'));
     }
 }

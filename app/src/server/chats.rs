@@ -1,0 +1,357 @@
+//! The support chat rules of the spec, each in one place: one chat per user (race-free),
+//! posting a message (one transaction: insert, touch, auto-unarchive), read receipts, the
+//! admin's view marker, archiving, and the dashboard list in a fixed number of queries.
+//!
+//! Functions return committed rows; what must happen after a commit (broadcast, email job) is
+//! the caller's next step, with the returned [`Posted`] in hand.
+
+use std::collections::HashMap;
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    sea_query::{Expr, NullOrdering, Order},
+};
+use uuid::Uuid;
+
+use crate::{
+    error::AppError,
+    model::{SenderType, SupportChatListItem, preview},
+    server::{
+        clock,
+        entities::{SupportChat, SupportMessage, User, support_chat, support_message},
+    },
+};
+
+/// Longest message accepted, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 5_000;
+
+/// The user's chat, created on first use. Concurrent first requests agree on one chat: the
+/// insert yields to the unique index on `user_id` instead of failing.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn get_or_create(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+) -> Result<support_chat::Model, AppError> {
+    if let Some(chat) = find_by_user(db, user_id).await? {
+        return Ok(chat);
+    }
+    let now = clock::now();
+    SupportChat::insert(support_chat::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        user_id: Set(user_id),
+        last_message_at: Set(None),
+        admin_viewed_at: Set(None),
+        archived_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    })
+    .on_conflict_do_nothing_on([support_chat::Column::UserId])
+    .exec_without_returning(db)
+    .await?;
+    find_by_user(db, user_id).await?.ok_or_else(|| {
+        AppError::internal("chat missing after insert", "no row for user after upsert")
+    })
+}
+
+async fn find_by_user(
+    db: &impl ConnectionTrait,
+    user_id: Uuid,
+) -> Result<Option<support_chat::Model>, AppError> {
+    Ok(SupportChat::find()
+        .filter(support_chat::Column::UserId.eq(user_id))
+        .one(db)
+        .await?)
+}
+
+/// Every message of a chat in order: (`created_at`, `id`).
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn messages(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+) -> Result<Vec<support_message::Model>, AppError> {
+    Ok(SupportMessage::find()
+        .filter(support_message::Column::ChatId.eq(chat_id))
+        .order_by_asc(support_message::Column::CreatedAt)
+        .order_by_asc(support_message::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A message that was committed, with its chat as it is after the commit.
+#[derive(Clone, Debug)]
+pub struct Posted {
+    /// The new message.
+    pub message: support_message::Model,
+    /// Its chat, touched (and unarchived if the user wrote).
+    pub chat: support_chat::Model,
+}
+
+/// Trims and checks a message's text.
+///
+/// # Errors
+/// 422 when blank or longer than [`MAX_MESSAGE_CHARS`].
+pub fn message_content(raw: &str) -> Result<String, AppError> {
+    let content = raw.trim();
+    if content.is_empty() {
+        return Err(AppError::validation("the message is empty"));
+    }
+    let chars = content.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(AppError::validation(format!(
+            "the message has {chars} characters; the most is {MAX_MESSAGE_CHARS}"
+        )));
+    }
+    Ok(content.to_owned())
+}
+
+/// Posts a message in one transaction: insert, touch `last_message_at`, and bring an archived
+/// chat back when its user writes.
+///
+/// # Errors
+/// 422 for blank or oversized content; 404 when the chat does not exist.
+pub async fn post_message(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+    sender: SenderType,
+    content: &str,
+) -> Result<Posted, AppError> {
+    let content = message_content(content)?;
+    let txn = db.begin().await?;
+    let chat = SupportChat::find_by_id(chat_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such chat"))?;
+    let now = clock::now();
+    let message = support_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        chat_id: Set(chat_id),
+        content: Set(content),
+        sender_type: Set(sender),
+        read_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    let unarchive = sender == SenderType::User && chat.archived_at.is_some();
+    let mut touched = chat.into_active_model();
+    touched.last_message_at = Set(Some(now));
+    touched.updated_at = Set(now);
+    if unarchive {
+        touched.archived_at = Set(None);
+    }
+    let chat = touched.update(&txn).await?;
+    txn.commit().await?;
+    Ok(Posted { message, chat })
+}
+
+/// Marks every unread staff message of the chat read, in one statement; returns how many.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn mark_read_by_user(db: &DatabaseConnection, chat_id: Uuid) -> Result<u64, AppError> {
+    let result = SupportMessage::update_many()
+        .col_expr(support_message::Column::ReadAt, Expr::value(clock::now()))
+        .filter(support_message::Column::ChatId.eq(chat_id))
+        .filter(support_message::Column::SenderType.eq(SenderType::Admin))
+        .filter(support_message::Column::ReadAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(result.rows_affected)
+}
+
+/// Whether the user wrote since an admin last opened the chat.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn unread_for_admin(
+    db: &DatabaseConnection,
+    chat: &support_chat::Model,
+) -> Result<bool, AppError> {
+    let mut newer = SupportMessage::find()
+        .filter(support_message::Column::ChatId.eq(chat.id))
+        .filter(support_message::Column::SenderType.eq(SenderType::User));
+    if let Some(viewed) = chat.admin_viewed_at {
+        newer = newer.filter(support_message::Column::CreatedAt.gt(viewed));
+    }
+    Ok(newer.one(db).await?.is_some())
+}
+
+/// Records that an admin looked at the chat now.
+///
+/// # Errors
+/// 404 for an unknown chat.
+pub async fn mark_viewed_by_admin(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+) -> Result<support_chat::Model, AppError> {
+    set_timestamp(
+        db,
+        chat_id,
+        support_chat::Column::AdminViewedAt,
+        Some(clock::now()),
+    )
+    .await
+}
+
+/// Archives the chat.
+///
+/// # Errors
+/// 404 for an unknown chat.
+pub async fn archive(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+) -> Result<support_chat::Model, AppError> {
+    set_timestamp(
+        db,
+        chat_id,
+        support_chat::Column::ArchivedAt,
+        Some(clock::now()),
+    )
+    .await
+}
+
+/// Brings the chat back from the archive.
+///
+/// # Errors
+/// 404 for an unknown chat.
+pub async fn unarchive(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+) -> Result<support_chat::Model, AppError> {
+    set_timestamp(db, chat_id, support_chat::Column::ArchivedAt, None).await
+}
+
+async fn set_timestamp(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+    column: support_chat::Column,
+    value: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<support_chat::Model, AppError> {
+    let updated = SupportChat::update_many()
+        .col_expr(column, Expr::value(value))
+        .col_expr(support_chat::Column::UpdatedAt, Expr::value(clock::now()))
+        .filter(support_chat::Column::Id.eq(chat_id))
+        .exec(db)
+        .await?;
+    if updated.rows_affected == 0 {
+        return Err(AppError::not_found("no such chat"));
+    }
+    SupportChat::find_by_id(chat_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such chat"))
+}
+
+/// Per-chat figures for the list, computed for all listed chats at once.
+#[derive(Default)]
+struct ChatFigures {
+    message_count: u64,
+    unread: bool,
+    last_content: Option<String>,
+    last_sender: Option<SenderType>,
+}
+
+/// The dashboard's list: active or archived chats, newest activity first, chats without
+/// messages last. Three queries whatever the number of chats.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn list_for_admin(
+    db: &DatabaseConnection,
+    archived: bool,
+) -> Result<Vec<SupportChatListItem>, AppError> {
+    let filter = if archived {
+        support_chat::Column::ArchivedAt.is_not_null()
+    } else {
+        support_chat::Column::ArchivedAt.is_null()
+    };
+    // 1: the chats with their owners.
+    let chats = SupportChat::find()
+        .filter(filter)
+        .find_also_related(User)
+        .order_by_with_nulls(
+            support_chat::Column::LastMessageAt,
+            Order::Desc,
+            NullOrdering::Last,
+        )
+        .order_by_desc(support_chat::Column::Id)
+        .all(db)
+        .await?;
+    let mut figures = chat_figures(db, archived).await?;
+    Ok(chats
+        .into_iter()
+        .map(|(chat, user)| {
+            let f = figures.remove(&chat.id).unwrap_or_default();
+            SupportChatListItem {
+                id: chat.id,
+                user_id: chat.user_id,
+                user_email: user.and_then(|u| u.email),
+                last_message_at: chat.last_message_at,
+                last_message_preview: f.last_content.as_deref().map(preview),
+                last_message_sender: f.last_sender,
+                message_count: f.message_count,
+                unread: f.unread,
+                archived: chat.archived_at.is_some(),
+            }
+        })
+        .collect())
+}
+
+/// Counts, unread flags (2) and newest messages (3) of every chat in the list.
+async fn chat_figures(
+    db: &DatabaseConnection,
+    archived: bool,
+) -> Result<HashMap<Uuid, ChatFigures>, AppError> {
+    let backend = db.get_database_backend();
+    let archived_filter = if archived {
+        "c.archived_at IS NOT NULL"
+    } else {
+        "c.archived_at IS NULL"
+    };
+    let mut figures: HashMap<Uuid, ChatFigures> = HashMap::new();
+    let counts = format!(
+        "SELECT m.chat_id AS chat_id, COUNT(*) AS message_count, \
+           MAX(CASE WHEN m.sender_type = 'user' AND (c.admin_viewed_at IS NULL \
+                 OR m.created_at > c.admin_viewed_at) THEN 1 ELSE 0 END) AS unread \
+         FROM support_messages m JOIN support_chats c ON c.id = m.chat_id \
+         WHERE {archived_filter} GROUP BY m.chat_id"
+    );
+    for row in db
+        .query_all_raw(Statement::from_string(backend, counts))
+        .await?
+    {
+        let chat_id: Uuid = row.try_get("", "chat_id")?;
+        let count: i64 = row.try_get("", "message_count")?;
+        let unread: i32 = row.try_get("", "unread")?;
+        let entry = figures.entry(chat_id).or_default();
+        entry.message_count = u64::try_from(count).unwrap_or_default();
+        entry.unread = unread > 0;
+    }
+    let newest = format!(
+        "SELECT chat_id, content, sender_type FROM ( \
+           SELECT m.chat_id, m.content, m.sender_type, ROW_NUMBER() OVER ( \
+             PARTITION BY m.chat_id ORDER BY m.created_at DESC, m.id DESC) AS newest_first \
+           FROM support_messages m JOIN support_chats c ON c.id = m.chat_id \
+           WHERE {archived_filter}) newest WHERE newest_first = 1"
+    );
+    for row in db
+        .query_all_raw(Statement::from_string(backend, newest))
+        .await?
+    {
+        let chat_id: Uuid = row.try_get("", "chat_id")?;
+        let sender: String = row.try_get("", "sender_type")?;
+        let entry = figures.entry(chat_id).or_default();
+        entry.last_content = Some(row.try_get("", "content")?);
+        entry.last_sender = match sender.as_str() {
+            "admin" => Some(SenderType::Admin),
+            _ => Some(SenderType::User),
+        };
+    }
+    Ok(figures)
+}
