@@ -32,6 +32,9 @@ pub enum AppError {
         /// What was not found.
         message: String,
     },
+    /// 405: the path exists, but not with this method.
+    #[error("this endpoint does not accept that method")]
+    MethodNotAllowed,
     /// 409: the request conflicts with existing data.
     #[error("{message}")]
     Conflict {
@@ -107,6 +110,7 @@ impl AppError {
             Self::Unauthorized { .. } => 401,
             Self::Forbidden { .. } => 403,
             Self::NotFound { .. } => 404,
+            Self::MethodNotAllowed => 405,
             Self::Conflict { .. } => 409,
             Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
@@ -121,6 +125,7 @@ impl AppError {
             Self::Unauthorized { .. } => "unauthorized",
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict { .. } => "conflict",
             Self::Validation { .. } => "validation_failed",
             Self::RateLimited { .. } => "rate_limited",
@@ -152,6 +157,7 @@ mod tests {
                 retry_after_secs: 3,
             },
             AppError::Internal,
+            AppError::MethodNotAllowed,
             AppError::bad_request("x"),
         ] {
             let json = serde_json::to_value(&err).expect("serialise");

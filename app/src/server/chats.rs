@@ -8,8 +8,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set, Statement, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
     sea_query::{Expr, NullOrdering, Order},
 };
 use uuid::Uuid;
@@ -66,20 +66,91 @@ async fn find_by_user(
         .await?)
 }
 
-/// Every message of a chat in order: (`created_at`, `id`).
+/// Where a page of messages sits in a chat's history.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PageAt {
+    /// The newest messages.
+    Newest,
+    /// The messages just before this one (paging backward).
+    Before(Uuid),
+    /// The messages just after this one (polling for new ones).
+    After(Uuid),
+}
+
+/// Most messages one page may hold.
+pub const MAX_PAGE: u64 = 200;
+
+/// Up to `limit` messages of a chat at `at`, in order: (`created_at`, `id`), a total order
+/// since ids are UUID v7.
 ///
 /// # Errors
-/// Internal error on database failure.
-pub async fn messages(
+/// 422 for a limit outside 1..=[`MAX_PAGE`]; 400 when the cursor is not a message of the chat.
+pub async fn message_page(
     db: &DatabaseConnection,
     chat_id: Uuid,
+    at: PageAt,
+    limit: u64,
 ) -> Result<Vec<support_message::Model>, AppError> {
-    Ok(SupportMessage::find()
-        .filter(support_message::Column::ChatId.eq(chat_id))
-        .order_by_asc(support_message::Column::CreatedAt)
-        .order_by_asc(support_message::Column::Id)
+    if !(1..=MAX_PAGE).contains(&limit) {
+        return Err(AppError::validation(format!(
+            "limit must be between 1 and {MAX_PAGE}"
+        )));
+    }
+    let in_chat = SupportMessage::find().filter(support_message::Column::ChatId.eq(chat_id));
+    let cursor = |id: Uuid| async move {
+        SupportMessage::find_by_id(id)
+            .filter(support_message::Column::ChatId.eq(chat_id))
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::bad_request("the cursor is not a message of this chat"))
+    };
+    let (created_at, id) = (
+        support_message::Column::CreatedAt,
+        support_message::Column::Id,
+    );
+    match at {
+        PageAt::After(cursor_id) => {
+            let c = cursor(cursor_id).await?;
+            let later = Condition::any().add(created_at.gt(c.created_at)).add(
+                Condition::all()
+                    .add(created_at.eq(c.created_at))
+                    .add(id.gt(c.id)),
+            );
+            Ok(in_chat
+                .filter(later)
+                .order_by_asc(created_at)
+                .order_by_asc(id)
+                .limit(limit)
+                .all(db)
+                .await?)
+        }
+        PageAt::Before(cursor_id) => {
+            let c = cursor(cursor_id).await?;
+            let earlier = Condition::any().add(created_at.lt(c.created_at)).add(
+                Condition::all()
+                    .add(created_at.eq(c.created_at))
+                    .add(id.lt(c.id)),
+            );
+            newest_first(in_chat.filter(earlier), limit, db).await
+        }
+        PageAt::Newest => newest_first(in_chat, limit, db).await,
+    }
+}
+
+/// The last `limit` rows of `query`, returned oldest first.
+async fn newest_first(
+    query: sea_orm::Select<SupportMessage>,
+    limit: u64,
+    db: &DatabaseConnection,
+) -> Result<Vec<support_message::Model>, AppError> {
+    let mut page = query
+        .order_by_desc(support_message::Column::CreatedAt)
+        .order_by_desc(support_message::Column::Id)
+        .limit(limit)
         .all(db)
-        .await?)
+        .await?;
+    page.reverse();
+    Ok(page)
 }
 
 /// A message that was committed, with its chat as it is after the commit.

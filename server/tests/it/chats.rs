@@ -92,7 +92,10 @@ async fn blank_oversized_and_misaddressed_messages_are_refused() {
     let err = chats::post_message(&db, Uuid::now_v7(), SenderType::User, "hi").await;
     assert!(matches!(err, Err(AppError::NotFound { .. })));
     assert_eq!(
-        chats::messages(&db, chat.id).await.expect("messages").len(),
+        chats::message_page(&db, chat.id, chats::PageAt::Newest, chats::MAX_PAGE)
+            .await
+            .expect("messages")
+            .len(),
         1,
         "nothing else stored"
     );
@@ -120,7 +123,7 @@ async fn messages_written_in_the_same_instant_keep_their_order() {
         .await
         .expect("insert");
     }
-    let read: Vec<Uuid> = chats::messages(&db, chat.id)
+    let read: Vec<Uuid> = chats::message_page(&db, chat.id, chats::PageAt::Newest, chats::MAX_PAGE)
         .await
         .expect("messages")
         .into_iter()
@@ -152,7 +155,9 @@ async fn reading_marks_only_unread_staff_messages() {
         chats::mark_read_by_user(&db, chat.id).await.expect("mark"),
         0
     );
-    let messages = chats::messages(&db, chat.id).await.expect("messages");
+    let messages = chats::message_page(&db, chat.id, chats::PageAt::Newest, chats::MAX_PAGE)
+        .await
+        .expect("messages");
     assert!(
         messages[0].read_at.is_none(),
         "the user's own message is not a receipt"
@@ -294,4 +299,56 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
         queries_for.iter().all(|&q| q == queries_for[0]),
         "queries per list: {queries_for:?}"
     );
+}
+
+#[tokio::test]
+async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
+    let (_test_db, db) = TestDb::fresh().await;
+    let user = visitors::create_anonymous(&db).await.expect("user");
+    let chat = chats::get_or_create(&db, user.id).await.expect("chat");
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let posted = chats::post_message(&db, chat.id, SenderType::User, &format!("m{i}"))
+            .await
+            .expect("post");
+        ids.push(posted.message.id);
+    }
+    let page = |at, limit| chats::message_page(&db, chat.id, at, limit);
+    let ids_of =
+        |page: Vec<support_message::Model>| page.into_iter().map(|m| m.id).collect::<Vec<_>>();
+
+    let newest = ids_of(page(chats::PageAt::Newest, 3).await.expect("page"));
+    assert_eq!(newest, ids[4..7]);
+    let older = ids_of(
+        page(chats::PageAt::Before(newest[0]), 3)
+            .await
+            .expect("page"),
+    );
+    assert_eq!(older, ids[1..4]);
+    let oldest = ids_of(
+        page(chats::PageAt::Before(older[0]), 3)
+            .await
+            .expect("page"),
+    );
+    assert_eq!(oldest, ids[0..1]);
+    let newer = ids_of(page(chats::PageAt::After(ids[2]), 2).await.expect("page"));
+    assert_eq!(newer, ids[3..5]);
+    assert!(
+        page(chats::PageAt::After(ids[6]), 5)
+            .await
+            .expect("page")
+            .is_empty()
+    );
+
+    for limit in [0, chats::MAX_PAGE + 1] {
+        assert!(matches!(
+            page(chats::PageAt::Newest, limit).await,
+            Err(AppError::Validation { .. })
+        ));
+    }
+    let stranger = Uuid::now_v7();
+    assert!(matches!(
+        page(chats::PageAt::After(stranger), 5).await,
+        Err(AppError::BadRequest { .. })
+    ));
 }

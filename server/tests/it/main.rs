@@ -2,6 +2,7 @@
 //! file, or a fresh PostgreSQL database when `DATABASE_URL` points at a PostgreSQL server.
 
 mod auth;
+mod chat_api;
 mod chats;
 mod cli;
 mod entities;

@@ -1,0 +1,72 @@
+//! Reading ids and query strings with errors in the API's one shape.
+
+use app::{error::AppError, server::chats::PageAt};
+use axum::{
+    extract::{FromRequestParts, Path, Query},
+    http::request::Parts,
+};
+use serde::{Deserialize, de::DeserializeOwned};
+use uuid::Uuid;
+
+/// The `{id}` of a path, which must be a UUID (400 otherwise).
+pub(crate) struct PathId(pub Uuid);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathId {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|err| AppError::bad_request(err.body_text()))?;
+        parse_id("id", &raw).map(Self)
+    }
+}
+
+/// A query string parsed into `T` (400 naming the problem otherwise).
+pub(crate) struct ApiQuery<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|Query(value)| Self(value))
+            .map_err(|err| AppError::bad_request(err.body_text()))
+    }
+}
+
+/// `?before=ID` / `?after=ID` and `?limit=N` on message lists.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PageQuery {
+    before: Option<String>,
+    after: Option<String>,
+    limit: Option<u64>,
+}
+
+/// Messages per page when the client does not say.
+pub(crate) const DEFAULT_PAGE: u64 = 50;
+
+impl PageQuery {
+    /// Where the page sits and how long it is.
+    ///
+    /// # Errors
+    /// 400 for both cursors at once or a cursor that is not a UUID.
+    pub(crate) fn page(&self) -> Result<(PageAt, u64), AppError> {
+        let at = match (&self.before, &self.after) {
+            (Some(_), Some(_)) => {
+                return Err(AppError::bad_request("give before or after, not both"));
+            }
+            (Some(before), None) => PageAt::Before(parse_id("before", before)?),
+            (None, Some(after)) => PageAt::After(parse_id("after", after)?),
+            (None, None) => PageAt::Newest,
+        };
+        Ok((at, self.limit.unwrap_or(DEFAULT_PAGE)))
+    }
+}
+
+fn parse_id(what: &str, raw: &str) -> Result<Uuid, AppError> {
+    raw.parse()
+        .map_err(|_| AppError::bad_request(format!("{what} {raw:?} is not a valid id")))
+}

@@ -1,0 +1,78 @@
+//! The user's side of the chat: `/api/support_chat...`, for cookie sessions and widget bearer
+//! tokens alike.
+
+use app::{
+    error::AppError,
+    model::{SenderType, SupportChat, SupportMessage},
+    server::{auth::current_user::CurrentUser, chats, state::AppState},
+};
+use axum::{Json, body::Bytes, extract::State, http::StatusCode};
+use serde::{Deserialize, Serialize};
+
+use super::{
+    body,
+    extract::{ApiQuery, PageQuery},
+};
+
+/// `GET /api/support_chat`: the caller's chat (created on first use) with its newest page of
+/// messages, oldest first; `?before=ID` pages back.
+pub(crate) async fn show(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<SupportChat>, AppError> {
+    let (at, limit) = query.page()?;
+    let chat = chats::get_or_create(&state.db, user.id).await?;
+    let messages = chats::message_page(&state.db, chat.id, at, limit).await?;
+    Ok(Json(SupportChat {
+        id: chat.id,
+        messages: messages.into_iter().map(Into::into).collect(),
+    }))
+}
+
+/// `GET /api/support_chat/messages?after=ID`: messages newer than the cursor (polling).
+pub(crate) async fn poll(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Json<Vec<SupportMessage>>, AppError> {
+    let (at, limit) = query.page()?;
+    let chat = chats::get_or_create(&state.db, user.id).await?;
+    let messages = chats::message_page(&state.db, chat.id, at, limit).await?;
+    Ok(Json(messages.into_iter().map(Into::into).collect()))
+}
+
+/// The body of a new message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewMessage {
+    pub(crate) content: String,
+}
+
+/// `POST /api/support_chat/messages`: the user writes.
+pub(crate) async fn post(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+    body: Bytes,
+) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
+    let NewMessage { content } = body::json(&body)?;
+    let chat = chats::get_or_create(&state.db, user.id).await?;
+    let posted = chats::post_message(&state.db, chat.id, SenderType::User, &content).await?;
+    Ok((StatusCode::CREATED, Json(posted.message.into())))
+}
+
+/// How many messages a mark-read call marked.
+#[derive(Debug, Serialize)]
+pub(crate) struct MarkedRead {
+    marked_read: u64,
+}
+
+/// `PATCH /api/support_chat/mark_read`: every unread staff message becomes read.
+pub(crate) async fn mark_read(
+    State(state): State<AppState>,
+    CurrentUser(user): CurrentUser,
+) -> Result<Json<MarkedRead>, AppError> {
+    let chat = chats::get_or_create(&state.db, user.id).await?;
+    let marked_read = chats::mark_read_by_user(&state.db, chat.id).await?;
+    Ok(Json(MarkedRead { marked_read }))
+}
