@@ -1,5 +1,5 @@
 # The two commands a newcomer needs. Both install what they need first (scripts/setup.sh).
-.PHONY: run test setup
+.PHONY: run test bench setup
 
 ## make run: build the release and serve it at http://127.0.0.1:3000 on SQLite
 run:
@@ -8,6 +8,10 @@ run:
 ## make test: every check CI runs (format, lints, tests on SQLite and PostgreSQL, release build, browser tests)
 test:
 	@scripts/test.sh
+
+## make bench: the benchmarks on SQLite and PostgreSQL (numbers in README.md)
+bench:
+	@scripts/bench.sh
 
 ## make setup: only install the tools
 setup:

@@ -42,3 +42,14 @@ wait_for_url() {
     sleep 0.2
   done
 }
+
+# Starts a throwaway PostgreSQL server for this script, sets PG_URL to its admin database, and
+# stops and deletes it when the script exits.
+start_throwaway_postgres() {
+  PG_DIR=$(mktemp -d)
+  local port
+  port=$(free_port)
+  trap 'scripts/throwaway-postgres.sh stop "$PG_DIR" || true; rm -rf "$PG_DIR"' EXIT
+  scripts/throwaway-postgres.sh start "$PG_DIR" "$port"
+  PG_URL="postgres://confab@127.0.0.1:$port/postgres"
+}

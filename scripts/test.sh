@@ -20,17 +20,8 @@ step "tests on SQLite"
 env -u DATABASE_URL cargo test -p app -p server -p migration
 
 step "tests on PostgreSQL"
-pg_dir=$(mktemp -d)
-pg_port=$(free_port)
-stop_postgres() {
-  scripts/throwaway-postgres.sh stop "$pg_dir" || true
-  rm -rf "$pg_dir"
-}
-trap stop_postgres EXIT
-scripts/throwaway-postgres.sh start "$pg_dir" "$pg_port"
-DATABASE_URL="postgres://confab@127.0.0.1:$pg_port/postgres" cargo test -p server --test it
-stop_postgres
-trap - EXIT
+start_throwaway_postgres
+DATABASE_URL="$PG_URL" cargo test -p server --test it
 
 # Without network where the platform allows it: proves the build downloads nothing (cargo-leptos
 # would otherwise fetch wasm-bindgen or wasm-opt). Every crate was fetched by the steps above.
