@@ -1,8 +1,17 @@
-//! Server functions for support staff only.
+//! Server functions for support staff only: the team, the chat list, one chat, replies and
+//! archiving. Same services and wire types as `/api/admin/...`.
+#![expect(
+    missing_docs,
+    reason = "#[server] generates argument structs whose fields cannot carry doc comments"
+)]
 
 use leptos::prelude::*;
+use uuid::Uuid;
 
-use crate::{error::AppError, model::UserProfile};
+use crate::{
+    error::AppError,
+    model::{AdminSupportChat, SupportChatListItem, SupportMessage, UserProfile},
+};
 
 /// Every staff account, oldest first.
 ///
@@ -10,18 +19,95 @@ use crate::{error::AppError, model::UserProfile};
 /// 401 when signed out, 403 for non-staff.
 #[server(prefix = "/rpc", endpoint = "admin/staff")]
 pub async fn list_staff() -> Result<Vec<UserProfile>, AppError> {
-    use super::request::{answer, current_user};
-    use crate::server::auth::{accounts, current_user::AdminUser};
+    use super::request::{answer, staff};
+    use crate::server::auth::accounts;
 
     answer(
         async {
-            let state = crate::server::state::AppState::from_context()?;
-            let user = current_user(&state)
-                .await?
-                .ok_or_else(|| AppError::unauthorized("sign in to continue"))?;
-            AdminUser::from_user(user)?;
+            let state = staff().await?;
             let staff = accounts::list_admins(&state.db).await?;
             Ok(staff.into_iter().map(Into::into).collect())
+        }
+        .await,
+    )
+}
+
+/// Active (or archived) chats, newest activity first.
+///
+/// # Errors
+/// 401 when signed out, 403 for non-staff.
+#[server(prefix = "/rpc", endpoint = "admin/chats")]
+pub async fn list_chats(archived: bool) -> Result<Vec<SupportChatListItem>, AppError> {
+    use super::request::{answer, staff};
+
+    answer(
+        async {
+            let state = staff().await?;
+            crate::server::chats::list_for_admin(&state.db, archived).await
+        }
+        .await,
+    )
+}
+
+/// One chat with its newest messages; records that staff looked at it.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat.
+#[server(prefix = "/rpc", endpoint = "admin/chat")]
+pub async fn get_admin_chat(chat_id: Uuid) -> Result<AdminSupportChat, AppError> {
+    use super::request::{answer, staff};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let state = staff().await?;
+            chats::admin_view(&state.db, chat_id, chats::PageAt::Newest, chats::MAX_PAGE).await
+        }
+        .await,
+    )
+}
+
+/// A staff reply.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat; 422 for blank or oversized content.
+#[server(prefix = "/rpc", endpoint = "admin/reply")]
+pub async fn send_admin_message(
+    chat_id: Uuid,
+    content: String,
+) -> Result<SupportMessage, AppError> {
+    use super::request::{answer, staff};
+    use crate::{model::SenderType, server::chats};
+
+    answer(
+        async {
+            let state = staff().await?;
+            let posted =
+                chats::post_message(&state.db, chat_id, SenderType::Admin, &content).await?;
+            Ok(posted.message.into())
+        }
+        .await,
+    )
+}
+
+/// Archives (`archived = true`) or restores a chat; returns the new state.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat.
+#[server(prefix = "/rpc", endpoint = "admin/set_archived")]
+pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, AppError> {
+    use super::request::{answer, staff};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let state = staff().await?;
+            let chat = if archived {
+                chats::archive(&state.db, chat_id).await?
+            } else {
+                chats::unarchive(&state.db, chat_id).await?
+            };
+            Ok(chat.archived_at.is_some())
         }
         .await,
     )

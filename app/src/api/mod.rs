@@ -4,10 +4,12 @@
 
 mod admin;
 mod auth;
+mod chat;
 mod status;
 
 pub use admin::*;
 pub use auth::*;
+pub use chat::*;
 pub use status::*;
 
 /// What server functions need from the request they serve.
@@ -33,6 +35,28 @@ mod request {
     /// The signed-in user, if any (same rules as the REST extractors).
     pub(crate) async fn current_user(state: &AppState) -> Result<Option<user::Model>, AppError> {
         current_user::authenticate(&parts()?.headers, state).await
+    }
+
+    /// The state and the signed-in user.
+    ///
+    /// # Errors
+    /// 401 when signed out.
+    pub(crate) async fn signed_in() -> Result<(AppState, user::Model), AppError> {
+        let state = AppState::from_context()?;
+        let user = current_user(&state)
+            .await?
+            .ok_or_else(|| AppError::unauthorized("sign in to continue"))?;
+        Ok((state, user))
+    }
+
+    /// The state, if the signed-in user is staff.
+    ///
+    /// # Errors
+    /// 401 when signed out, 403 for non-staff.
+    pub(crate) async fn staff() -> Result<AppState, AppError> {
+        let (state, user) = signed_in().await?;
+        crate::server::auth::current_user::AdminUser::from_user(user)?;
+        Ok(state)
     }
 
     /// Gives an error its HTTP status (and `Retry-After`) before the server function returns it,

@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    model::{SenderType, SupportChatListItem, preview},
+    model::{AdminSupportChat, SenderType, SupportChat as ChatView, SupportChatListItem, preview},
     server::{
         clock,
         entities::{SupportChat, SupportMessage, User, support_chat, support_message},
@@ -151,6 +151,46 @@ async fn newest_first(
         .await?;
     page.reverse();
     Ok(page)
+}
+
+/// The user's chat (created on first use) with a page of its messages, as the user sees it.
+///
+/// # Errors
+/// As [`message_page`].
+pub async fn user_view(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    at: PageAt,
+    limit: u64,
+) -> Result<ChatView, AppError> {
+    let chat = get_or_create(db, user_id).await?;
+    let messages = message_page(db, chat.id, at, limit).await?;
+    Ok(ChatView {
+        id: chat.id,
+        messages: messages.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// A chat with a page of its messages, as staff see it; records that staff looked at it.
+///
+/// # Errors
+/// 404 for an unknown chat; otherwise as [`message_page`].
+pub async fn admin_view(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+    at: PageAt,
+    limit: u64,
+) -> Result<AdminSupportChat, AppError> {
+    let chat = mark_viewed_by_admin(db, chat_id).await?;
+    let owner = User::find_by_id(chat.user_id).one(db).await?;
+    let messages = message_page(db, chat.id, at, limit).await?;
+    Ok(AdminSupportChat {
+        id: chat.id,
+        user_id: chat.user_id,
+        user_email: owner.and_then(|u| u.email),
+        archived: chat.archived_at.is_some(),
+        messages: messages.into_iter().map(Into::into).collect(),
+    })
 }
 
 /// A message that was committed, with its chat as it is after the commit.

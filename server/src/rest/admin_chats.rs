@@ -4,15 +4,9 @@
 use app::{
     error::AppError,
     model::{AdminSupportChat, SenderType, SupportChatListItem, SupportMessage},
-    server::{
-        auth::current_user::AdminUser,
-        chats,
-        entities::{SupportChat, User},
-        state::AppState,
-    },
+    server::{auth::current_user::AdminUser, chats, state::AppState},
 };
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
-use sea_orm::EntityTrait;
 use serde::{Deserialize, Serialize};
 
 use super::{
@@ -48,16 +42,9 @@ pub(crate) async fn show(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<AdminSupportChat>, AppError> {
     let (at, limit) = query.page()?;
-    let chat = chats::mark_viewed_by_admin(&state.db, chat_id).await?;
-    let owner = User::find_by_id(chat.user_id).one(&state.db).await?;
-    let messages = chats::message_page(&state.db, chat.id, at, limit).await?;
-    Ok(Json(AdminSupportChat {
-        id: chat.id,
-        user_id: chat.user_id,
-        user_email: owner.and_then(|u| u.email),
-        archived: chat.archived_at.is_some(),
-        messages: messages.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(
+        chats::admin_view(&state.db, chat_id, at, limit).await?,
+    ))
 }
 
 /// `POST /api/admin/chats/{id}/messages`: a staff reply.
@@ -68,13 +55,6 @@ pub(crate) async fn reply(
     body: Bytes,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
     let NewMessage { content } = body::json(&body)?;
-    if SupportChat::find_by_id(chat_id)
-        .one(&state.db)
-        .await?
-        .is_none()
-    {
-        return Err(AppError::not_found("no such chat"));
-    }
     let posted = chats::post_message(&state.db, chat_id, SenderType::Admin, &content).await?;
     Ok((StatusCode::CREATED, Json(posted.message.into())))
 }

@@ -22,12 +22,7 @@ pub(crate) async fn show(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<SupportChat>, AppError> {
     let (at, limit) = query.page()?;
-    let chat = chats::get_or_create(&state.db, user.id).await?;
-    let messages = chats::message_page(&state.db, chat.id, at, limit).await?;
-    Ok(Json(SupportChat {
-        id: chat.id,
-        messages: messages.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Json(chats::user_view(&state.db, user.id, at, limit).await?))
 }
 
 /// `GET /api/support_chat/messages?after=ID`: messages newer than the cursor (polling).
@@ -37,9 +32,11 @@ pub(crate) async fn poll(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<Vec<SupportMessage>>, AppError> {
     let (at, limit) = query.page()?;
-    let chat = chats::get_or_create(&state.db, user.id).await?;
-    let messages = chats::message_page(&state.db, chat.id, at, limit).await?;
-    Ok(Json(messages.into_iter().map(Into::into).collect()))
+    Ok(Json(
+        chats::user_view(&state.db, user.id, at, limit)
+            .await?
+            .messages,
+    ))
 }
 
 /// The body of a new message.

@@ -499,3 +499,98 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
         "nothing was stored by any bad request"
     );
 }
+
+#[tokio::test]
+async fn server_functions_apply_the_same_rules_as_the_rest_api() {
+    let app = TestApp::spawn().await;
+    let user = app.sign_up("xia@example.com", "right password").await;
+    let admin = app.admin_session("desk@example.com").await;
+
+    let sent = app
+        .rpc(
+            "chat/send",
+            &[("content", "  from the hosted widget ")],
+            Some(&user),
+        )
+        .await;
+    assert_eq!(sent.status(), StatusCode::OK);
+    let sent: Value = sent.json().await.expect("json");
+    assert_eq!(sent["content"], "from the hosted widget");
+    let blank = app.rpc("chat/send", &[("content", " ")], Some(&user)).await;
+    assert_eq!(blank.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let signed_out = app.rpc("chat/get", &[], None).await;
+    assert_eq!(signed_out.status(), StatusCode::UNAUTHORIZED);
+
+    let chat: Value = app
+        .rpc("chat/get", &[], Some(&user))
+        .await
+        .json()
+        .await
+        .expect("json");
+    let chat_id = chat["id"].as_str().expect("id").to_owned();
+    assert_eq!(chat["messages"][0]["id"], sent["id"]);
+
+    let forbidden = app
+        .rpc("admin/chats", &[("archived", "false")], Some(&user))
+        .await;
+    assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
+    let list: Value = app
+        .rpc("admin/chats", &[("archived", "false")], Some(&admin))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(list[0]["unread"], true);
+    let viewed: Value = app
+        .rpc("admin/chat", &[("chat_id", &chat_id)], Some(&admin))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(viewed["user_email"], "xia@example.com");
+    let reply = app
+        .rpc(
+            "admin/reply",
+            &[("chat_id", &chat_id), ("content", "hello Xia")],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(reply.status(), StatusCode::OK);
+    let unknown = app
+        .rpc(
+            "admin/reply",
+            &[
+                ("chat_id", &uuid::Uuid::now_v7().to_string()),
+                ("content", "hi"),
+            ],
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+
+    let marked: Value = app
+        .rpc("chat/mark_read", &[], Some(&user))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(marked, json!(1));
+    let archived: Value = app
+        .rpc(
+            "admin/set_archived",
+            &[("chat_id", &chat_id), ("archived", "true")],
+            Some(&admin),
+        )
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(archived, json!(true));
+    let archived_list: Value = app
+        .rpc("admin/chats", &[("archived", "true")], Some(&admin))
+        .await
+        .json()
+        .await
+        .expect("json");
+    assert_eq!(archived_list[0]["id"], chat_id.as_str());
+}

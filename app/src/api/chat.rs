@@ -1,0 +1,71 @@
+//! The user's chat, for the widget on the hosted app's own pages. Same services and wire types
+//! as `/api/support_chat`.
+#![expect(
+    missing_docs,
+    reason = "#[server] generates argument structs whose fields cannot carry doc comments"
+)]
+
+use leptos::prelude::*;
+
+use crate::{
+    error::AppError,
+    model::{SupportChat, SupportMessage},
+};
+
+/// The signed-in user's chat (created on first use) with its newest messages, oldest first.
+///
+/// # Errors
+/// 401 when signed out.
+#[server(prefix = "/rpc", endpoint = "chat/get")]
+pub async fn get_support_chat() -> Result<SupportChat, AppError> {
+    use super::request::{answer, signed_in};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let (state, user) = signed_in().await?;
+            chats::user_view(&state.db, user.id, chats::PageAt::Newest, chats::MAX_PAGE).await
+        }
+        .await,
+    )
+}
+
+/// Sends a message from the signed-in user.
+///
+/// # Errors
+/// 401 when signed out; 422 for blank or oversized content.
+#[server(prefix = "/rpc", endpoint = "chat/send")]
+pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
+    use super::request::{answer, signed_in};
+    use crate::{model::SenderType, server::chats};
+
+    answer(
+        async {
+            let (state, user) = signed_in().await?;
+            let chat = chats::get_or_create(&state.db, user.id).await?;
+            let posted =
+                chats::post_message(&state.db, chat.id, SenderType::User, &content).await?;
+            Ok(posted.message.into())
+        }
+        .await,
+    )
+}
+
+/// Marks every unread staff message of the user's chat read; returns how many.
+///
+/// # Errors
+/// 401 when signed out.
+#[server(prefix = "/rpc", endpoint = "chat/mark_read")]
+pub async fn mark_read() -> Result<u64, AppError> {
+    use super::request::{answer, signed_in};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let (state, user) = signed_in().await?;
+            let chat = chats::get_or_create(&state.db, user.id).await?;
+            chats::mark_read_by_user(&state.db, chat.id).await
+        }
+        .await,
+    )
+}
