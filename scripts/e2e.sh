@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Browser tests against the release build: starts the server on a free port with a throwaway
+# Browser tests against the release build (and a validation of its OpenAPI document): starts
+# the server on a free port with a throwaway
 # SQLite database, waits until it is ready, runs Playwright, and stops the server whatever
 # happens. Expects the release build to have run (make test does).
 set -euo pipefail
@@ -31,5 +32,9 @@ cleanup() {
 trap cleanup EXIT
 
 wait_for_url "http://127.0.0.1:$port/readyz" 60 || die "server did not become ready within 60 s"
+
+# The release server's API description must be valid OpenAPI 3.1.
+curl -fsS "http://127.0.0.1:$port/api/openapi.json" -o "$work/openapi.json"
+"$ROOT/.tools/venv/bin/openapi-spec-validator" "$work/openapi.json"
 cd end2end
 CONFAB_BASE_URL="http://127.0.0.1:$port" npx playwright test

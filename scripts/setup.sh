@@ -45,6 +45,16 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 
+# The OpenAPI validator, from PyPI, in a virtual environment of the checkout's own.
+OPENAPI_VALIDATOR_VERSION=0.9.0
+if ! .tools/venv/bin/pip show openapi-spec-validator 2>/dev/null | grep -qx "Version: $OPENAPI_VALIDATOR_VERSION"; then
+  python3 -m venv .tools/venv || {
+    $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
+    python3 -m venv .tools/venv
+  }
+  .tools/venv/bin/pip install --quiet "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
+fi
+
 # npm packages: Playwright (no browser download: it drives /usr/bin/chromium) and binaryen's
 # wasm-opt. Never Debian's binaryen: its old wasm-opt builds a bundle that fails to hydrate.
 if [ ! -f end2end/node_modules/.package-lock.json ] ||

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 /// Who wrote a message. Stored as the strings `user` / `admin`, sent the same way.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
@@ -25,6 +26,7 @@ pub enum SenderType {
 }
 
 /// What a person may do: users talk in their own chat, admins answer every chat.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
@@ -54,6 +56,7 @@ pub struct AppStatus {
 }
 
 /// A person as the UI and the API show them: never secrets.
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserProfile {
     /// The user's id.
@@ -92,6 +95,7 @@ impl From<crate::server::entities::user::Model> for UserProfile {
 }
 
 /// A message as the widget, the dashboard and the API show it (the spec's `SupportMessage`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportMessage {
     /// UUID v7: sorts with `created_at` into a total order.
@@ -107,6 +111,7 @@ pub struct SupportMessage {
 }
 
 /// A user's chat with its messages, oldest first (the spec's `SupportChat`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportChat {
     /// The chat's id.
@@ -116,6 +121,7 @@ pub struct SupportChat {
 }
 
 /// One row of the dashboard's chat list (the spec's `SupportChatListItem`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportChatListItem {
     /// The chat's id.
@@ -139,6 +145,7 @@ pub struct SupportChatListItem {
 }
 
 /// A chat as staff see it (the spec's `AdminSupportChat`).
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminSupportChat {
     /// The chat's id.

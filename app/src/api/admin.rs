@@ -107,7 +107,7 @@ pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, Ap
             } else {
                 chats::unarchive(&state.db, chat_id).await?
             };
-            Ok(chat.archived_at.is_some())
+            Ok(chats::archived(&chat))
         }
         .await,
     )

@@ -188,7 +188,7 @@ pub async fn admin_view(
         id: chat.id,
         user_id: chat.user_id,
         user_email: owner.and_then(|u| u.email),
-        archived: chat.archived_at.is_some(),
+        archived: archived(&chat),
         messages: messages.into_iter().map(Into::into).collect(),
     })
 }
@@ -249,16 +249,35 @@ pub async fn post_message(
     }
     .insert(&txn)
     .await?;
-    let unarchive = sender == SenderType::User && chat.archived_at.is_some();
+    // A user writing to an archived chat brings it back; staff replies leave it archived.
+    let chat = touch_last_message(&txn, chat, now, sender == SenderType::User).await?;
+    // A staff reply's delayed email job belongs here, inside the transaction, so the job
+    // exists exactly when the message does.
+    txn.commit().await?;
+    // Committed: the realtime broadcast starts here, from the returned rows, never earlier.
+    Ok(Posted { message, chat })
+}
+
+/// Sets `last_message_at` (and clears `archived_at` when `unarchive` and the chat is archived).
+async fn touch_last_message(
+    txn: &sea_orm::DatabaseTransaction,
+    chat: support_chat::Model,
+    at: chrono::DateTime<chrono::Utc>,
+    unarchive: bool,
+) -> Result<support_chat::Model, AppError> {
+    let reopen = unarchive && archived(&chat);
     let mut touched = chat.into_active_model();
-    touched.last_message_at = Set(Some(now));
-    touched.updated_at = Set(now);
-    if unarchive {
+    touched.last_message_at = Set(Some(at));
+    touched.updated_at = Set(at);
+    if reopen {
         touched.archived_at = Set(None);
     }
-    let chat = touched.update(&txn).await?;
-    txn.commit().await?;
-    Ok(Posted { message, chat })
+    Ok(touched.update(txn).await?)
+}
+
+/// Whether the chat is archived.
+pub fn archived(chat: &support_chat::Model) -> bool {
+    chat.archived_at.is_some()
 }
 
 /// Marks every unread staff message of the chat read, in one statement; returns how many.
@@ -375,9 +394,9 @@ struct ChatFigures {
 /// Internal error on database failure.
 pub async fn list_for_admin(
     db: &DatabaseConnection,
-    archived: bool,
+    show_archived: bool,
 ) -> Result<Vec<SupportChatListItem>, AppError> {
-    let filter = if archived {
+    let filter = if show_archived {
         support_chat::Column::ArchivedAt.is_not_null()
     } else {
         support_chat::Column::ArchivedAt.is_null()
@@ -394,7 +413,7 @@ pub async fn list_for_admin(
         .order_by_desc(support_chat::Column::Id)
         .all(db)
         .await?;
-    let mut figures = chat_figures(db, archived).await?;
+    let mut figures = chat_figures(db, show_archived).await?;
     Ok(chats
         .into_iter()
         .map(|(chat, user)| {
@@ -408,7 +427,7 @@ pub async fn list_for_admin(
                 last_message_sender: f.last_sender,
                 message_count: f.message_count,
                 unread: f.unread,
-                archived: chat.archived_at.is_some(),
+                archived: archived(&chat),
             }
         })
         .collect())

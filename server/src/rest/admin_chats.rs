@@ -8,22 +8,30 @@ use app::{
 };
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
 
 use super::{
     body,
     extract::{ApiQuery, PageQuery, PathId},
+    openapi::ErrorBody,
     support_chat::NewMessage,
 };
 
 /// `?archived=true|false`.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
+    /// `true` for the archive, `false` (default) for active chats.
     #[serde(default)]
     archived: bool,
 }
 
 /// `GET /api/admin/chats`: active (or archived) chats, newest activity first.
+#[utoipa::path(get, path = "/api/admin/chats", operation_id = "list_chats", tag = "staff", params(ListQuery),
+    security(("cookie" = [])),
+    responses((status = 200, body = Vec<SupportChatListItem>), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -35,6 +43,9 @@ pub(crate) async fn list(
 }
 
 /// `GET /api/admin/chats/{id}`: the chat with its newest page of messages; records the view.
+#[utoipa::path(get, path = "/api/admin/chats/{id}", operation_id = "get_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat"), PageQuery), security(("cookie" = [])),
+    responses((status = 200, body = AdminSupportChat), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -48,6 +59,10 @@ pub(crate) async fn show(
 }
 
 /// `POST /api/admin/chats/{id}/messages`: a staff reply.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/messages", operation_id = "reply_to_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), request_body = NewMessage,
+    security(("cookie" = [])),
+    responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn reply(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -60,13 +75,16 @@ pub(crate) async fn reply(
 }
 
 /// A chat's archive state after archiving or restoring it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct ArchiveState {
-    id: uuid::Uuid,
+    id: Uuid,
     archived: bool,
 }
 
 /// `POST /api/admin/chats/{id}/archive`.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/archive", operation_id = "archive_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), security(("cookie" = [])),
+    responses((status = 200, body = ArchiveState), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody)))]
 pub(crate) async fn archive(
     State(state): State<AppState>,
     _admin: AdminUser,
@@ -80,6 +98,9 @@ pub(crate) async fn archive(
 }
 
 /// `POST /api/admin/chats/{id}/unarchive`.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/unarchive", operation_id = "unarchive_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), security(("cookie" = [])),
+    responses((status = 200, body = ArchiveState), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody)))]
 pub(crate) async fn unarchive(
     State(state): State<AppState>,
     _admin: AdminUser,

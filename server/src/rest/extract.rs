@@ -6,6 +6,7 @@ use axum::{
     http::request::Parts,
 };
 use serde::{Deserialize, de::DeserializeOwned};
+use utoipa::IntoParams;
 use uuid::Uuid;
 
 /// The `{id}` of a path, which must be a UUID (400 otherwise).
@@ -37,11 +38,15 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 }
 
 /// `?before=ID` / `?after=ID` and `?limit=N` on message lists.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PageQuery {
+    /// Messages just before this message id (paging back).
     before: Option<String>,
+    /// Messages just after this message id (polling).
     after: Option<String>,
+    /// How many, 1 to 200; default 50.
     limit: Option<u64>,
 }
 

@@ -6,6 +6,7 @@ mod admin_chats;
 mod body;
 mod extract;
 mod me;
+mod openapi;
 mod staff;
 mod support_chat;
 mod widget;
@@ -45,6 +46,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .route("/{id}/archive", post(admin_chats::archive))
         .route("/{id}/unarchive", post(admin_chats::unarchive));
     Router::new()
+        .route("/api/openapi.json", get(openapi::document))
         .route("/api/me", get(me::show))
         .route("/api/admin/staff", get(staff::list))
         .nest("/api/admin/chats", admin_chats)

@@ -8,14 +8,18 @@ use app::{
 };
 use axum::{Json, body::Bytes, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
 use super::{
     body,
     extract::{ApiQuery, PageQuery},
+    openapi::ErrorBody,
 };
 
 /// `GET /api/support_chat`: the caller's chat (created on first use) with its newest page of
 /// messages, oldest first; `?before=ID` pages back.
+#[utoipa::path(get, path = "/api/support_chat", operation_id = "get_support_chat", tag = "user", params(PageQuery), security(("cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = SupportChat), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -26,6 +30,8 @@ pub(crate) async fn show(
 }
 
 /// `GET /api/support_chat/messages?after=ID`: messages newer than the cursor (polling).
+#[utoipa::path(get, path = "/api/support_chat/messages", operation_id = "poll_messages", tag = "user", params(PageQuery), security(("cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = Vec<SupportMessage>), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn poll(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -40,13 +46,15 @@ pub(crate) async fn poll(
 }
 
 /// The body of a new message.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewMessage {
     pub(crate) content: String,
 }
 
 /// `POST /api/support_chat/messages`: the user writes.
+#[utoipa::path(post, path = "/api/support_chat/messages", operation_id = "send_message", tag = "user", request_body = NewMessage,
+    security(("cookie" = []), ("bearer" = [])), responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn post(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -59,12 +67,14 @@ pub(crate) async fn post(
 }
 
 /// How many messages a mark-read call marked.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct MarkedRead {
     marked_read: u64,
 }
 
 /// `PATCH /api/support_chat/mark_read`: every unread staff message becomes read.
+#[utoipa::path(patch, path = "/api/support_chat/mark_read", operation_id = "mark_read", tag = "user", security(("cookie" = []), ("bearer" = [])),
+    responses((status = 200, body = MarkedRead), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody)))]
 pub(crate) async fn mark_read(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -27,11 +27,13 @@ use axum::{
     http::{HeaderMap, StatusCode},
 };
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
 
-use super::body;
+use super::{body, openapi::ErrorBody};
 
-/// What an embedding site may send when starting a session; all optional.
-#[derive(Debug, Deserialize)]
+/// What an embedding site may send when starting a session; all optional. `user_id` and
+/// `user_hash` (hex HMAC-SHA256 of `user_id` keyed with the identity secret) go together.
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SessionRequest {
     user_id: Option<String>,
@@ -41,13 +43,22 @@ pub(crate) struct SessionRequest {
 }
 
 /// A widget session: the token to send as `Authorization: Bearer`, and who it is for.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, ToSchema)]
 pub(crate) struct WidgetSession {
     token: String,
     visitor: UserProfile,
 }
 
 /// Starts (or resumes) a widget session.
+#[utoipa::path(post, path = "/api/widget/session", operation_id = "start_widget_session", tag = "widget",
+    request_body(content = Option<SessionRequest>, description = "Empty for an anonymous visitor"),
+    security((), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The presented token is still valid", body = WidgetSession),
+        (status = 201, description = "A new token", body = WidgetSession),
+        (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody),
+        (status = 429, description = "Too many new sessions from this address", body = ErrorBody),
+    ))]
 pub(crate) async fn start_session(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
@@ -129,13 +140,17 @@ pub(crate) async fn start_session(
 }
 
 /// What an anonymous visitor may change about themselves.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VisitorUpdate {
     email: String,
 }
 
 /// Records the email an anonymous visitor gives, so replies can reach them by email.
+#[utoipa::path(patch, path = "/api/widget/visitor", operation_id = "update_visitor", tag = "widget", request_body = VisitorUpdate,
+    security(("bearer" = [])),
+    responses((status = 200, body = UserProfile), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody),
+        (status = 409, description = "The email belongs to another account", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn update_visitor(
     State(state): State<AppState>,
     headers: HeaderMap,

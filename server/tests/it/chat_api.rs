@@ -304,16 +304,7 @@ async fn widget_visitors_use_the_same_paths_with_a_bearer_token() {
         .expect("POST");
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(res.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN], SHOP);
-    let chat: Value = app
-        .http
-        .get(app.at("/api/support_chat"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let chat = app.get_json("/api/support_chat", Some(token)).await;
     assert_eq!(chat["messages"][0]["content"], "from the shop");
 
     let res = app

@@ -6,6 +6,7 @@ mod chat_api;
 mod chats;
 mod cli;
 mod entities;
+mod openapi;
 mod pages;
 mod schema;
 mod support;

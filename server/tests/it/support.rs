@@ -174,6 +174,21 @@ impl TestApp {
         self.sign_in(email, "staff-password").await
     }
 
+    /// GET a JSON document, with a bearer token when given.
+    pub async fn get_json(&self, path: &str, bearer: Option<&str>) -> Value {
+        let mut request = self.http.get(self.at(path));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        request
+            .send()
+            .await
+            .expect("GET")
+            .json()
+            .await
+            .expect("JSON body")
+    }
+
     /// GET with a cookie.
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
         self.http

@@ -62,16 +62,7 @@ async fn anonymous_visitors_get_a_token_they_can_resume_and_add_an_email_to() {
     assert_eq!(visitor["email"], Value::Null);
     assert_eq!(visitor["verified"], false);
 
-    let me: Value = app
-        .http
-        .get(app.at("/api/me"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("json");
+    let me = app.get_json("/api/me", Some(&token)).await;
     assert_eq!(me["id"], visitor["id"]);
 
     let resumed = start(&app, Some(&token), None).await;

@@ -1,0 +1,95 @@
+//! `GET /api/openapi.json`: the OpenAPI 3.1 description of the REST API, generated from the
+//! handlers' annotations, so it cannot drift from the routes (a test compares the two).
+
+use axum::Json;
+use utoipa::{
+    Modify, OpenApi, ToSchema,
+    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+};
+
+use super::{admin_chats, me, staff, support_chat, widget};
+
+/// The one error shape of every failed request.
+#[derive(ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the JSON AppError writes; never constructed"
+)]
+pub(crate) struct ErrorBody {
+    error: ErrorDetail,
+}
+
+/// What went wrong.
+#[derive(ToSchema)]
+#[expect(
+    dead_code,
+    reason = "describes the JSON AppError writes; never constructed"
+)]
+pub(crate) struct ErrorDetail {
+    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
+    /// `method_not_allowed`, `conflict`, `validation_failed`, `rate_limited`, `internal`.
+    code: String,
+    /// For people.
+    message: String,
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "Confab",
+        description = "Self-hosted live support chat. Errors are `{\"error\": {\"code\", \"message\"}}`; timestamps are ISO-8601 UTC.",
+    ),
+    paths(
+        me::show,
+        staff::list,
+        support_chat::show,
+        support_chat::poll,
+        support_chat::post,
+        support_chat::mark_read,
+        admin_chats::list,
+        admin_chats::show,
+        admin_chats::reply,
+        admin_chats::archive,
+        admin_chats::unarchive,
+        widget::start_session,
+        widget::update_visitor,
+    ),
+    components(schemas(ErrorBody, ErrorDetail)),
+    modifiers(&SecuritySchemes),
+    tags(
+        (name = "user", description = "The signed-in user's or widget visitor's own chat"),
+        (name = "staff", description = "Support staff only"),
+        (name = "widget", description = "Sessions for visitors of embedding sites"),
+    )
+)]
+struct ApiDoc;
+
+/// Cookie sessions (the hosted app) and bearer tokens (the widget on other sites).
+struct SecuritySchemes;
+
+impl Modify for SecuritySchemes {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "cookie",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                "confab_session",
+                "Browser session from signing in (named __Host-confab_session over https)",
+            ))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("Widget token from POST /api/widget/session"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The document, served as JSON.
+pub(crate) async fn document() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
+}

@@ -1,0 +1,71 @@
+//! The OpenAPI document: version 3.1, every REST route described with its security and errors.
+//! (`make test` also runs the release server's document through openapi-spec-validator.)
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::support::TestApp;
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_and_covers_every_rest_route() {
+    let app = TestApp::spawn().await;
+    let doc = app.get_json("/api/openapi.json", None).await;
+    assert!(
+        doc["openapi"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("3.1")),
+        "{}",
+        doc["openapi"]
+    );
+
+    let mut operations = BTreeSet::new();
+    let mut operation_ids = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for method in item.as_object().expect("path item").keys() {
+            operations.insert(format!("{} {path}", method.to_uppercase()));
+            let id = item[method]["operationId"]
+                .as_str()
+                .expect("operationId")
+                .to_owned();
+            assert!(
+                operation_ids.insert(id.clone()),
+                "operationId {id} is not unique"
+            );
+            let responses = item[method]["responses"].as_object().expect("responses");
+            assert!(
+                responses.keys().any(|status| status.starts_with('4')),
+                "{method} {path} documents no error response"
+            );
+        }
+    }
+    let expected: BTreeSet<String> = [
+        "GET /api/me",
+        "GET /api/admin/staff",
+        "GET /api/support_chat",
+        "GET /api/support_chat/messages",
+        "POST /api/support_chat/messages",
+        "PATCH /api/support_chat/mark_read",
+        "GET /api/admin/chats",
+        "GET /api/admin/chats/{id}",
+        "POST /api/admin/chats/{id}/messages",
+        "POST /api/admin/chats/{id}/archive",
+        "POST /api/admin/chats/{id}/unarchive",
+        "POST /api/widget/session",
+        "PATCH /api/widget/visitor",
+    ]
+    .into_iter()
+    .map(str::to_owned)
+    .collect();
+    assert_eq!(operations, expected);
+
+    let schemes = doc["components"]["securitySchemes"]
+        .as_object()
+        .expect("security schemes");
+    assert!(schemes.contains_key("cookie") && schemes.contains_key("bearer"));
+    assert_eq!(
+        doc["paths"]["/api/admin/chats"]["get"]["security"][0]["cookie"],
+        Value::Array(vec![])
+    );
+    assert!(doc["components"]["schemas"]["SupportChatListItem"].is_object());
+}
