@@ -34,12 +34,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version";
 fi
 
 # System packages: Chromium for the browser tests, PostgreSQL for the second backend, curl and
-# python3 for the scripts.
+# python3 for the scripts, Node.js for Playwright.
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
+command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"

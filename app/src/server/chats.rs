@@ -303,14 +303,21 @@ pub async fn unread_for_admin(
     db: &DatabaseConnection,
     chat: &support_chat::Model,
 ) -> Result<bool, AppError> {
-    let mut newer = SupportMessage::find()
+    let unread = SupportMessage::find()
+        .inner_join(SupportChat)
         .filter(support_message::Column::ChatId.eq(chat.id))
-        .filter(support_message::Column::SenderType.eq(SenderType::User));
-    if let Some(viewed) = chat.admin_viewed_at {
-        newer = newer.filter(support_message::Column::CreatedAt.gt(viewed));
-    }
-    Ok(newer.one(db).await?.is_some())
+        .filter(Expr::cust(UNREAD_FOR_ADMIN))
+        .one(db)
+        .await?;
+    Ok(unread.is_some())
 }
+
+/// The rule behind "unread for admin", for a row of `support_messages` joined to its
+/// `support_chats` row: the user wrote it after staff last looked (or staff never looked).
+/// The single-chat check and the dashboard list both use this condition.
+const UNREAD_FOR_ADMIN: &str = "support_messages.sender_type = 'user' \
+     AND (support_chats.admin_viewed_at IS NULL \
+          OR support_messages.created_at > support_chats.admin_viewed_at)";
 
 /// Records that an admin looked at the chat now.
 ///
@@ -440,17 +447,16 @@ async fn chat_figures(
 ) -> Result<HashMap<Uuid, ChatFigures>, AppError> {
     let backend = db.get_database_backend();
     let archived_filter = if archived {
-        "c.archived_at IS NOT NULL"
+        "support_chats.archived_at IS NOT NULL"
     } else {
-        "c.archived_at IS NULL"
+        "support_chats.archived_at IS NULL"
     };
     let mut figures: HashMap<Uuid, ChatFigures> = HashMap::new();
     let counts = format!(
-        "SELECT m.chat_id AS chat_id, COUNT(*) AS message_count, \
-           MAX(CASE WHEN m.sender_type = 'user' AND (c.admin_viewed_at IS NULL \
-                 OR m.created_at > c.admin_viewed_at) THEN 1 ELSE 0 END) AS unread \
-         FROM support_messages m JOIN support_chats c ON c.id = m.chat_id \
-         WHERE {archived_filter} GROUP BY m.chat_id"
+        "SELECT support_messages.chat_id AS chat_id, COUNT(*) AS message_count, \
+           MAX(CASE WHEN {UNREAD_FOR_ADMIN} THEN 1 ELSE 0 END) AS unread \
+         FROM support_messages JOIN support_chats ON support_chats.id = support_messages.chat_id \
+         WHERE {archived_filter} GROUP BY support_messages.chat_id"
     );
     for row in db
         .query_all_raw(Statement::from_string(backend, counts))
@@ -465,9 +471,10 @@ async fn chat_figures(
     }
     let newest = format!(
         "SELECT chat_id, content, sender_type FROM ( \
-           SELECT m.chat_id, m.content, m.sender_type, ROW_NUMBER() OVER ( \
-             PARTITION BY m.chat_id ORDER BY m.created_at DESC, m.id DESC) AS newest_first \
-           FROM support_messages m JOIN support_chats c ON c.id = m.chat_id \
+           SELECT support_messages.chat_id, support_messages.content, support_messages.sender_type, \
+             ROW_NUMBER() OVER (PARTITION BY support_messages.chat_id \
+               ORDER BY support_messages.created_at DESC, support_messages.id DESC) AS newest_first \
+           FROM support_messages JOIN support_chats ON support_chats.id = support_messages.chat_id \
            WHERE {archived_filter}) newest WHERE newest_first = 1"
     );
     for row in db
