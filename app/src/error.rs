@@ -35,6 +35,19 @@ pub enum AppError {
     /// 405: the path exists, but not with this method.
     #[error("this endpoint does not accept that method")]
     MethodNotAllowed,
+    /// 413: the request body is larger than the server accepts.
+    #[error("{message}")]
+    PayloadTooLarge {
+        /// The limit.
+        message: String,
+    },
+    /// 415: the request body is not in a format the endpoint reads (JSON endpoints take
+    /// `Content-Type: application/json`).
+    #[error("{message}")]
+    UnsupportedMediaType {
+        /// What the endpoint takes.
+        message: String,
+    },
     /// 409: the request conflicts with existing data.
     #[error("{message}")]
     Conflict {
@@ -112,6 +125,8 @@ impl AppError {
             Self::NotFound { .. } => 404,
             Self::MethodNotAllowed => 405,
             Self::Conflict { .. } => 409,
+            Self::PayloadTooLarge { .. } => 413,
+            Self::UnsupportedMediaType { .. } => 415,
             Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
             Self::Internal | Self::Transport { .. } => 500,
@@ -127,6 +142,8 @@ impl AppError {
             Self::NotFound { .. } => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
             Self::Conflict { .. } => "conflict",
+            Self::PayloadTooLarge { .. } => "payload_too_large",
+            Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Validation { .. } => "validation_failed",
             Self::RateLimited { .. } => "rate_limited",
             Self::Internal => "internal",

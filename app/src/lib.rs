@@ -24,6 +24,8 @@ use pages::{LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader, StaffPage
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    server::content_security::protect_page();
     view! {
         <!DOCTYPE html>
         <html lang="en">

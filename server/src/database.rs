@@ -4,10 +4,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection,
+    sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous},
+};
 
 /// How long to wait for a database connection before giving up.
 const CONNECT_PATIENCE: Duration = Duration::from_secs(10);
+
+/// How long a SQLite writer waits for another writer to finish before it fails. Writes take
+/// milliseconds; this only runs out when something holds the lock far too long.
+const SQLITE_BUSY_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Connections in the pool. SQLite in WAL mode has one writer at a time and any number of
+/// readers, so a pool of this size serves concurrent reads while writers queue on the lock.
+const POOL_SIZE: u32 = 16;
 
 /// Opens a pool on `url`. For SQLite it first creates the file's directory, so the default
 /// `sqlite://data/confab.db?mode=rwc` works in a fresh checkout.
@@ -24,10 +35,11 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
     }
     let mut options = ConnectOptions::new(url);
     options
-        .max_connections(16)
+        .max_connections(POOL_SIZE)
         // Also how long start-up keeps retrying a database that is still booting.
         .acquire_timeout(CONNECT_PATIENCE)
-        .sqlx_logging(false);
+        .sqlx_logging(false)
+        .map_sqlx_sqlite_opts(sqlite_for_a_server);
     Database::connect(options).await.with_context(|| {
         format!(
             "could not open the database at {} (gave up after {} s)",
@@ -35,6 +47,18 @@ pub async fn connect(url: &str) -> anyhow::Result<DatabaseConnection> {
             CONNECT_PATIENCE.as_secs()
         )
     })
+}
+
+/// SQLite set up for many concurrent requests: write-ahead logging (readers never block the
+/// writer, nor it them), a busy timeout so writers wait for each other instead of failing,
+/// and `synchronous = NORMAL`, which in WAL mode loses no committed transaction on a crash of
+/// the process (only, at worst, the last ones on a power cut).
+fn sqlite_for_a_server(options: SqliteConnectOptions) -> SqliteConnectOptions {
+    options
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .busy_timeout(SQLITE_BUSY_TIMEOUT)
+        .foreign_keys(true)
 }
 
 /// Applies every pending migration.

@@ -7,6 +7,7 @@ mod admin;
 pub mod config;
 pub mod database;
 mod health;
+mod http_hygiene;
 mod migrate;
 mod rest;
 mod router;
@@ -14,6 +15,7 @@ mod security;
 mod serve;
 mod telemetry;
 
+pub use http_hygiene::MAX_BODY_BYTES;
 pub use router::build_router;
 pub use serve::{build_state, serve_on, shutdown_signal};
 

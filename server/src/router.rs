@@ -1,11 +1,11 @@
 //! The one HTTP router: probes, the REST API, server-rendered pages, server functions and
-//! static assets, behind the request guards.
+//! static assets, behind the request guards and the hygiene every response gets.
 
 use app::{App, server::state::AppState, shell};
 use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::{health, rest, security};
+use crate::{health, http_hygiene, rest, security};
 
 /// Builds the router production serves; tests build the same one.
 pub fn build_router(state: AppState) -> Router {
@@ -27,5 +27,7 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             security::reject_cross_site_posts,
         ))
+        .layer(middleware::from_fn(http_hygiene::read_whole_body))
+        .layer(middleware::from_fn(http_hygiene::security_headers))
         .with_state(state)
 }

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement, TransactionTrait,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
     sea_query::{Expr, NullOrdering, Order},
 };
 use uuid::Uuid;
@@ -20,6 +20,7 @@ use crate::{
     server::{
         clock,
         entities::{SupportChat, SupportMessage, User, support_chat, support_message},
+        transactions,
     },
 };
 
@@ -84,7 +85,7 @@ pub const MAX_PAGE: u64 = 200;
 /// since ids are UUID v7.
 ///
 /// # Errors
-/// 422 for a limit outside 1..=[`MAX_PAGE`]; 400 when the cursor is not a message of the chat.
+/// 422 for a limit outside 1..=[`MAX_PAGE`]; 404 when the cursor is not a message of the chat.
 pub async fn message_page(
     db: &DatabaseConnection,
     chat_id: Uuid,
@@ -102,7 +103,7 @@ pub async fn message_page(
             .filter(support_message::Column::ChatId.eq(chat_id))
             .one(db)
             .await?
-            .ok_or_else(|| AppError::bad_request("the cursor is not a message of this chat"))
+            .ok_or_else(|| AppError::not_found("the cursor is not a message of this chat"))
     };
     let (created_at, id) = (
         support_message::Column::CreatedAt,
@@ -181,9 +182,10 @@ pub async fn admin_view(
     at: PageAt,
     limit: u64,
 ) -> Result<AdminSupportChat, AppError> {
+    // The page is read first: a request refused for its cursor or limit records no view.
+    let messages = message_page(db, chat_id, at, limit).await?;
     let chat = mark_viewed_by_admin(db, chat_id).await?;
     let owner = User::find_by_id(chat.user_id).one(db).await?;
-    let messages = message_page(db, chat.id, at, limit).await?;
     Ok(AdminSupportChat {
         id: chat.id,
         user_id: chat.user_id,
@@ -202,20 +204,25 @@ pub struct Posted {
     pub chat: support_chat::Model,
 }
 
-/// Trims and checks a message's text.
+/// Trims and checks a message's text. The length limit applies to the text as sent, so the
+/// API's documented `maxLength` and the server agree on every input.
 ///
 /// # Errors
-/// 422 when blank or longer than [`MAX_MESSAGE_CHARS`].
+/// 422 when blank, longer than [`MAX_MESSAGE_CHARS`], or holding a NUL character (which no
+/// text needs and PostgreSQL cannot store).
 pub fn message_content(raw: &str) -> Result<String, AppError> {
-    let content = raw.trim();
-    if content.is_empty() {
-        return Err(AppError::validation("the message is empty"));
-    }
-    let chars = content.chars().count();
+    let chars = raw.chars().count();
     if chars > MAX_MESSAGE_CHARS {
         return Err(AppError::validation(format!(
             "the message has {chars} characters; the most is {MAX_MESSAGE_CHARS}"
         )));
+    }
+    if raw.contains('\0') {
+        return Err(AppError::validation("the message contains a NUL character"));
+    }
+    let content = raw.trim();
+    if content.is_empty() {
+        return Err(AppError::validation("the message is empty"));
     }
     Ok(content.to_owned())
 }
@@ -232,8 +239,12 @@ pub async fn post_message(
     content: &str,
 ) -> Result<Posted, AppError> {
     let content = message_content(content)?;
-    let txn = db.begin().await?;
+    // The chat row is locked before it is read and before the time is taken, so concurrent
+    // posts to one chat commit in the order of their timestamps and `last_message_at` never
+    // moves backwards (PostgreSQL: FOR UPDATE; SQLite: the immediate transaction's lock).
+    let txn = transactions::begin_write(db).await?;
     let chat = SupportChat::find_by_id(chat_id)
+        .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;

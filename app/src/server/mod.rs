@@ -4,6 +4,8 @@
 pub mod auth;
 pub mod chats;
 pub mod clock;
+pub mod content_security;
 pub mod entities;
 pub mod state;
 pub mod status;
+pub mod transactions;

@@ -6,13 +6,13 @@ use app::{
     model::{AdminSupportChat, SenderType, SupportChatListItem, SupportMessage},
     server::{auth::current_user::AdminUser, chats, state::AppState},
 };
-use axum::{Json, body::Bytes, extract::State, http::StatusCode};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
 
 use super::{
-    body,
+    body::JsonBody,
     extract::{ApiQuery, PageQuery, PathId},
     openapi::ErrorBody,
     support_chat::NewMessage,
@@ -67,9 +67,8 @@ pub(crate) async fn reply(
     State(state): State<AppState>,
     _admin: AdminUser,
     PathId(chat_id): PathId,
-    body: Bytes,
+    JsonBody(NewMessage { content }): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
-    let NewMessage { content } = body::json(&body)?;
     let posted = chats::post_message(&state.db, chat_id, SenderType::Admin, &content).await?;
     Ok((StatusCode::CREATED, Json(posted.message.into())))
 }

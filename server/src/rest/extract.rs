@@ -42,11 +42,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PageQuery {
-    /// Messages just before this message id (paging back).
+    /// Messages just before this message id (paging back); not with `after`.
+    #[param(value_type = Option<Uuid>)]
     before: Option<String>,
-    /// Messages just after this message id (polling).
+    /// Messages just after this message id (polling); not with `before`.
+    #[param(value_type = Option<Uuid>)]
     after: Option<String>,
     /// How many, 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
 }
 

@@ -4,7 +4,10 @@
 use axum::Json;
 use utoipa::{
     Modify, OpenApi, ToSchema,
-    openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    openapi::{
+        RefOr, Required, Schema,
+        security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
+    },
 };
 
 use super::{admin_chats, me, staff, support_chat, widget};
@@ -55,7 +58,7 @@ pub(crate) struct ErrorDetail {
         widget::update_visitor,
     ),
     components(schemas(ErrorBody, ErrorDetail)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &WidgetSessionRules),
     tags(
         (name = "user", description = "The signed-in user's or widget visitor's own chat"),
         (name = "staff", description = "Support staff only"),
@@ -86,6 +89,38 @@ impl Modify for SecuritySchemes {
                     .build(),
             ),
         );
+    }
+}
+
+/// What the derive cannot state about `POST /api/widget/session`: its body is optional (but
+/// never `null`), and `user_id` and `user_hash` go together (JSON Schema's
+/// `dependentRequired`).
+struct WidgetSessionRules;
+
+impl Modify for WidgetSessionRules {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        if let Some(body) = openapi
+            .paths
+            .paths
+            .get_mut("/api/widget/session")
+            .and_then(|item| item.post.as_mut())
+            .and_then(|op| op.request_body.as_mut())
+        {
+            body.required = Some(Required::False);
+        }
+        if let Some(RefOr::T(Schema::Object(request))) = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("SessionRequest"))
+        {
+            request
+                .extensions
+                .get_or_insert_with(Default::default)
+                .insert(
+                    "dependentRequired".to_owned(),
+                    serde_json::json!({ "user_id": ["user_hash"], "user_hash": ["user_id"] }),
+                );
+        }
     }
 }
 

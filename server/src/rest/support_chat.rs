@@ -6,12 +6,12 @@ use app::{
     model::{SenderType, SupportChat, SupportMessage},
     server::{auth::current_user::CurrentUser, chats, state::AppState},
 };
-use axum::{Json, body::Bytes, extract::State, http::StatusCode};
+use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    body,
+    body::JsonBody,
     extract::{ApiQuery, PageQuery},
     openapi::ErrorBody,
 };
@@ -49,6 +49,13 @@ pub(crate) async fn poll(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewMessage {
+    /// The text: 1 to 5,000 characters as sent, not only white space, no NUL character.
+    /// Stored trimmed.
+    #[schema(
+        min_length = 1,
+        max_length = 5000,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$"
+    )]
     pub(crate) content: String,
 }
 
@@ -58,9 +65,8 @@ pub(crate) struct NewMessage {
 pub(crate) async fn post(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    body: Bytes,
+    JsonBody(NewMessage { content }): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
-    let NewMessage { content } = body::json(&body)?;
     let chat = chats::get_or_create(&state.db, user.id).await?;
     let posted = chats::post_message(&state.db, chat.id, SenderType::User, &content).await?;
     Ok((StatusCode::CREATED, Json(posted.message.into())))

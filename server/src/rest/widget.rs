@@ -22,23 +22,36 @@ use app::{
 };
 use axum::{
     Json,
-    body::Bytes,
     extract::{ConnectInfo, State},
     http::{HeaderMap, StatusCode},
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{body, openapi::ErrorBody};
+use super::{
+    body::{JsonBody, OptionalJsonBody},
+    openapi::ErrorBody,
+};
 
 /// What an embedding site may send when starting a session; all optional. `user_id` and
 /// `user_hash` (hex HMAC-SHA256 of `user_id` keyed with the identity secret) go together.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SessionRequest {
+    /// The embedding site's own id for the visitor; needs `user_hash`.
+    #[schema(
+        min_length = 1,
+        max_length = 255,
+        pattern = r"^[^\x00]*[^\x00\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$"
+    )]
     user_id: Option<String>,
+    /// Their email, stored when no other account has it.
+    #[schema(format = Email, max_length = 254)]
     email: Option<String>,
+    /// Their display name.
+    #[schema(max_length = 200, pattern = r"^[^\x00]*$")]
     name: Option<String>,
+    /// Hex HMAC-SHA256 of `user_id` keyed with the identity secret; needs `user_id`.
     user_hash: Option<String>,
 }
 
@@ -51,7 +64,7 @@ pub(crate) struct WidgetSession {
 
 /// Starts (or resumes) a widget session.
 #[utoipa::path(post, path = "/api/widget/session", operation_id = "start_widget_session", tag = "widget",
-    request_body(content = Option<SessionRequest>, description = "Empty for an anonymous visitor"),
+    request_body(content = SessionRequest, description = "None (an empty body) for an anonymous visitor", content_type = "application/json"),
     security((), ("bearer" = [])),
     responses(
         (status = 200, description = "The presented token is still valid", body = WidgetSession),
@@ -63,9 +76,8 @@ pub(crate) async fn start_session(
     State(state): State<AppState>,
     ConnectInfo(client): ConnectInfo<SocketAddr>,
     headers: HeaderMap,
-    body: Bytes,
+    OptionalJsonBody(request): OptionalJsonBody<SessionRequest>,
 ) -> Result<(StatusCode, Json<WidgetSession>), AppError> {
-    let request: Option<SessionRequest> = body::optional_json(&body)?;
     // Only the widget's own token counts here; cookies belong to the hosted app.
     let presented = current_user::bearer_token(&headers)?;
     let current = match presented {
@@ -143,6 +155,8 @@ pub(crate) async fn start_session(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct VisitorUpdate {
+    /// The visitor's email address.
+    #[schema(format = Email, max_length = 254)]
     email: String,
 }
 
@@ -155,14 +169,13 @@ pub(crate) async fn update_visitor(
     State(state): State<AppState>,
     headers: HeaderMap,
     CurrentUser(visitor): CurrentUser,
-    body: Bytes,
+    JsonBody(update): JsonBody<VisitorUpdate>,
 ) -> Result<Json<UserProfile>, AppError> {
     if current_user::bearer_token(&headers)?.is_none() {
         return Err(AppError::unauthorized(
             "the widget API takes `Authorization: Bearer <token>`",
         ));
     }
-    let update: VisitorUpdate = body::json(&body)?;
     if visitor.password_hash.is_some() {
         return Err(AppError::forbidden(
             "accounts of the hosted app change their email there",

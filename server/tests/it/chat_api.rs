@@ -430,7 +430,7 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
             format!("/api/support_chat/messages?after={}", uuid::Uuid::now_v7()),
             &user,
             None,
-            StatusCode::BAD_REQUEST,
+            StatusCode::NOT_FOUND,
             "cursor",
         ),
         (

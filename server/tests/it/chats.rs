@@ -349,6 +349,6 @@ async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
     let stranger = Uuid::now_v7();
     assert!(matches!(
         page(chats::PageAt::After(stranger), 5).await,
-        Err(AppError::BadRequest { .. })
+        Err(AppError::NotFound { .. })
     ));
 }

@@ -69,3 +69,48 @@ async fn the_document_is_openapi_3_1_and_covers_every_rest_route() {
     );
     assert!(doc["components"]["schemas"]["SupportChatListItem"].is_object());
 }
+
+/// Every limit the server enforces is in the document, so generated clients can validate
+/// what the server will accept (Schemathesis checks the two agree in `make test`).
+#[tokio::test]
+async fn the_document_states_the_limits_the_server_enforces() {
+    let app = TestApp::spawn().await;
+    let doc = app.get_json("/api/openapi.json", None).await;
+    let params = doc["paths"]["/api/support_chat/messages"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters");
+    let param = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("parameter {name}"))["schema"]
+            .clone()
+    };
+    assert_eq!(param("limit")["minimum"], 1);
+    assert_eq!(param("limit")["maximum"], 200);
+    for cursor in ["before", "after"] {
+        assert_eq!(param(cursor)["format"], "uuid", "{cursor}");
+    }
+
+    let schemas = &doc["components"]["schemas"];
+    let content = &schemas["NewMessage"]["properties"]["content"];
+    assert_eq!(content["minLength"], 1);
+    assert_eq!(content["maxLength"], 5000);
+    assert!(content["pattern"].is_string());
+    assert_eq!(
+        schemas["VisitorUpdate"]["properties"]["email"]["format"],
+        "email"
+    );
+
+    let session = &doc["paths"]["/api/widget/session"]["post"]["requestBody"];
+    assert_eq!(session["required"], false, "the body may be left out");
+    let body_schema = &session["content"]["application/json"]["schema"];
+    assert_eq!(
+        body_schema["$ref"], "#/components/schemas/SessionRequest",
+        "an object, never null: {body_schema}"
+    );
+    assert_eq!(
+        schemas["SessionRequest"]["dependentRequired"]["user_id"][0],
+        "user_hash"
+    );
+}

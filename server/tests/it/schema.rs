@@ -245,3 +245,33 @@ async fn migrations_roll_back_completely_and_reapply() {
             .is_empty()
     );
 }
+
+/// On PostgreSQL every test gets a database of its own; it is dropped when the test is done,
+/// so runs against a developer's own server leave nothing behind.
+#[tokio::test]
+async fn test_databases_are_dropped_when_the_test_ends() {
+    let Ok(server) = std::env::var("DATABASE_URL") else {
+        return;
+    };
+    if !server.starts_with("postgres") {
+        return;
+    }
+    let (test_db, db) = TestDb::fresh().await;
+    let name = test_db
+        .url
+        .rsplit('/')
+        .next()
+        .expect("database name")
+        .to_owned();
+    db.close().await.expect("close");
+    drop(test_db);
+    let admin = sea_orm::Database::connect(&server).await.expect("connect");
+    let left = admin
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Postgres,
+            format!("SELECT 1 AS present FROM pg_database WHERE datname = '{name}'"),
+        ))
+        .await
+        .expect("query pg_database");
+    assert!(left.is_none(), "{name} still exists");
+}

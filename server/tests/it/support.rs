@@ -14,6 +14,37 @@ pub struct TestDb {
     /// URL of the fresh database.
     pub url: String,
     _dir: Option<TempDir>,
+    /// For PostgreSQL: the server's admin URL and the database's name, to drop it at the end.
+    postgres: Option<(String, String)>,
+}
+
+impl Drop for TestDb {
+    /// Drops a PostgreSQL test database, so runs against a developer's own server leave
+    /// nothing behind. `WITH (FORCE)` ends the app's pooled connections that may still be open.
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else {
+            return;
+        };
+        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread with
+        // a runtime of its own.
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let admin = Database::connect(&server).await?;
+                admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await?;
+                admin.close().await
+            })?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(())
+        })
+        .join();
+        if !matches!(dropped, Ok(Ok(()))) {
+            eprintln!("warning: could not drop a test database: {dropped:?}");
+        }
+    }
 }
 
 impl TestDb {
@@ -33,6 +64,7 @@ impl TestDb {
         Self {
             url,
             _dir: Some(dir),
+            postgres: None,
         }
     }
 
@@ -54,6 +86,7 @@ impl TestDb {
         Self {
             url: format!("{base}/{name}"),
             _dir: None,
+            postgres: Some((server.to_owned(), name)),
         }
     }
 
@@ -172,6 +205,19 @@ impl TestApp {
             .await
             .expect("create admin");
         self.sign_in(email, "staff-password").await
+    }
+
+    /// Starts a new anonymous widget visitor session; returns its bearer token.
+    pub async fn visitor_token(&self) -> String {
+        let res = self
+            .http
+            .post(self.at("/api/widget/session"))
+            .send()
+            .await
+            .expect("POST /api/widget/session");
+        assert_eq!(res.status(), StatusCode::CREATED, "new visitor session");
+        let body: Value = res.json().await.expect("JSON");
+        body["token"].as_str().expect("token").to_owned()
     }
 
     /// GET a JSON document, with a bearer token when given.

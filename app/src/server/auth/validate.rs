@@ -16,12 +16,13 @@ const MAX_NAME: usize = 200;
 /// # Errors
 /// 422 with the reason.
 pub fn email(raw: &str) -> Result<String, AppError> {
+    // Limits apply to the text as sent, as the API document states them.
+    if raw.chars().count() > MAX_EMAIL {
+        return Err(AppError::validation("that email address is too long"));
+    }
     let email = raw.trim().to_lowercase();
     if email.is_empty() {
         return Err(AppError::validation("enter an email address"));
-    }
-    if email.chars().count() > MAX_EMAIL {
-        return Err(AppError::validation("that email address is too long"));
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -66,17 +67,21 @@ pub fn password(raw: &str) -> Result<(), AppError> {
 /// A trimmed display name; empty means none.
 ///
 /// # Errors
-/// 422 when too long.
+/// 422 when too long (as sent) or holding a NUL character.
 pub fn name(raw: Option<&str>) -> Result<Option<String>, AppError> {
-    let Some(name) = raw.map(str::trim).filter(|n| !n.is_empty()) else {
+    let Some(raw) = raw else {
         return Ok(None);
     };
-    if name.chars().count() > MAX_NAME {
+    if raw.chars().count() > MAX_NAME {
         return Err(AppError::validation(format!(
             "the name may have at most {MAX_NAME} characters"
         )));
     }
-    Ok(Some(name.to_owned()))
+    if raw.contains('\0') {
+        return Err(AppError::validation("the name contains a NUL character"));
+    }
+    let name = raw.trim();
+    Ok((!name.is_empty()).then(|| name.to_owned()))
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter, Set, TransactionTrait,
+    IntoActiveModel, ModelTrait, QueryFilter, Set,
 };
 use sha2::Sha256;
 use uuid::Uuid;
@@ -17,6 +17,7 @@ use crate::{
     server::{
         clock,
         entities::{SupportChat, User, support_chat, support_message, user},
+        transactions,
     },
 };
 
@@ -110,9 +111,12 @@ pub async fn verify(
         ));
     };
     let external_id = claim.external_id.trim().to_owned();
-    if external_id.is_empty() || external_id.chars().count() > MAX_EXTERNAL_ID {
+    if external_id.is_empty()
+        || claim.external_id.chars().count() > MAX_EXTERNAL_ID
+        || external_id.contains('\0')
+    {
         return Err(AppError::validation(format!(
-            "user-id must have 1 to {MAX_EXTERNAL_ID} characters"
+            "user-id must have 1 to {MAX_EXTERNAL_ID} characters and no NUL"
         )));
     }
     if !hash_matches(secret, &external_id, &claim.user_hash) {
@@ -123,7 +127,7 @@ pub async fn verify(
     let email = claim.email.as_deref().map(validate::email).transpose()?;
     let name = validate::name(claim.name.as_deref())?;
 
-    let txn = db.begin().await?;
+    let txn = transactions::begin_write(db).await?;
     let known = User::find()
         .filter(user::Column::ExternalId.eq(&external_id))
         .one(&txn)

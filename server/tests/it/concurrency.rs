@@ -1,0 +1,118 @@
+//! Many clients writing at once, over HTTP, as real traffic does: no write may fail because
+//! another one was running, and every accepted write must be stored.
+
+use std::collections::HashSet;
+
+use futures::future::join_all;
+use reqwest::StatusCode;
+use sea_orm::{EntityTrait, PaginatorTrait};
+use serde_json::{Value, json};
+
+use crate::support::TestApp;
+
+/// How many clients write at the same moment.
+const CLIENTS: usize = 50;
+
+/// Posts `content` as the visitor; returns the status and the body.
+async fn post(app: &TestApp, token: &str, content: String) -> (StatusCode, Value) {
+    let res = app
+        .http
+        .post(app.at("/api/support_chat/messages"))
+        .bearer_auth(token)
+        .json(&json!({ "content": content }))
+        .send()
+        .await
+        .expect("POST message");
+    let status = res.status();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+/// Every post was answered 201 Created.
+fn assert_all_created(results: &[(StatusCode, Value)]) {
+    let failures: Vec<_> = results
+        .iter()
+        .filter(|(status, _)| *status != StatusCode::CREATED)
+        .collect();
+    assert!(failures.is_empty(), "failed posts: {failures:?}");
+}
+
+fn app_flags() -> [&'static str; 2] {
+    ["--widget-sessions-per-hour", "1000"]
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_concurrent_posts_into_one_chat_are_all_stored() {
+    let app = TestApp::spawn_with(&app_flags()).await;
+    let token = app.visitor_token().await;
+    // The chat exists before the burst, so every request races on posting alone.
+    let chat = app.get_json("/api/support_chat", Some(&token)).await;
+    let chat_id = chat["id"].as_str().expect("chat id").to_owned();
+
+    let results = join_all((0..CLIENTS).map(|i| {
+        let (app, token) = (&app, token.as_str());
+        post(app, token, format!("burst message {i}"))
+    }))
+    .await;
+
+    assert_all_created(&results);
+
+    let stored = app
+        .get_json("/api/support_chat/messages?limit=200", Some(&token))
+        .await;
+    let contents: HashSet<&str> = stored
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|m| m["content"].as_str().expect("content"))
+        .collect();
+    assert_eq!(contents.len(), CLIENTS, "every message stored once");
+    for i in 0..CLIENTS {
+        assert!(contents.contains(format!("burst message {i}").as_str()));
+    }
+    // The chat's newest-activity time is the newest message's, not an older writer's.
+    let newest = stored
+        .as_array()
+        .and_then(|m| m.last())
+        .expect("a newest message");
+    let chat_row = app::server::entities::SupportChat::find_by_id(
+        chat_id.parse::<uuid::Uuid>().expect("uuid"),
+    )
+    .one(&app.db)
+    .await
+    .expect("query")
+    .expect("chat row");
+    assert_eq!(
+        chat_row
+            .last_message_at
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
+        newest["created_at"].as_str().map(str::to_owned),
+        "last_message_at is the newest message's time"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_visitors_posting_at_once_are_all_stored() {
+    let app = TestApp::spawn_with(&app_flags()).await;
+    // The visitors' sessions are created at once too: another write path under contention.
+    let tokens = join_all((0..CLIENTS).map(|_| app.visitor_token())).await;
+
+    let results = join_all(
+        tokens
+            .iter()
+            .enumerate()
+            .map(|(i, token)| post(&app, token, format!("visitor {i} says hi"))),
+    )
+    .await;
+    assert_all_created(&results);
+
+    let messages = app::server::entities::SupportMessage::find()
+        .count(&app.db)
+        .await
+        .expect("count messages");
+    let chats = app::server::entities::SupportChat::find()
+        .count(&app.db)
+        .await
+        .expect("count chats");
+    assert_eq!(messages, CLIENTS as u64, "one stored message per visitor");
+    assert_eq!(chats, CLIENTS as u64, "one chat per visitor");
+}
