@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# Browser tests against the release build (and a validation of its OpenAPI document): starts
-# the server on a free port with a throwaway
-# SQLite database, waits until it is ready, runs Playwright, and stops the server whatever
-# happens. Expects the release build to have run (make test does).
+# Tests against the running release build: its OpenAPI document is validated, Schemathesis
+# checks the server against that document, and Playwright drives Chromium. Starts the server on
+# a free port with a throwaway SQLite database (from a directory of its own, so no .env is
+# read), waits until it is ready, and stops it whatever happens. Expects the release build to
+# have run (make test does).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -14,9 +15,12 @@ port=$(free_port)
 # A staff account for the tests, seeded the way operators seed one.
 export E2E_ADMIN_EMAIL="staff@e2e.example.com"
 export E2E_ADMIN_PASSWORD="e2e staff password"
-CONFAB_ADMIN_EMAIL="$E2E_ADMIN_EMAIL" CONFAB_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" \
-DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" CONFAB_LOG=info \
-  "$bin" serve --addr "127.0.0.1:$port" --site-root "$ROOT/target/site" >"$work/server.log" 2>&1 &
+# Schemathesis starts many widget sessions and tries verified identities, hence the secret
+# and the raised session limit.
+(cd "$work" && exec env CONFAB_ADMIN_EMAIL="$E2E_ADMIN_EMAIL" CONFAB_ADMIN_PASSWORD="$E2E_ADMIN_PASSWORD" \
+  CONFAB_IDENTITY_SECRET="e2e identity secret" CONFAB_WIDGET_SESSIONS_PER_HOUR=100000 \
+  DATABASE_URL="sqlite://$work/e2e.db?mode=rwc" CONFAB_LOG=info \
+  "$bin" serve --addr "127.0.0.1:$port" --site-root "$ROOT/target/site") >"$work/server.log" 2>&1 &
 server_pid=$!
 
 cleanup() {
@@ -33,8 +37,25 @@ trap cleanup EXIT
 
 wait_for_url "http://127.0.0.1:$port/readyz" 60 || die "server did not become ready within 60 s"
 
-# The release server's API description must be valid OpenAPI 3.1.
-curl -fsS "http://127.0.0.1:$port/api/openapi.json" -o "$work/openapi.json"
+base="http://127.0.0.1:$port"
+step "OpenAPI document: valid OpenAPI 3.1"
+curl -fsS "$base/api/openapi.json" -o "$work/openapi.json"
 "$ROOT/.tools/venv/bin/openapi-spec-validator" "$work/openapi.json"
+
+# Every check, positive and negative data: a schema-valid request the server refuses, or an
+# invalid one it accepts, fails the run, so the document and the server cannot drift apart.
+# A fixed seed keeps runs comparable; credentials: one widget visitor and one staff member.
+step "Schemathesis: the server against its OpenAPI document"
+CONFAB_ST_VISITOR_TOKEN=$(curl -fsS -X POST "$base/api/widget/session" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["token"])')
+CONFAB_ST_STAFF_SESSION=$(curl -fsS -D - -o /dev/null "$base/rpc/auth/sign_in" \
+  --data-urlencode "email=$E2E_ADMIN_EMAIL" --data-urlencode "password=$E2E_ADMIN_PASSWORD" |
+  sed -n 's/^[Ss]et-[Cc]ookie: confab_session=\([0-9a-f]*\);.*/\1/p')
+[ -n "$CONFAB_ST_STAFF_SESSION" ] || die "could not sign in the staff account for Schemathesis"
+export CONFAB_ST_VISITOR_TOKEN CONFAB_ST_STAFF_SESSION
+(cd "$work" && "$ROOT/.tools/venv/bin/st" --config-file "$ROOT/end2end/schemathesis/schemathesis.toml" \
+  run "$base/api/openapi.json" --checks all --seed 1 --max-examples 100 --workers 2)
+
+step "Playwright in Chromium"
 cd end2end
 CONFAB_BASE_URL="http://127.0.0.1:$port" npx playwright test

@@ -11,6 +11,15 @@ export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
 # each asset; the server sends those to browsers that accept them.
 RELEASE_BUILD=(cargo leptos build --release --precompress)
 
+# Tests and benchmarks configure everything they start themselves: a developer's CONFAB_* or
+# DATABASE_URL (exported, or from a .env) must not change what they test.
+clean_environment() {
+  local name
+  for name in $(compgen -e); do
+    case $name in CONFAB_* | DATABASE_URL) unset "$name" ;; esac
+  done
+}
+
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 

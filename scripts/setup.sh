@@ -17,25 +17,11 @@ if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 
   rustup component add clippy rustfmt
 fi
 
-# cargo-leptos drives the build. Plain --locked fails on a newer rustc than it declares.
-if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
-  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version
-fi
-
-# wasm-bindgen-cli must equal the wasm-bindgen crate exactly, or the generated JS does not
-# match the wasm. cargo-leptos never checks, so we do.
-lock_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
-pinned_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
-if [ "$lock_version" != "$pinned_version" ]; then
-  die "Cargo.toml pins wasm-bindgen =$pinned_version but Cargo.lock has $lock_version; make them agree, e.g. cargo update -p wasm-bindgen --precise $pinned_version"
-fi
-if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
-  cargo install wasm-bindgen-cli --version "$lock_version" --force
-fi
-
-# System packages: Chromium for the browser tests, PostgreSQL for the second backend, curl and
-# python3 for the scripts, Node.js for Playwright.
+# System packages: a C toolchain (linking, the bundled SQLite), Chromium for the browser tests,
+# PostgreSQL for the second backend, curl and python3 for the scripts, Node.js for Playwright.
 missing=()
+command -v cc >/dev/null || missing+=(build-essential)
+command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
@@ -46,14 +32,51 @@ if [ ${#missing[@]} -gt 0 ]; then
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
 fi
 
-# The OpenAPI validator, from PyPI, in a virtual environment of the checkout's own.
-OPENAPI_VALIDATOR_VERSION=0.9.0
-if ! .tools/venv/bin/pip show openapi-spec-validator 2>/dev/null | grep -qx "Version: $OPENAPI_VALIDATOR_VERSION"; then
+# The cargo tools below are only build helpers: compile them for build speed, not peak speed.
+# cargo-leptos' own release profile (fat LTO, one codegen unit) would take ~13 minutes here.
+fast_install() {
+  CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=256 \
+    CARGO_PROFILE_RELEASE_OPT_LEVEL=1 CARGO_PROFILE_RELEASE_DEBUG=false \
+    CARGO_PROFILE_RELEASE_STRIP=true CARGO_PROFILE_RELEASE_INCREMENTAL=false \
+    cargo install "$@"
+}
+
+# cargo-leptos drives the build. Plain --locked fails on a newer rustc than it declares.
+if ! cargo leptos --version 2>/dev/null | grep -q " $CARGO_LEPTOS_VERSION\$"; then
+  fast_install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --ignore-rust-version
+fi
+
+# wasm-bindgen-cli must equal the wasm-bindgen crate exactly, or the generated JS does not
+# match the wasm. cargo-leptos never checks, so we do.
+lock_version=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3; exit }' Cargo.lock)
+pinned_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
+if [ "$lock_version" != "$pinned_version" ]; then
+  die "Cargo.toml pins wasm-bindgen =$pinned_version but Cargo.lock has $lock_version; make them agree, e.g. cargo update -p wasm-bindgen --precise $pinned_version"
+fi
+if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
+  fast_install wasm-bindgen-cli --version "$lock_version" --force
+fi
+
+# Every package in Cargo.lock, for every platform, while the network is allowed: cargo-leptos
+# runs `cargo metadata`, which needs them all, and the release build runs offline.
+cargo fetch --locked --quiet
+
+# Python tools from PyPI, in a virtual environment of the checkout's own: the OpenAPI
+# validator, and Schemathesis, which tests the running server against its OpenAPI document.
+PYTHON_TOOLS=("openapi-spec-validator==0.9.0" "schemathesis==4.32.5")
+python_tools_missing() {
+  local tool
+  for tool in "${PYTHON_TOOLS[@]}"; do
+    .tools/venv/bin/pip show "${tool%%==*}" 2>/dev/null | grep -qx "Version: ${tool##*==}" || return 0
+  done
+  return 1
+}
+if python_tools_missing; then
   python3 -m venv .tools/venv || {
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
     python3 -m venv .tools/venv
   }
-  .tools/venv/bin/pip install --quiet "openapi-spec-validator==$OPENAPI_VALIDATOR_VERSION"
+  .tools/venv/bin/pip install --quiet "${PYTHON_TOOLS[@]}"
 fi
 
 # npm packages: Playwright (no browser download: it drives /usr/bin/chromium) and binaryen's

@@ -2,6 +2,7 @@
 # Every check, in order, stopping at the first failure: `make test` (and so CI) runs this.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+clean_environment
 
 step "setup"
 scripts/setup.sh
@@ -17,7 +18,7 @@ step "clippy: browser side (frontend, app with hydrate) for wasm32"
 cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
 step "tests on SQLite"
-env -u DATABASE_URL cargo test -p app -p server -p migration
+cargo test -p app -p server -p migration
 
 step "tests on PostgreSQL"
 start_throwaway_postgres
@@ -35,7 +36,7 @@ else
   "${RELEASE_BUILD[@]}"
 fi
 
-step "end-to-end in Chromium"
+step "against the running release server: OpenAPI, Schemathesis, Chromium"
 scripts/e2e.sh
 
 end_steps

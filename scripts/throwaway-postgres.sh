@@ -8,8 +8,10 @@ set -euo pipefail
 pg_bin=$(compgen -G '/usr/lib/postgresql/*/bin' | sort -V | tail -n 1)
 [ -n "$pg_bin" ] || { echo "error: PostgreSQL is not installed (run scripts/setup.sh)" >&2; exit 1; }
 
+# Runs from /, which the postgres user can enter: started from a private directory (a clone
+# under a home only its owner can open), it could not change into its working directory.
 as_owner() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" -eq 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 case "${1:-}" in

@@ -8,9 +8,10 @@ use server::config::Cli;
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    // A missing .env is normal (the environment and flags may say everything); a broken one
-    // is not.
-    if let Err(err) = dotenvy::dotenv()
+    // Only the working directory's .env: one in a parent directory (a developer's, above a
+    // test checkout) must not configure this process. A missing .env is normal (the
+    // environment and flags may say everything); a broken one is not.
+    if let Err(err) = dotenvy::from_path(".env")
         && !err.not_found()
     {
         eprintln!("confab: could not read .env: {err}");

@@ -76,6 +76,8 @@ pub enum PageAt {
     Before(Uuid),
     /// The messages just after this one (polling for new ones).
     After(Uuid),
+    /// The messages after the first and before the second, from the oldest (a gap to fill).
+    Between(Uuid, Uuid),
 }
 
 /// Most messages one page may hold.
@@ -85,7 +87,7 @@ pub const MAX_PAGE: u64 = 200;
 /// since ids are UUID v7.
 ///
 /// # Errors
-/// 422 for a limit outside 1..=[`MAX_PAGE`]; 404 when the cursor is not a message of the chat.
+/// 422 for a limit outside 1..=[`MAX_PAGE`]; 404 when a cursor is not a message of the chat.
 pub async fn message_page(
     db: &DatabaseConnection,
     chat_id: Uuid,
@@ -105,37 +107,64 @@ pub async fn message_page(
             .await?
             .ok_or_else(|| AppError::not_found("the cursor is not a message of this chat"))
     };
+    match at {
+        PageAt::After(after) => {
+            let after = cursor(after).await?;
+            oldest_first(in_chat.filter(later_than(&after)), limit, db).await
+        }
+        PageAt::Between(after, before) => {
+            let (after, before) = (cursor(after).await?, cursor(before).await?);
+            let between = in_chat
+                .filter(later_than(&after))
+                .filter(earlier_than(&before));
+            oldest_first(between, limit, db).await
+        }
+        PageAt::Before(before) => {
+            let before = cursor(before).await?;
+            newest_first(in_chat.filter(earlier_than(&before)), limit, db).await
+        }
+        PageAt::Newest => newest_first(in_chat, limit, db).await,
+    }
+}
+
+/// Messages after `cursor` in (`created_at`, `id`) order.
+fn later_than(cursor: &support_message::Model) -> Condition {
     let (created_at, id) = (
         support_message::Column::CreatedAt,
         support_message::Column::Id,
     );
-    match at {
-        PageAt::After(cursor_id) => {
-            let c = cursor(cursor_id).await?;
-            let later = Condition::any().add(created_at.gt(c.created_at)).add(
-                Condition::all()
-                    .add(created_at.eq(c.created_at))
-                    .add(id.gt(c.id)),
-            );
-            Ok(in_chat
-                .filter(later)
-                .order_by_asc(created_at)
-                .order_by_asc(id)
-                .limit(limit)
-                .all(db)
-                .await?)
-        }
-        PageAt::Before(cursor_id) => {
-            let c = cursor(cursor_id).await?;
-            let earlier = Condition::any().add(created_at.lt(c.created_at)).add(
-                Condition::all()
-                    .add(created_at.eq(c.created_at))
-                    .add(id.lt(c.id)),
-            );
-            newest_first(in_chat.filter(earlier), limit, db).await
-        }
-        PageAt::Newest => newest_first(in_chat, limit, db).await,
-    }
+    Condition::any().add(created_at.gt(cursor.created_at)).add(
+        Condition::all()
+            .add(created_at.eq(cursor.created_at))
+            .add(id.gt(cursor.id)),
+    )
+}
+
+/// Messages before `cursor` in (`created_at`, `id`) order.
+fn earlier_than(cursor: &support_message::Model) -> Condition {
+    let (created_at, id) = (
+        support_message::Column::CreatedAt,
+        support_message::Column::Id,
+    );
+    Condition::any().add(created_at.lt(cursor.created_at)).add(
+        Condition::all()
+            .add(created_at.eq(cursor.created_at))
+            .add(id.lt(cursor.id)),
+    )
+}
+
+/// The first `limit` rows of `query`, oldest first.
+async fn oldest_first(
+    query: sea_orm::Select<SupportMessage>,
+    limit: u64,
+    db: &DatabaseConnection,
+) -> Result<Vec<support_message::Model>, AppError> {
+    Ok(query
+        .order_by_asc(support_message::Column::CreatedAt)
+        .order_by_asc(support_message::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 /// The last `limit` rows of `query`, returned oldest first.

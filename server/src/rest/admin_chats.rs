@@ -62,7 +62,7 @@ pub(crate) async fn show(
 #[utoipa::path(post, path = "/api/admin/chats/{id}/messages", operation_id = "reply_to_chat", tag = "staff",
     params(("id" = Uuid, Path, description = "The chat")), request_body = NewMessage,
     security(("cookie" = [])),
-    responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
+    responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
 pub(crate) async fn reply(
     State(state): State<AppState>,
     _admin: AdminUser,

@@ -42,10 +42,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct PageQuery {
-    /// Messages just before this message id (paging back); not with `after`.
+    /// Messages just before this message id (paging back); with `after`, the messages
+    /// between the two.
     #[param(value_type = Option<Uuid>)]
     before: Option<String>,
-    /// Messages just after this message id (polling); not with `before`.
+    /// Messages just after this message id (polling), oldest first.
     #[param(value_type = Option<Uuid>)]
     after: Option<String>,
     /// How many, 1 to 200; default 50.
@@ -60,11 +61,11 @@ impl PageQuery {
     /// Where the page sits and how long it is.
     ///
     /// # Errors
-    /// 400 for both cursors at once or a cursor that is not a UUID.
+    /// 400 for a cursor that is not a UUID.
     pub(crate) fn page(&self) -> Result<(PageAt, u64), AppError> {
         let at = match (&self.before, &self.after) {
-            (Some(_), Some(_)) => {
-                return Err(AppError::bad_request("give before or after, not both"));
+            (Some(before), Some(after)) => {
+                PageAt::Between(parse_id("after", after)?, parse_id("before", before)?)
             }
             (Some(before), None) => PageAt::Before(parse_id("before", before)?),
             (None, Some(after)) => PageAt::After(parse_id("after", after)?),

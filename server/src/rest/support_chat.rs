@@ -19,7 +19,7 @@ use super::{
 /// `GET /api/support_chat`: the caller's chat (created on first use) with its newest page of
 /// messages, oldest first; `?before=ID` pages back.
 #[utoipa::path(get, path = "/api/support_chat", operation_id = "get_support_chat", tag = "user", params(PageQuery), security(("cookie" = []), ("bearer" = [])),
-    responses((status = 200, body = SupportChat), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
+    responses((status = 200, body = SupportChat), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 404, description = "A cursor that is not a message of this chat", body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -31,7 +31,7 @@ pub(crate) async fn show(
 
 /// `GET /api/support_chat/messages?after=ID`: messages newer than the cursor (polling).
 #[utoipa::path(get, path = "/api/support_chat/messages", operation_id = "poll_messages", tag = "user", params(PageQuery), security(("cookie" = []), ("bearer" = [])),
-    responses((status = 200, body = Vec<SupportMessage>), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
+    responses((status = 200, body = Vec<SupportMessage>), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 404, description = "A cursor that is not a message of this chat", body = ErrorBody)))]
 pub(crate) async fn poll(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
@@ -61,7 +61,7 @@ pub(crate) struct NewMessage {
 
 /// `POST /api/support_chat/messages`: the user writes.
 #[utoipa::path(post, path = "/api/support_chat/messages", operation_id = "send_message", tag = "user", request_body = NewMessage,
-    security(("cookie" = []), ("bearer" = [])), responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
+    security(("cookie" = []), ("bearer" = [])), responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
 pub(crate) async fn post(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,

@@ -13,7 +13,7 @@ use app::{
     server::{
         auth::{
             current_user::{self, CurrentUser},
-            sessions,
+            sessions, validate,
             visitors::{self, ClaimedIdentity},
         },
         entities::session::SessionKind,
@@ -38,21 +38,34 @@ use super::{
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct SessionRequest {
+    // Each field may be left out but is never `null`: `null` would make "sent together"
+    // ambiguous, and the document says so.
     /// The embedding site's own id for the visitor; needs `user_hash`.
+    #[serde(default, deserialize_with = "present")]
     #[schema(
+        nullable = false,
         min_length = 1,
         max_length = 255,
         pattern = r"^[^\x00]*[^\x00\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$"
     )]
     user_id: Option<String>,
     /// Their email, stored when no other account has it.
-    #[schema(format = Email, max_length = 254)]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(format = Email, max_length = 254, nullable = false)]
     email: Option<String>,
     /// Their display name.
-    #[schema(max_length = 200, pattern = r"^[^\x00]*$")]
+    #[serde(default, deserialize_with = "present")]
+    #[schema(max_length = 200, pattern = r"^[^\x00]*$", nullable = false)]
     name: Option<String>,
     /// Hex HMAC-SHA256 of `user_id` keyed with the identity secret; needs `user_id`.
+    #[serde(default, deserialize_with = "present")]
+    #[schema(nullable = false)]
     user_hash: Option<String>,
+}
+
+/// An optional field that, when sent, must be a string (`null` is refused).
+fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<String>, D::Error> {
+    String::deserialize(value).map(Some)
 }
 
 /// A widget session: the token to send as `Authorization: Bearer`, and who it is for.
@@ -70,6 +83,7 @@ pub(crate) struct WidgetSession {
         (status = 200, description = "The presented token is still valid", body = WidgetSession),
         (status = 201, description = "A new token", body = WidgetSession),
         (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody),
+        (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody),
         (status = 429, description = "Too many new sessions from this address", body = ErrorBody),
     ))]
 pub(crate) async fn start_session(
@@ -78,6 +92,11 @@ pub(crate) async fn start_session(
     headers: HeaderMap,
     OptionalJsonBody(request): OptionalJsonBody<SessionRequest>,
 ) -> Result<(StatusCode, Json<WidgetSession>), AppError> {
+    // Whatever the outcome, what was sent must be valid: nothing is silently ignored.
+    if let Some(request) = &request {
+        request.email.as_deref().map(validate::email).transpose()?;
+        validate::name(request.name.as_deref())?;
+    }
     // Only the widget's own token counts here; cookies belong to the hosted app.
     let presented = current_user::bearer_token(&headers)?;
     let current = match presented {
@@ -164,7 +183,7 @@ pub(crate) struct VisitorUpdate {
 #[utoipa::path(patch, path = "/api/widget/visitor", operation_id = "update_visitor", tag = "widget", request_body = VisitorUpdate,
     security(("bearer" = [])),
     responses((status = 200, body = UserProfile), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody),
-        (status = 409, description = "The email belongs to another account", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
+        (status = 409, description = "The email belongs to another account", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
 pub(crate) async fn update_visitor(
     State(state): State<AppState>,
     headers: HeaderMap,

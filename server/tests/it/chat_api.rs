@@ -419,11 +419,11 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
         ),
         (
             Method::GET,
-            format!("/api/support_chat?before={id}&after={id}"),
+            format!("/api/support_chat?before=nope&after={id}"),
             &user,
             None,
             StatusCode::BAD_REQUEST,
-            "not both",
+            "not a valid id",
         ),
         (
             Method::GET,

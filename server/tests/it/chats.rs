@@ -333,6 +333,22 @@ async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
     assert_eq!(oldest, ids[0..1]);
     let newer = ids_of(page(chats::PageAt::After(ids[2]), 2).await.expect("page"));
     assert_eq!(newer, ids[3..5]);
+    let between = ids_of(
+        page(chats::PageAt::Between(ids[1], ids[5]), 10)
+            .await
+            .expect("page"),
+    );
+    assert_eq!(between, ids[2..5], "strictly between, oldest first");
+    let first_of_gap = ids_of(
+        page(chats::PageAt::Between(ids[0], ids[6]), 2)
+            .await
+            .expect("page"),
+    );
+    assert_eq!(
+        first_of_gap,
+        ids[1..3],
+        "a long gap is filled from its start"
+    );
     assert!(
         page(chats::PageAt::After(ids[6]), 5)
             .await

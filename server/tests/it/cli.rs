@@ -142,3 +142,32 @@ async fn admin_create_reads_the_password_from_stdin_and_list_shows_staff() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].starts_with("lee@example.com\tLee\t"), "{lines:?}");
 }
+
+/// A `.env` in a parent directory (a developer's, above a checkout) configures nothing; the
+/// working directory's own `.env` does.
+#[test]
+fn only_the_working_directorys_env_file_is_read() {
+    let parent = tempfile::tempdir().expect("temporary directory");
+    let child = parent.path().join("checkout");
+    std::fs::create_dir(&child).expect("child directory");
+    std::fs::write(
+        parent.path().join(".env"),
+        "CONFAB_LOG=confab=not_a_level\n",
+    )
+    .expect("write parent .env");
+    let status = |dir: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_confab"))
+            .args(["migrate", "status"])
+            .current_dir(dir)
+            .env_remove("CONFAB_LOG")
+            .env("DATABASE_URL", "sqlite::memory:")
+            .output()
+            .expect("run confab")
+    };
+    let from_child = status(&child);
+    assert!(from_child.status.success(), "{from_child:?}");
+
+    // The same file in the working directory is read, and its broken filter is reported.
+    let from_parent = status(parent.path());
+    assert!(!from_parent.status.success(), "{from_parent:?}");
+}
