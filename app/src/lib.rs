@@ -17,6 +17,8 @@ pub mod components;
 pub mod error;
 pub mod model;
 pub mod pages;
+pub mod protocol;
+pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod server;
 

@@ -81,19 +81,6 @@ impl UserProfile {
     }
 }
 
-#[cfg(feature = "ssr")]
-impl From<crate::server::entities::user::Model> for UserProfile {
-    fn from(user: crate::server::entities::user::Model) -> Self {
-        Self {
-            id: user.id,
-            email: user.email,
-            name: user.name,
-            role: user.role,
-            verified: user.external_id.is_some(),
-        }
-    }
-}
-
 /// A message as the widget, the dashboard and the API show it (the spec's `SupportMessage`).
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,6 +95,12 @@ pub struct SupportMessage {
     pub read_at: Option<DateTime<Utc>>,
     /// When it was written.
     pub created_at: DateTime<Utc>,
+    /// Its position in the chat: 1, 2, 3, … with no gaps, in commit order. Resume cursors
+    /// (`after_seq`) use it.
+    pub seq: i64,
+    /// The sender's own id for the message, when it gave one (resends with it are no-ops).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<Uuid>,
 }
 
 /// A user's chat with its messages, oldest first (the spec's `SupportChat`).
@@ -168,19 +161,6 @@ pub fn preview(content: &str) -> String {
     match content.char_indices().nth(PREVIEW_CHARS) {
         None => content.to_owned(),
         Some((cut, _)) => format!("{}…", &content[..cut]),
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl From<crate::server::entities::support_message::Model> for SupportMessage {
-    fn from(m: crate::server::entities::support_message::Model) -> Self {
-        Self {
-            id: m.id,
-            content: m.content,
-            sender_type: m.sender_type,
-            read_at: m.read_at,
-            created_at: m.created_at,
-        }
     }
 }
 

@@ -12,6 +12,7 @@ mod m20261122_000002_create_support_chats;
 mod m20261122_000003_create_support_messages;
 mod m20261122_000004_create_sessions;
 mod m20261122_000005_add_users_external_id;
+mod m20261201_000006_add_message_seq;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000003_create_support_messages::Migration),
             Box::new(m20261122_000004_create_sessions::Migration),
             Box::new(m20261122_000005_add_users_external_id::Migration),
+            Box::new(m20261201_000006_add_message_seq::Migration),
         ]
     }
 }

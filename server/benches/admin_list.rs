@@ -17,9 +17,12 @@ use app::{
 };
 use chrono::Duration as Span;
 use clap::Parser;
-use sea_orm::{ConnectionTrait, Database, DatabaseConnection, EntityTrait, Set};
+use sea_orm::{DatabaseConnection, EntityTrait, Set};
 use server::config::Cli;
 use uuid::Uuid;
+
+mod common;
+use common::database_url;
 
 const CHATS: usize = 10_000;
 const MESSAGES_PER_CHAT: usize = 20;
@@ -78,35 +81,6 @@ async fn main() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// A fresh database: a new PostgreSQL database when `DATABASE_URL` names a server, else a
-/// SQLite file in a temporary directory (kept alive by the returned guard).
-async fn database_url() -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
-    match std::env::var("DATABASE_URL") {
-        Ok(server) if server.starts_with("postgres") => {
-            let admin = Database::connect(&server).await?;
-            let name = format!("confab_bench_{}", Uuid::now_v7().simple());
-            admin
-                .execute_unprepared(&format!("CREATE DATABASE {name}"))
-                .await?;
-            let base = server
-                .split('?')
-                .next()
-                .and_then(|s| s.rsplit_once('/'))
-                .map(|(b, _)| b);
-            let base = base.ok_or_else(|| anyhow::anyhow!("DATABASE_URL has no database path"))?;
-            Ok((format!("{base}/{name}"), None))
-        }
-        _ => {
-            let dir = tempfile::tempdir()?;
-            let url = format!(
-                "sqlite://{}?mode=rwc",
-                dir.path().join("bench.db").display()
-            );
-            Ok((url, Some(dir)))
-        }
-    }
-}
-
 /// 10,000 users with one chat each and 20 messages per chat, alternating senders; one chat in
 /// ten archived, one in three viewed by staff. Returns a staff session token.
 async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
@@ -139,6 +113,7 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
                 last_message_at: Set(Some(at(n, MESSAGES_PER_CHAT - 1))),
                 admin_viewed_at: Set(n.is_multiple_of(3).then(|| at(n, MESSAGES_PER_CHAT))),
                 archived_at: Set(n.is_multiple_of(10).then(|| at(n, MESSAGES_PER_CHAT))),
+                last_seq: Set(MESSAGES_PER_CHAT as i64),
                 created_at: Set(start),
                 updated_at: Set(start),
             }
@@ -153,6 +128,8 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
         SupportMessage::insert_many(batch.iter().map(|&(c, m)| support_message::ActiveModel {
             id: Set(Uuid::now_v7()),
             chat_id: Set(chats[c]),
+            seq: Set(m as i64 + 1),
+            client_id: Set(None),
             content: Set(format!(
                 "message {m} of chat {c}: {}",
                 "lorem ipsum ".repeat(m % 12)

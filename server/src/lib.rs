@@ -13,6 +13,7 @@ mod rest;
 mod router;
 mod security;
 mod serve;
+mod socket;
 mod telemetry;
 
 pub use http_hygiene::MAX_BODY_BYTES;

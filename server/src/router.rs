@@ -5,7 +5,7 @@ use app::{App, server::state::AppState, shell};
 use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::{health, http_hygiene, rest, security};
+use crate::{health, http_hygiene, rest, security, socket};
 
 /// Builds the router production serves; tests build the same one.
 pub fn build_router(state: AppState) -> Router {
@@ -14,6 +14,7 @@ pub fn build_router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/ws", get(socket::upgrade))
         .merge(rest::routes(&state))
         // Pages and every `#[server]` function; both see `AppState` through context.
         .leptos_routes(&state, page_routes, move || shell(options.clone()))

@@ -65,6 +65,17 @@ fn is_own_origin(origin: &str, headers: &HeaderMap, public_origin: &str) -> bool
     }
 }
 
+/// Whether a page of `origin` may open the WebSocket: this server's own pages, and the
+/// embedding sites in `CONFAB_WIDGET_ORIGINS`.
+pub(crate) fn origin_may_connect(origin: &str, headers: &HeaderMap, state: &AppState) -> bool {
+    is_own_origin(origin, headers, &state.auth.public_origin)
+        || state
+            .auth
+            .widget_origins
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(origin))
+}
+
 /// CORS for the widget API: origins in `CONFAB_WIDGET_ORIGINS` (and the app itself) are
 /// answered, with preflights; any other origin is refused with a message naming the setting.
 pub(crate) async fn widget_cors(

@@ -6,6 +6,8 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 use anyhow::Context;
 use app::server::{
     auth::{accounts, rate_limit::RateLimits},
+    hub::Hub,
+    relay,
     state::AppState,
 };
 use sea_orm::DatabaseConnection;
@@ -54,6 +56,7 @@ pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
         db,
         auth: Arc::new(args.auth_settings()),
         limits: Arc::new(RateLimits::new(args.widget_sessions_per_hour)),
+        hub: Arc::new(Hub::default()),
     }
 }
 
@@ -67,7 +70,17 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let hub = Arc::clone(&state.hub);
+    if relay::start(&state.db, &hub) {
+        tracing::info!("relaying live events to other instances through PostgreSQL");
+    }
     let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
+    // Open sockets would keep a graceful shutdown waiting forever: they are asked to close
+    // (1012, "resume elsewhere") as soon as the shutdown begins.
+    let shutdown = async move {
+        shutdown.await;
+        hub.close_all();
+    };
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

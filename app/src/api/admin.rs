@@ -61,7 +61,14 @@ pub async fn get_admin_chat(chat_id: Uuid) -> Result<AdminSupportChat, AppError>
     answer(
         async {
             let state = staff().await?;
-            chats::admin_view(&state.db, chat_id, chats::PageAt::Newest, chats::MAX_PAGE).await
+            chats::admin_view(
+                &state.db,
+                &state.hub,
+                chat_id,
+                chats::PageAt::NEWEST,
+                chats::MAX_PAGE,
+            )
+            .await
         }
         .await,
     )
@@ -82,8 +89,15 @@ pub async fn send_admin_message(
     answer(
         async {
             let state = staff().await?;
-            let posted =
-                chats::post_message(&state.db, chat_id, SenderType::Admin, &content).await?;
+            let posted = chats::post_message(
+                &state.db,
+                &state.hub,
+                chat_id,
+                SenderType::Admin,
+                &content,
+                None,
+            )
+            .await?;
             Ok(posted.message.into())
         }
         .await,
@@ -103,9 +117,9 @@ pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, Ap
         async {
             let state = staff().await?;
             let chat = if archived {
-                chats::archive(&state.db, chat_id).await?
+                chats::archive(&state.db, &state.hub, chat_id).await?
             } else {
-                chats::unarchive(&state.db, chat_id).await?
+                chats::unarchive(&state.db, &state.hub, chat_id).await?
             };
             Ok(chats::archived(&chat))
         }

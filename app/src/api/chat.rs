@@ -24,7 +24,7 @@ pub async fn get_support_chat() -> Result<SupportChat, AppError> {
     answer(
         async {
             let (state, user) = signed_in().await?;
-            chats::user_view(&state.db, user.id, chats::PageAt::Newest, chats::MAX_PAGE).await
+            chats::user_view(&state.db, user.id, chats::PageAt::NEWEST, chats::MAX_PAGE).await
         }
         .await,
     )
@@ -43,8 +43,15 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
         async {
             let (state, user) = signed_in().await?;
             let chat = chats::get_or_create(&state.db, user.id).await?;
-            let posted =
-                chats::post_message(&state.db, chat.id, SenderType::User, &content).await?;
+            let posted = chats::post_message(
+                &state.db,
+                &state.hub,
+                chat.id,
+                SenderType::User,
+                &content,
+                None,
+            )
+            .await?;
             Ok(posted.message.into())
         }
         .await,
@@ -64,7 +71,7 @@ pub async fn mark_read() -> Result<u64, AppError> {
         async {
             let (state, user) = signed_in().await?;
             let chat = chats::get_or_create(&state.db, user.id).await?;
-            chats::mark_read_by_user(&state.db, chat.id).await
+            chats::mark_read_by_user(&state.db, &state.hub, chat.id).await
         }
         .await,
     )

@@ -2,8 +2,8 @@
 //! posting a message (one transaction: insert, touch, auto-unarchive), read receipts, the
 //! admin's view marker, archiving, and the dashboard list in a fixed number of queries.
 //!
-//! Functions return committed rows; what must happen after a commit (broadcast, email job) is
-//! the caller's next step, with the returned [`Posted`] in hand.
+//! Every adapter (REST, server functions, the WebSocket loop) calls these functions; each write
+//! owns its transaction and what follows it: its events reach the [`Hub`] only after commit.
 
 use std::collections::HashMap;
 
@@ -20,6 +20,8 @@ use crate::{
     server::{
         clock,
         entities::{SupportChat, SupportMessage, User, support_chat, support_message},
+        events::{self, Fact},
+        hub::Hub,
         transactions,
     },
 };
@@ -46,6 +48,7 @@ pub async fn get_or_create(
         last_message_at: Set(None),
         admin_viewed_at: Set(None),
         archived_at: Set(None),
+        last_seq: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     })
@@ -67,24 +70,76 @@ async fn find_by_user(
         .await?)
 }
 
-/// Where a page of messages sits in a chat's history.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PageAt {
+/// The chat `user` may follow and write in: any chat for staff, only their own for anyone
+/// else. A chat that exists but is someone else's is "not found", exactly like an unknown id,
+/// so ids cannot be probed.
+///
+/// # Errors
+/// 404 as above.
+pub async fn chat_for(
+    db: &DatabaseConnection,
+    user: &crate::server::entities::user::Model,
+    chat_id: Uuid,
+) -> Result<support_chat::Model, AppError> {
+    SupportChat::find_by_id(chat_id)
+        .one(db)
+        .await?
+        .filter(|chat| user.role == crate::model::Role::Admin || chat.user_id == user.id)
+        .ok_or_else(|| AppError::not_found("no such chat"))
+}
+
+/// Which messages of a chat's history a page holds: those after a message and/or after a
+/// `seq`, and/or before a message. With a lower bound the page starts at the oldest message
+/// past it (polling, filling a gap); with only `before` it ends at the newest message before
+/// it (paging back); with neither it holds the newest messages.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageAt {
+    /// Only messages after this message.
+    pub after: Option<Uuid>,
+    /// Only messages with a greater `seq` (the resume cursor).
+    pub after_seq: Option<i64>,
+    /// Only messages before this message.
+    pub before: Option<Uuid>,
+}
+
+impl PageAt {
     /// The newest messages.
-    Newest,
-    /// The messages just before this one (paging backward).
-    Before(Uuid),
-    /// The messages just after this one (polling for new ones).
-    After(Uuid),
-    /// The messages after the first and before the second, from the oldest (a gap to fill).
-    Between(Uuid, Uuid),
+    pub const NEWEST: Self = Self {
+        after: None,
+        after_seq: None,
+        before: None,
+    };
+
+    /// The messages just before `id` (paging backward).
+    pub fn before(id: Uuid) -> Self {
+        Self {
+            before: Some(id),
+            ..Self::NEWEST
+        }
+    }
+
+    /// The messages just after `id` (polling).
+    pub fn after(id: Uuid) -> Self {
+        Self {
+            after: Some(id),
+            ..Self::NEWEST
+        }
+    }
+
+    /// The messages with a `seq` above `seq` (resuming).
+    pub fn after_seq(seq: i64) -> Self {
+        Self {
+            after_seq: Some(seq),
+            ..Self::NEWEST
+        }
+    }
 }
 
 /// Most messages one page may hold.
 pub const MAX_PAGE: u64 = 200;
 
-/// Up to `limit` messages of a chat at `at`, in order: (`created_at`, `id`), a total order
-/// since ids are UUID v7.
+/// Up to `limit` messages of a chat at `at`, oldest first, in (`created_at`, `id`) order,
+/// which is also `seq` order.
 ///
 /// # Errors
 /// 422 for a limit outside 1..=[`MAX_PAGE`]; 404 when a cursor is not a message of the chat.
@@ -99,7 +154,6 @@ pub async fn message_page(
             "limit must be between 1 and {MAX_PAGE}"
         )));
     }
-    let in_chat = SupportMessage::find().filter(support_message::Column::ChatId.eq(chat_id));
     let cursor = |id: Uuid| async move {
         SupportMessage::find_by_id(id)
             .filter(support_message::Column::ChatId.eq(chat_id))
@@ -107,23 +161,20 @@ pub async fn message_page(
             .await?
             .ok_or_else(|| AppError::not_found("the cursor is not a message of this chat"))
     };
-    match at {
-        PageAt::After(after) => {
-            let after = cursor(after).await?;
-            oldest_first(in_chat.filter(later_than(&after)), limit, db).await
-        }
-        PageAt::Between(after, before) => {
-            let (after, before) = (cursor(after).await?, cursor(before).await?);
-            let between = in_chat
-                .filter(later_than(&after))
-                .filter(earlier_than(&before));
-            oldest_first(between, limit, db).await
-        }
-        PageAt::Before(before) => {
-            let before = cursor(before).await?;
-            newest_first(in_chat.filter(earlier_than(&before)), limit, db).await
-        }
-        PageAt::Newest => newest_first(in_chat, limit, db).await,
+    let mut page = SupportMessage::find().filter(support_message::Column::ChatId.eq(chat_id));
+    if let Some(after) = at.after {
+        page = page.filter(later_than(&cursor(after).await?));
+    }
+    if let Some(seq) = at.after_seq {
+        page = page.filter(support_message::Column::Seq.gt(seq));
+    }
+    if let Some(before) = at.before {
+        page = page.filter(earlier_than(&cursor(before).await?));
+    }
+    if at.after.is_some() || at.after_seq.is_some() {
+        oldest_first(page, limit, db).await
+    } else {
+        newest_first(page, limit, db).await
     }
 }
 
@@ -207,13 +258,14 @@ pub async fn user_view(
 /// 404 for an unknown chat; otherwise as [`message_page`].
 pub async fn admin_view(
     db: &DatabaseConnection,
+    hub: &Hub,
     chat_id: Uuid,
     at: PageAt,
     limit: u64,
 ) -> Result<AdminSupportChat, AppError> {
     // The page is read first: a request refused for its cursor or limit records no view.
     let messages = message_page(db, chat_id, at, limit).await?;
-    let chat = mark_viewed_by_admin(db, chat_id).await?;
+    let chat = mark_viewed_by_admin(db, hub, chat_id).await?;
     let owner = User::find_by_id(chat.user_id).one(db).await?;
     Ok(AdminSupportChat {
         id: chat.id,
@@ -231,6 +283,8 @@ pub struct Posted {
     pub message: support_message::Model,
     /// Its chat, touched (and unarchived if the user wrote).
     pub chat: support_chat::Model,
+    /// `false` when the message already existed under the same `client_id` (a resend).
+    pub created: bool,
 }
 
 /// Trims and checks a message's text. The length limit applies to the text as sent, so the
@@ -256,31 +310,52 @@ pub fn message_content(raw: &str) -> Result<String, AppError> {
     Ok(content.to_owned())
 }
 
-/// Posts a message in one transaction: insert, touch `last_message_at`, and bring an archived
-/// chat back when its user writes.
+/// Posts a message in one transaction: the next `seq` of the chat, insert, touch
+/// `last_message_at`, and bring an archived chat back when its user writes. With a
+/// `client_id` the post is idempotent: a resend of the same id returns the message it created
+/// the first time ([`Posted::created`] is then `false`) and changes nothing.
 ///
 /// # Errors
 /// 422 for blank or oversized content; 404 when the chat does not exist.
 pub async fn post_message(
     db: &DatabaseConnection,
+    hub: &Hub,
     chat_id: Uuid,
     sender: SenderType,
     content: &str,
+    client_id: Option<Uuid>,
 ) -> Result<Posted, AppError> {
     let content = message_content(content)?;
     // The chat row is locked before it is read and before the time is taken, so concurrent
-    // posts to one chat commit in the order of their timestamps and `last_message_at` never
-    // moves backwards (PostgreSQL: FOR UPDATE; SQLite: the immediate transaction's lock).
+    // posts to one chat take seq numbers in commit order, commit in the order of their
+    // timestamps, and `last_message_at` never moves backwards (PostgreSQL: FOR UPDATE;
+    // SQLite: the immediate transaction's lock).
     let txn = transactions::begin_write(db).await?;
     let chat = SupportChat::find_by_id(chat_id)
         .lock_exclusive()
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;
+    if let Some(client_id) = client_id
+        && let Some(message) = SupportMessage::find()
+            .filter(support_message::Column::ChatId.eq(chat_id))
+            .filter(support_message::Column::ClientId.eq(client_id))
+            .one(&txn)
+            .await?
+    {
+        txn.commit().await?;
+        return Ok(Posted {
+            message,
+            chat,
+            created: false,
+        });
+    }
     let now = clock::now();
     let message = support_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         chat_id: Set(chat_id),
+        seq: Set(chat.last_seq + 1),
+        client_id: Set(client_id),
         content: Set(content),
         sender_type: Set(sender),
         read_at: Set(None),
@@ -290,25 +365,36 @@ pub async fn post_message(
     .insert(&txn)
     .await?;
     // A user writing to an archived chat brings it back; staff replies leave it archived.
-    let chat = touch_last_message(&txn, chat, now, sender == SenderType::User).await?;
+    let chat = touch_last_message(&txn, chat, &message, sender == SenderType::User).await?;
     // A staff reply's delayed email job belongs here, inside the transaction, so the job
     // exists exactly when the message does.
     txn.commit().await?;
-    // Committed: the realtime broadcast starts here, from the returned rows, never earlier.
-    Ok(Posted { message, chat })
+    // Committed: only now may anyone hear of it.
+    let fact = Fact::MessagePosted {
+        chat_id,
+        message_id: message.id,
+    };
+    events::announce(db, hub, fact, None).await;
+    Ok(Posted {
+        message,
+        chat,
+        created: true,
+    })
 }
 
-/// Sets `last_message_at` (and clears `archived_at` when `unarchive` and the chat is archived).
+/// Records `message` as the chat's newest (`last_message_at`, `last_seq`), and clears
+/// `archived_at` when `unarchive` and the chat is archived.
 async fn touch_last_message(
     txn: &sea_orm::DatabaseTransaction,
     chat: support_chat::Model,
-    at: chrono::DateTime<chrono::Utc>,
+    message: &support_message::Model,
     unarchive: bool,
 ) -> Result<support_chat::Model, AppError> {
     let reopen = unarchive && archived(&chat);
     let mut touched = chat.into_active_model();
-    touched.last_message_at = Set(Some(at));
-    touched.updated_at = Set(at);
+    touched.last_message_at = Set(Some(message.created_at));
+    touched.last_seq = Set(message.seq);
+    touched.updated_at = Set(message.created_at);
     if reopen {
         touched.archived_at = Set(None);
     }
@@ -320,18 +406,42 @@ pub fn archived(chat: &support_chat::Model) -> bool {
     chat.archived_at.is_some()
 }
 
-/// Marks every unread staff message of the chat read, in one statement; returns how many.
+/// Marks every unread staff message of the chat read; returns how many. When any were
+/// unread, the chat's subscribers get a read receipt up to the chat's newest `seq` and staff
+/// dashboards the changed entry.
 ///
 /// # Errors
-/// Internal error on database failure.
-pub async fn mark_read_by_user(db: &DatabaseConnection, chat_id: Uuid) -> Result<u64, AppError> {
+/// 404 for an unknown chat.
+pub async fn mark_read_by_user(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    chat_id: Uuid,
+) -> Result<u64, AppError> {
+    // Under the chat's lock, so no staff message can land between the update and reading
+    // the newest seq the receipt covers.
+    let txn = transactions::begin_write(db).await?;
+    let chat = SupportChat::find_by_id(chat_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such chat"))?;
+    let read_at = clock::now();
     let result = SupportMessage::update_many()
-        .col_expr(support_message::Column::ReadAt, Expr::value(clock::now()))
+        .col_expr(support_message::Column::ReadAt, Expr::value(read_at))
         .filter(support_message::Column::ChatId.eq(chat_id))
         .filter(support_message::Column::SenderType.eq(SenderType::Admin))
         .filter(support_message::Column::ReadAt.is_null())
-        .exec(db)
+        .exec(&txn)
         .await?;
+    txn.commit().await?;
+    if result.rows_affected > 0 {
+        let fact = Fact::Read {
+            chat_id,
+            read_at,
+            up_to_seq: chat.last_seq,
+        };
+        events::announce(db, hub, fact, None).await;
+    }
     Ok(result.rows_affected)
 }
 
@@ -365,10 +475,12 @@ const UNREAD_FOR_ADMIN: &str = "support_messages.sender_type = 'user' \
 /// 404 for an unknown chat.
 pub async fn mark_viewed_by_admin(
     db: &DatabaseConnection,
+    hub: &Hub,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
     set_timestamp(
         db,
+        hub,
         chat_id,
         support_chat::Column::AdminViewedAt,
         Some(clock::now()),
@@ -382,10 +494,12 @@ pub async fn mark_viewed_by_admin(
 /// 404 for an unknown chat.
 pub async fn archive(
     db: &DatabaseConnection,
+    hub: &Hub,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
     set_timestamp(
         db,
+        hub,
         chat_id,
         support_chat::Column::ArchivedAt,
         Some(clock::now()),
@@ -399,13 +513,16 @@ pub async fn archive(
 /// 404 for an unknown chat.
 pub async fn unarchive(
     db: &DatabaseConnection,
+    hub: &Hub,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
-    set_timestamp(db, chat_id, support_chat::Column::ArchivedAt, None).await
+    set_timestamp(db, hub, chat_id, support_chat::Column::ArchivedAt, None).await
 }
 
+/// Sets one timestamp column of a chat; staff dashboards hear of the changed entry.
 async fn set_timestamp(
     db: &DatabaseConnection,
+    hub: &Hub,
     chat_id: Uuid,
     column: support_chat::Column,
     value: Option<chrono::DateTime<chrono::Utc>>,
@@ -419,10 +536,12 @@ async fn set_timestamp(
     if updated.rows_affected == 0 {
         return Err(AppError::not_found("no such chat"));
     }
-    SupportChat::find_by_id(chat_id)
+    let chat = SupportChat::find_by_id(chat_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::not_found("no such chat"))
+        .ok_or_else(|| AppError::not_found("no such chat"))?;
+    events::announce(db, hub, Fact::ChatChanged { chat_id }, None).await;
+    Ok(chat)
 }
 
 /// Per-chat figures for the list, computed for all listed chats at once.
@@ -460,46 +579,98 @@ pub async fn list_for_admin(
         .order_by_desc(support_chat::Column::Id)
         .all(db)
         .await?;
-    let mut figures = chat_figures(db, show_archived).await?;
+    let mut figures = chat_figures(db, ListScope::Archived(show_archived)).await?;
     Ok(chats
         .into_iter()
         .map(|(chat, user)| {
             let f = figures.remove(&chat.id).unwrap_or_default();
-            SupportChatListItem {
-                id: chat.id,
-                user_id: chat.user_id,
-                user_email: user.and_then(|u| u.email),
-                last_message_at: chat.last_message_at,
-                last_message_preview: f.last_content.as_deref().map(preview),
-                last_message_sender: f.last_sender,
-                message_count: f.message_count,
-                unread: f.unread,
-                archived: archived(&chat),
-            }
+            list_item_of(chat, user, f)
         })
         .collect())
+}
+
+/// One chat's entry in the dashboard's list, as [`list_for_admin`] shows it.
+///
+/// # Errors
+/// 404 for an unknown chat.
+pub async fn list_item(
+    db: &DatabaseConnection,
+    chat_id: Uuid,
+) -> Result<SupportChatListItem, AppError> {
+    let (chat, user) = SupportChat::find_by_id(chat_id)
+        .find_also_related(User)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such chat"))?;
+    let mut figures = chat_figures(db, ListScope::Chat(chat_id)).await?;
+    let f = figures.remove(&chat.id).unwrap_or_default();
+    Ok(list_item_of(chat, user, f))
+}
+
+fn list_item_of(
+    chat: support_chat::Model,
+    user: Option<crate::server::entities::user::Model>,
+    f: ChatFigures,
+) -> SupportChatListItem {
+    SupportChatListItem {
+        id: chat.id,
+        user_id: chat.user_id,
+        user_email: user.and_then(|u| u.email),
+        last_message_at: chat.last_message_at,
+        last_message_preview: f.last_content.as_deref().map(preview),
+        last_message_sender: f.last_sender,
+        message_count: f.message_count,
+        unread: f.unread,
+        archived: archived(&chat),
+    }
+}
+
+/// Which chats [`chat_figures`] computes for.
+#[derive(Clone, Copy)]
+enum ListScope {
+    /// Every archived (`true`) or active (`false`) chat.
+    Archived(bool),
+    /// One chat.
+    Chat(Uuid),
+}
+
+impl ListScope {
+    /// The SQL condition on `support_chats` and its bound values.
+    fn condition(self, backend: sea_orm::DatabaseBackend) -> (String, Vec<sea_orm::Value>) {
+        match self {
+            Self::Archived(true) => ("support_chats.archived_at IS NOT NULL".into(), vec![]),
+            Self::Archived(false) => ("support_chats.archived_at IS NULL".into(), vec![]),
+            Self::Chat(id) => {
+                let placeholder = match backend {
+                    sea_orm::DatabaseBackend::Postgres => "$1",
+                    _ => "?",
+                };
+                (format!("support_chats.id = {placeholder}"), vec![id.into()])
+            }
+        }
+    }
 }
 
 /// Counts, unread flags (2) and newest messages (3) of every chat in the list.
 async fn chat_figures(
     db: &DatabaseConnection,
-    archived: bool,
+    scope: ListScope,
 ) -> Result<HashMap<Uuid, ChatFigures>, AppError> {
     let backend = db.get_database_backend();
-    let archived_filter = if archived {
-        "support_chats.archived_at IS NOT NULL"
-    } else {
-        "support_chats.archived_at IS NULL"
-    };
+    let (scope_filter, values) = scope.condition(backend);
     let mut figures: HashMap<Uuid, ChatFigures> = HashMap::new();
     let counts = format!(
         "SELECT support_messages.chat_id AS chat_id, COUNT(*) AS message_count, \
            MAX(CASE WHEN {UNREAD_FOR_ADMIN} THEN 1 ELSE 0 END) AS unread \
          FROM support_messages JOIN support_chats ON support_chats.id = support_messages.chat_id \
-         WHERE {archived_filter} GROUP BY support_messages.chat_id"
+         WHERE {scope_filter} GROUP BY support_messages.chat_id"
     );
     for row in db
-        .query_all_raw(Statement::from_string(backend, counts))
+        .query_all_raw(Statement::from_sql_and_values(
+            backend,
+            counts,
+            values.clone(),
+        ))
         .await?
     {
         let chat_id: Uuid = row.try_get("", "chat_id")?;
@@ -515,10 +686,10 @@ async fn chat_figures(
              ROW_NUMBER() OVER (PARTITION BY support_messages.chat_id \
                ORDER BY support_messages.created_at DESC, support_messages.id DESC) AS newest_first \
            FROM support_messages JOIN support_chats ON support_chats.id = support_messages.chat_id \
-           WHERE {archived_filter}) newest WHERE newest_first = 1"
+           WHERE {scope_filter}) newest WHERE newest_first = 1"
     );
     for row in db
-        .query_all_raw(Statement::from_string(backend, newest))
+        .query_all_raw(Statement::from_sql_and_values(backend, newest, values))
         .await?
     {
         let chat_id: Uuid = row.try_get("", "chat_id")?;

@@ -6,7 +6,10 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use super::auth::{rate_limit::RateLimits, visitors::IdentitySecret};
+use super::{
+    auth::{rate_limit::RateLimits, visitors::IdentitySecret},
+    hub::Hub,
+};
 
 /// Built once at start-up by the server binary and cloned (cheaply) into each request.
 #[derive(Clone, Debug)]
@@ -19,6 +22,8 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Counters behind the rate limits.
     pub limits: Arc<RateLimits>,
+    /// Live connections and their subscriptions; services publish to it after commit.
+    pub hub: Arc<Hub>,
 }
 
 /// The part of the configuration that identity and sessions depend on.

@@ -13,9 +13,9 @@ use uuid::Uuid;
 
 use super::{
     body::JsonBody,
+    error_body::ErrorBody,
     extract::{ApiQuery, PageQuery, PathId},
-    openapi::ErrorBody,
-    support_chat::NewMessage,
+    support_chat::{NewMessage, posted_answer},
 };
 
 /// `?archived=true|false`.
@@ -54,7 +54,7 @@ pub(crate) async fn show(
 ) -> Result<Json<AdminSupportChat>, AppError> {
     let (at, limit) = query.page()?;
     Ok(Json(
-        chats::admin_view(&state.db, chat_id, at, limit).await?,
+        chats::admin_view(&state.db, &state.hub, chat_id, at, limit).await?,
     ))
 }
 
@@ -62,15 +62,23 @@ pub(crate) async fn show(
 #[utoipa::path(post, path = "/api/admin/chats/{id}/messages", operation_id = "reply_to_chat", tag = "staff",
     params(("id" = Uuid, Path, description = "The chat")), request_body = NewMessage,
     security(("cookie" = [])),
-    responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
+    responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
 pub(crate) async fn reply(
     State(state): State<AppState>,
     _admin: AdminUser,
     PathId(chat_id): PathId,
-    JsonBody(NewMessage { content }): JsonBody<NewMessage>,
+    JsonBody(NewMessage { content, client_id }): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
-    let posted = chats::post_message(&state.db, chat_id, SenderType::Admin, &content).await?;
-    Ok((StatusCode::CREATED, Json(posted.message.into())))
+    let posted = chats::post_message(
+        &state.db,
+        &state.hub,
+        chat_id,
+        SenderType::Admin,
+        &content,
+        client_id,
+    )
+    .await?;
+    Ok(posted_answer(posted))
 }
 
 /// A chat's archive state after archiving or restoring it.
@@ -89,7 +97,7 @@ pub(crate) async fn archive(
     _admin: AdminUser,
     PathId(chat_id): PathId,
 ) -> Result<Json<ArchiveState>, AppError> {
-    let chat = chats::archive(&state.db, chat_id).await?;
+    let chat = chats::archive(&state.db, &state.hub, chat_id).await?;
     Ok(Json(ArchiveState {
         id: chat.id,
         archived: true,
@@ -105,7 +113,7 @@ pub(crate) async fn unarchive(
     _admin: AdminUser,
     PathId(chat_id): PathId,
 ) -> Result<Json<ArchiveState>, AppError> {
-    let chat = chats::unarchive(&state.db, chat_id).await?;
+    let chat = chats::unarchive(&state.db, &state.hub, chat_id).await?;
     Ok(Json(ArchiveState {
         id: chat.id,
         archived: false,

@@ -48,6 +48,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for OptionalJsonBody<T>
     }
 }
 
+/// For `#[serde(default, deserialize_with = "present")]` on an optional field that, when
+/// sent, must hold a value: `null` is refused rather than read as "left out", so the document
+/// can describe the field without `null`.
+pub(crate) fn present<'de, D, T>(value: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(value).map(Some)
+}
+
 /// Whether the `Content-Type` is `application/json` (parameters such as `charset` allowed).
 fn declares_json(headers: &HeaderMap) -> bool {
     headers

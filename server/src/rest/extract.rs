@@ -37,7 +37,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for ApiQuery<T> {
     }
 }
 
-/// `?before=ID` / `?after=ID` and `?limit=N` on message lists.
+/// `?before=ID`, `?after=ID`, `?after_seq=N` and `?limit=N` on message lists.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -49,6 +49,9 @@ pub(crate) struct PageQuery {
     /// Messages just after this message id (polling), oldest first.
     #[param(value_type = Option<Uuid>)]
     after: Option<String>,
+    /// Messages with a `seq` above this one (the resume cursor), oldest first.
+    #[param(minimum = 0)]
+    after_seq: Option<i64>,
     /// How many, 1 to 200; default 50.
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
@@ -61,15 +64,18 @@ impl PageQuery {
     /// Where the page sits and how long it is.
     ///
     /// # Errors
-    /// 400 for a cursor that is not a UUID.
+    /// 400 for a cursor that is not a UUID; 422 for a negative `after_seq`.
     pub(crate) fn page(&self) -> Result<(PageAt, u64), AppError> {
-        let at = match (&self.before, &self.after) {
-            (Some(before), Some(after)) => {
-                PageAt::Between(parse_id("after", after)?, parse_id("before", before)?)
-            }
-            (Some(before), None) => PageAt::Before(parse_id("before", before)?),
-            (None, Some(after)) => PageAt::After(parse_id("after", after)?),
-            (None, None) => PageAt::Newest,
+        let cursor = |what: &str, raw: &Option<String>| {
+            raw.as_deref().map(|id| parse_id(what, id)).transpose()
+        };
+        if self.after_seq.is_some_and(|seq| seq < 0) {
+            return Err(AppError::validation("after_seq must be 0 or more"));
+        }
+        let at = PageAt {
+            after: cursor("after", &self.after)?,
+            after_seq: self.after_seq,
+            before: cursor("before", &self.before)?,
         };
         Ok((at, self.limit.unwrap_or(DEFAULT_PAGE)))
     }

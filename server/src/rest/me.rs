@@ -3,7 +3,7 @@
 use app::{model::UserProfile, server::auth::current_user::CurrentUser};
 use axum::Json;
 
-use super::openapi::ErrorBody;
+use super::error_body::ErrorBody;
 
 /// The signed-in user (cookie) or widget visitor (bearer).
 #[utoipa::path(get, path = "/api/me", operation_id = "get_me", tag = "user", security(("cookie" = []), ("bearer" = [])),

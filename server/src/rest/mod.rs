@@ -4,6 +4,7 @@
 
 mod admin_chats;
 mod body;
+mod error_body;
 mod extract;
 mod me;
 mod openapi;

@@ -1,40 +1,20 @@
 //! `GET /api/openapi.json`: the OpenAPI 3.1 description of the REST API, generated from the
-//! handlers' annotations, so it cannot drift from the routes (a test compares the two).
+//! handlers' annotations (a test compares it with the routes; Schemathesis with the server).
 
 use axum::Json;
 use utoipa::{
-    Modify, OpenApi, ToSchema,
+    Modify, OpenApi,
     openapi::{
         RefOr, Required, Schema,
         security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme},
     },
 };
 
-use super::{admin_chats, me, staff, support_chat, widget};
-
-/// The one error shape of every failed request.
-#[derive(ToSchema)]
-#[expect(
-    dead_code,
-    reason = "describes the JSON AppError writes; never constructed"
-)]
-pub(crate) struct ErrorBody {
-    error: ErrorDetail,
-}
-
-/// What went wrong.
-#[derive(ToSchema)]
-#[expect(
-    dead_code,
-    reason = "describes the JSON AppError writes; never constructed"
-)]
-pub(crate) struct ErrorDetail {
-    /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
-    /// `method_not_allowed`, `conflict`, `validation_failed`, `rate_limited`, `internal`.
-    code: String,
-    /// For people.
-    message: String,
-}
+use super::{
+    admin_chats,
+    error_body::{ErrorBody, ErrorDetail},
+    me, staff, support_chat, widget,
+};
 
 #[derive(OpenApi)]
 #[openapi(

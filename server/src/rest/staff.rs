@@ -10,7 +10,7 @@ use app::{
 };
 use axum::{Json, extract::State};
 
-use super::openapi::ErrorBody;
+use super::error_body::ErrorBody;
 
 /// Every staff account, oldest first; staff only.
 #[utoipa::path(get, path = "/api/admin/staff", operation_id = "list_staff", tag = "staff", security(("cookie" = [])),

@@ -9,11 +9,12 @@ use app::{
 use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use uuid::Uuid;
 
 use super::{
-    body::JsonBody,
+    body::{self, JsonBody},
+    error_body::ErrorBody,
     extract::{ApiQuery, PageQuery},
-    openapi::ErrorBody,
 };
 
 /// `GET /api/support_chat`: the caller's chat (created on first use) with its newest page of
@@ -57,19 +58,42 @@ pub(crate) struct NewMessage {
         pattern = r"^[^\x00]*[^\x00\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$"
     )]
     pub(crate) content: String,
+    /// The client's own id for this message: sending the same one again returns the message
+    /// created the first time (200) instead of creating another.
+    #[serde(default, deserialize_with = "body::present")]
+    #[schema(nullable = false)]
+    pub(crate) client_id: Option<Uuid>,
 }
 
 /// `POST /api/support_chat/messages`: the user writes.
 #[utoipa::path(post, path = "/api/support_chat/messages", operation_id = "send_message", tag = "user", request_body = NewMessage,
-    security(("cookie" = []), ("bearer" = [])), responses((status = 201, body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
+    security(("cookie" = []), ("bearer" = [])), responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
 pub(crate) async fn post(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    JsonBody(NewMessage { content }): JsonBody<NewMessage>,
+    JsonBody(NewMessage { content, client_id }): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
     let chat = chats::get_or_create(&state.db, user.id).await?;
-    let posted = chats::post_message(&state.db, chat.id, SenderType::User, &content).await?;
-    Ok((StatusCode::CREATED, Json(posted.message.into())))
+    let posted = chats::post_message(
+        &state.db,
+        &state.hub,
+        chat.id,
+        SenderType::User,
+        &content,
+        client_id,
+    )
+    .await?;
+    Ok(posted_answer(posted))
+}
+
+/// 201 with a new message, 200 with the one an earlier send with the same `client_id` made.
+pub(crate) fn posted_answer(posted: chats::Posted) -> (StatusCode, Json<SupportMessage>) {
+    let status = if posted.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    (status, Json(posted.message.into()))
 }
 
 /// How many messages a mark-read call marked.
@@ -86,6 +110,6 @@ pub(crate) async fn mark_read(
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<MarkedRead>, AppError> {
     let chat = chats::get_or_create(&state.db, user.id).await?;
-    let marked_read = chats::mark_read_by_user(&state.db, chat.id).await?;
+    let marked_read = chats::mark_read_by_user(&state.db, &state.hub, chat.id).await?;
     Ok(Json(MarkedRead { marked_read }))
 }

@@ -29,8 +29,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use super::{
-    body::{JsonBody, OptionalJsonBody},
-    openapi::ErrorBody,
+    body::{self, JsonBody, OptionalJsonBody},
+    error_body::ErrorBody,
 };
 
 /// What an embedding site may send when starting a session; all optional. `user_id` and
@@ -41,7 +41,7 @@ pub(crate) struct SessionRequest {
     // Each field may be left out but is never `null`: `null` would make "sent together"
     // ambiguous, and the document says so.
     /// The embedding site's own id for the visitor; needs `user_hash`.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "body::present")]
     #[schema(
         nullable = false,
         min_length = 1,
@@ -50,22 +50,17 @@ pub(crate) struct SessionRequest {
     )]
     user_id: Option<String>,
     /// Their email, stored when no other account has it.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "body::present")]
     #[schema(format = Email, max_length = 254, nullable = false)]
     email: Option<String>,
     /// Their display name.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "body::present")]
     #[schema(max_length = 200, pattern = r"^[^\x00]*$", nullable = false)]
     name: Option<String>,
     /// Hex HMAC-SHA256 of `user_id` keyed with the identity secret; needs `user_id`.
-    #[serde(default, deserialize_with = "present")]
+    #[serde(default, deserialize_with = "body::present")]
     #[schema(nullable = false)]
     user_hash: Option<String>,
-}
-
-/// An optional field that, when sent, must be a string (`null` is refused).
-fn present<'de, D: serde::Deserializer<'de>>(value: D) -> Result<Option<String>, D::Error> {
-    String::deserialize(value).map(Some)
 }
 
 /// A widget session: the token to send as `Authorization: Bearer`, and who it is for.

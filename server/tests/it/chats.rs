@@ -6,6 +6,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
+use app::server::hub::Hub;
 use app::{
     error::AppError,
     model::{PREVIEW_CHARS, SenderType},
@@ -19,6 +20,16 @@ use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use uuid::Uuid;
 
 use crate::support::TestDb;
+
+/// Posts through the service as the adapters do (no client id, nobody listening).
+async fn post(
+    db: &sea_orm::DatabaseConnection,
+    chat_id: Uuid,
+    sender: SenderType,
+    content: &str,
+) -> Result<chats::Posted, AppError> {
+    chats::post_message(db, &Hub::default(), chat_id, sender, content, None).await
+}
 
 #[tokio::test]
 async fn twenty_concurrent_first_requests_make_one_chat() {
@@ -46,8 +57,10 @@ async fn posting_touches_the_chat_and_a_user_message_unarchives_it() {
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
     assert_eq!(chat.last_message_at, None);
 
-    chats::archive(&db, chat.id).await.expect("archive");
-    let staff = chats::post_message(&db, chat.id, SenderType::Admin, "  anything else?  ")
+    chats::archive(&db, &Hub::default(), chat.id)
+        .await
+        .expect("archive");
+    let staff = post(&db, chat.id, SenderType::Admin, "  anything else?  ")
         .await
         .expect("post");
     assert_eq!(
@@ -60,7 +73,7 @@ async fn posting_touches_the_chat_and_a_user_message_unarchives_it() {
     );
     assert_eq!(staff.chat.last_message_at, Some(staff.message.created_at));
 
-    let posted = chats::post_message(&db, chat.id, SenderType::User, "yes, one more thing")
+    let posted = post(&db, chat.id, SenderType::User, "yes, one more thing")
         .await
         .expect("post");
     assert_eq!(
@@ -76,23 +89,23 @@ async fn blank_oversized_and_misaddressed_messages_are_refused() {
     let user = visitors::create_anonymous(&db).await.expect("user");
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
     for content in ["", "   \n\t "] {
-        let err = chats::post_message(&db, chat.id, SenderType::User, content).await;
+        let err = post(&db, chat.id, SenderType::User, content).await;
         assert!(
             matches!(err, Err(AppError::Validation { .. })),
             "{content:?}"
         );
     }
     let limit = "x".repeat(chats::MAX_MESSAGE_CHARS);
-    chats::post_message(&db, chat.id, SenderType::User, &limit)
+    post(&db, chat.id, SenderType::User, &limit)
         .await
         .expect("at the limit");
     let over = format!("{limit}x");
-    let err = chats::post_message(&db, chat.id, SenderType::User, &over).await;
+    let err = post(&db, chat.id, SenderType::User, &over).await;
     assert!(matches!(err, Err(AppError::Validation { .. })));
-    let err = chats::post_message(&db, Uuid::now_v7(), SenderType::User, "hi").await;
+    let err = post(&db, Uuid::now_v7(), SenderType::User, "hi").await;
     assert!(matches!(err, Err(AppError::NotFound { .. })));
     assert_eq!(
-        chats::message_page(&db, chat.id, chats::PageAt::Newest, chats::MAX_PAGE)
+        chats::message_page(&db, chat.id, chats::PageAt::NEWEST, chats::MAX_PAGE)
             .await
             .expect("messages")
             .len(),
@@ -113,6 +126,8 @@ async fn messages_written_in_the_same_instant_keep_their_order() {
         support_message::ActiveModel {
             id: Set(*id),
             chat_id: Set(chat.id),
+            seq: Set(i as i64 + 1),
+            client_id: Set(None),
             content: Set(format!("m{i}")),
             sender_type: Set(SenderType::User),
             read_at: Set(None),
@@ -123,7 +138,7 @@ async fn messages_written_in_the_same_instant_keep_their_order() {
         .await
         .expect("insert");
     }
-    let read: Vec<Uuid> = chats::message_page(&db, chat.id, chats::PageAt::Newest, chats::MAX_PAGE)
+    let read: Vec<Uuid> = chats::message_page(&db, chat.id, chats::PageAt::NEWEST, chats::MAX_PAGE)
         .await
         .expect("messages")
         .into_iter()
@@ -137,25 +152,29 @@ async fn reading_marks_only_unread_staff_messages() {
     let (_test_db, db) = TestDb::fresh().await;
     let user = visitors::create_anonymous(&db).await.expect("user");
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
-    chats::post_message(&db, chat.id, SenderType::User, "question")
+    post(&db, chat.id, SenderType::User, "question")
         .await
         .expect("post");
-    chats::post_message(&db, chat.id, SenderType::Admin, "answer 1")
+    post(&db, chat.id, SenderType::Admin, "answer 1")
         .await
         .expect("post");
-    chats::post_message(&db, chat.id, SenderType::Admin, "answer 2")
+    post(&db, chat.id, SenderType::Admin, "answer 2")
         .await
         .expect("post");
 
     assert_eq!(
-        chats::mark_read_by_user(&db, chat.id).await.expect("mark"),
+        chats::mark_read_by_user(&db, &Hub::default(), chat.id)
+            .await
+            .expect("mark"),
         2
     );
     assert_eq!(
-        chats::mark_read_by_user(&db, chat.id).await.expect("mark"),
+        chats::mark_read_by_user(&db, &Hub::default(), chat.id)
+            .await
+            .expect("mark"),
         0
     );
-    let messages = chats::message_page(&db, chat.id, chats::PageAt::Newest, chats::MAX_PAGE)
+    let messages = chats::message_page(&db, chat.id, chats::PageAt::NEWEST, chats::MAX_PAGE)
         .await
         .expect("messages");
     assert!(
@@ -172,7 +191,7 @@ async fn unread_for_admin_follows_the_users_messages_and_the_admins_views() {
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
     assert!(!chats::unread_for_admin(&db, &chat).await.expect("unread"));
 
-    let posted = chats::post_message(&db, chat.id, SenderType::User, "hello")
+    let posted = post(&db, chat.id, SenderType::User, "hello")
         .await
         .expect("post");
     assert!(
@@ -181,11 +200,11 @@ async fn unread_for_admin_follows_the_users_messages_and_the_admins_views() {
             .expect("unread")
     );
 
-    let viewed = chats::mark_viewed_by_admin(&db, chat.id)
+    let viewed = chats::mark_viewed_by_admin(&db, &Hub::default(), chat.id)
         .await
         .expect("view");
     assert!(!chats::unread_for_admin(&db, &viewed).await.expect("unread"));
-    let reply = chats::post_message(&db, chat.id, SenderType::Admin, "hi")
+    let reply = post(&db, chat.id, SenderType::Admin, "hi")
         .await
         .expect("post");
     assert!(
@@ -194,7 +213,7 @@ async fn unread_for_admin_follows_the_users_messages_and_the_admins_views() {
             .expect("unread"),
         "staff replies are not unread"
     );
-    let again = chats::post_message(&db, chat.id, SenderType::User, "thanks")
+    let again = post(&db, chat.id, SenderType::User, "thanks")
         .await
         .expect("post");
     assert!(
@@ -217,16 +236,16 @@ async fn the_admin_list_orders_filters_and_summarises() {
     let bo_chat = chats::get_or_create(&db, bo.id).await.expect("chat");
 
     let long = "é".repeat(PREVIEW_CHARS + 20);
-    chats::post_message(&db, ada_chat.id, SenderType::User, &long)
+    post(&db, ada_chat.id, SenderType::User, &long)
         .await
         .expect("post");
-    chats::post_message(&db, bo_chat.id, SenderType::User, "first")
+    post(&db, bo_chat.id, SenderType::User, "first")
         .await
         .expect("post");
-    chats::post_message(&db, bo_chat.id, SenderType::Admin, "newest")
+    post(&db, bo_chat.id, SenderType::Admin, "newest")
         .await
         .expect("post");
-    chats::mark_viewed_by_admin(&db, bo_chat.id)
+    chats::mark_viewed_by_admin(&db, &Hub::default(), bo_chat.id)
         .await
         .expect("view");
 
@@ -259,7 +278,9 @@ async fn the_admin_list_orders_filters_and_summarises() {
     );
     assert_eq!(quiet_item.last_message_preview, None);
 
-    chats::archive(&db, ada_chat.id).await.expect("archive");
+    chats::archive(&db, &Hub::default(), ada_chat.id)
+        .await
+        .expect("archive");
     let archived = chats::list_for_admin(&db, true).await.expect("list");
     assert_eq!(
         archived.iter().map(|c| c.id).collect::<Vec<_>>(),
@@ -285,7 +306,7 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
         while chats::list_for_admin(&db, false).await.expect("list").len() < chats_wanted {
             let user = visitors::create_anonymous(&db).await.expect("user");
             let chat = chats::get_or_create(&db, user.id).await.expect("chat");
-            chats::post_message(&db, chat.id, SenderType::User, "hi")
+            post(&db, chat.id, SenderType::User, "hi")
                 .await
                 .expect("post");
         }
@@ -308,7 +329,7 @@ async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
     let mut ids = Vec::new();
     for i in 0..7 {
-        let posted = chats::post_message(&db, chat.id, SenderType::User, &format!("m{i}"))
+        let posted = post(&db, chat.id, SenderType::User, &format!("m{i}"))
             .await
             .expect("post");
         ids.push(posted.message.id);
@@ -317,32 +338,46 @@ async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
     let ids_of =
         |page: Vec<support_message::Model>| page.into_iter().map(|m| m.id).collect::<Vec<_>>();
 
-    let newest = ids_of(page(chats::PageAt::Newest, 3).await.expect("page"));
+    let newest = ids_of(page(chats::PageAt::NEWEST, 3).await.expect("page"));
     assert_eq!(newest, ids[4..7]);
     let older = ids_of(
-        page(chats::PageAt::Before(newest[0]), 3)
+        page(chats::PageAt::before(newest[0]), 3)
             .await
             .expect("page"),
     );
     assert_eq!(older, ids[1..4]);
     let oldest = ids_of(
-        page(chats::PageAt::Before(older[0]), 3)
+        page(chats::PageAt::before(older[0]), 3)
             .await
             .expect("page"),
     );
     assert_eq!(oldest, ids[0..1]);
-    let newer = ids_of(page(chats::PageAt::After(ids[2]), 2).await.expect("page"));
+    let newer = ids_of(page(chats::PageAt::after(ids[2]), 2).await.expect("page"));
     assert_eq!(newer, ids[3..5]);
     let between = ids_of(
-        page(chats::PageAt::Between(ids[1], ids[5]), 10)
-            .await
-            .expect("page"),
+        page(
+            chats::PageAt {
+                after: Some(ids[1]),
+                before: Some(ids[5]),
+                ..chats::PageAt::NEWEST
+            },
+            10,
+        )
+        .await
+        .expect("page"),
     );
     assert_eq!(between, ids[2..5], "strictly between, oldest first");
     let first_of_gap = ids_of(
-        page(chats::PageAt::Between(ids[0], ids[6]), 2)
-            .await
-            .expect("page"),
+        page(
+            chats::PageAt {
+                after: Some(ids[0]),
+                before: Some(ids[6]),
+                ..chats::PageAt::NEWEST
+            },
+            2,
+        )
+        .await
+        .expect("page"),
     );
     assert_eq!(
         first_of_gap,
@@ -350,7 +385,7 @@ async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
         "a long gap is filled from its start"
     );
     assert!(
-        page(chats::PageAt::After(ids[6]), 5)
+        page(chats::PageAt::after(ids[6]), 5)
             .await
             .expect("page")
             .is_empty()
@@ -358,13 +393,13 @@ async fn pages_go_backward_from_the_newest_and_forward_from_a_cursor() {
 
     for limit in [0, chats::MAX_PAGE + 1] {
         assert!(matches!(
-            page(chats::PageAt::Newest, limit).await,
+            page(chats::PageAt::NEWEST, limit).await,
             Err(AppError::Validation { .. })
         ));
     }
     let stranger = Uuid::now_v7();
     assert!(matches!(
-        page(chats::PageAt::After(stranger), 5).await,
+        page(chats::PageAt::after(stranger), 5).await,
         Err(AppError::NotFound { .. })
     ));
 }

@@ -40,15 +40,24 @@ fn chat_for(user_id: Uuid) -> support_chat::ActiveModel {
         last_message_at: Set(None),
         admin_viewed_at: Set(None),
         archived_at: Set(None),
+        last_seq: Set(0),
         created_at: Set(now),
         updated_at: Set(now),
     }
 }
 
-fn message_in(chat_id: Uuid, content: &str, at: DateTime<Utc>) -> support_message::ActiveModel {
+/// The `seq`-th message of a chat (1, 2, …: unique per chat).
+fn message_in(
+    chat_id: Uuid,
+    seq: i64,
+    content: &str,
+    at: DateTime<Utc>,
+) -> support_message::ActiveModel {
     support_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         chat_id: Set(chat_id),
+        seq: Set(seq),
+        client_id: Set(None),
         content: Set(content.to_owned()),
         sender_type: Set(SenderType::User),
         read_at: Set(None),
@@ -63,11 +72,16 @@ async fn relations_link_users_chats_and_messages() {
     let user = insert_user(&db, Some("ada@example.com")).await;
     let chat = chat_for(user.id).insert(&db).await.expect("insert chat");
     let now = clock::now();
-    message_in(chat.id, "hello", now)
+    message_in(chat.id, 1, "hello", now)
         .insert(&db)
         .await
         .expect("insert");
-    let mut reply = message_in(chat.id, "hi, how can we help?", now + Duration::seconds(1));
+    let mut reply = message_in(
+        chat.id,
+        2,
+        "hi, how can we help?",
+        now + Duration::seconds(1),
+    );
     reply.sender_type = Set(SenderType::Admin);
     reply.insert(&db).await.expect("insert");
 
@@ -137,7 +151,7 @@ async fn foreign_keys_hold_and_deleting_a_user_removes_their_chat() {
 
     let user = insert_user(&db, None).await;
     let chat = chat_for(user.id).insert(&db).await.expect("chat");
-    message_in(chat.id, "bye", clock::now())
+    message_in(chat.id, 1, "bye", clock::now())
         .insert(&db)
         .await
         .expect("message");
@@ -192,7 +206,7 @@ async fn timestamps_keep_microseconds_and_sort_in_time_order() {
         base + Duration::seconds(1) + Duration::microseconds(1),
     ];
     for (i, at) in times.iter().enumerate() {
-        message_in(chat.id, &format!("m{i}"), *at)
+        message_in(chat.id, i as i64 + 1, &format!("m{i}"), *at)
             .insert(&db)
             .await
             .expect("insert");

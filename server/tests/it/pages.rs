@@ -56,7 +56,7 @@ async fn status_server_function_names_version_and_backend() {
     assert_eq!(res.status(), StatusCode::OK);
     let body: Value = res.json().await.expect("json");
     assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
-    let expected = match app.test_db.backend() {
+    let expected = match app.backend() {
         DatabaseBackend::Postgres => "PostgreSQL",
         _ => "SQLite",
     };

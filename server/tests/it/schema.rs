@@ -120,6 +120,11 @@ fn assert_columns(actual: &[Column], expected: &[(&str, bool, &str)]) {
 async fn tables_have_every_specified_column_with_its_type() {
     let (test_db, db) = TestDb::fresh().await;
     let (uuid, ts, short, text) = types(test_db.backend());
+    // 64-bit integers: SQLite's INTEGER is 64-bit.
+    let bigint = match test_db.backend() {
+        DatabaseBackend::Sqlite => "integer",
+        _ => "bigint",
+    };
 
     assert_columns(
         &columns(&db, "users").await,
@@ -155,6 +160,7 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("archived_at", false, ts),
             ("created_at", true, ts),
             ("updated_at", true, ts),
+            ("last_seq", true, bigint),
         ],
     );
     assert_columns(
@@ -167,6 +173,8 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("read_at", false, ts),
             ("created_at", true, ts),
             ("updated_at", true, ts),
+            ("seq", true, bigint),
+            ("client_id", false, uuid),
         ],
     );
 }
@@ -224,6 +232,14 @@ async fn the_specified_indexes_exist() {
                 "idx_support_messages_chat_id_created_at".to_owned(),
                 idx(false, &["chat_id", "created_at"])
             ),
+            (
+                "idx_support_messages_chat_id_seq".to_owned(),
+                idx(true, &["chat_id", "seq"])
+            ),
+            (
+                "idx_support_messages_chat_id_client_id".to_owned(),
+                idx(true, &["chat_id", "client_id"])
+            ),
         ])
     );
 }
@@ -236,7 +252,7 @@ async fn migrations_roll_back_completely_and_reapply() {
     assert!(columns(&db, "users").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
-    assert_eq!(columns(&db, "support_messages").await.len(), 7);
+    assert_eq!(columns(&db, "support_messages").await.len(), 9);
     assert_eq!(columns(&db, "users").await.len(), 8);
     assert!(
         Migrator::get_pending_migrations(&db)
@@ -274,4 +290,94 @@ async fn test_databases_are_dropped_when_the_test_ends() {
         .await
         .expect("query pg_database");
     assert!(left.is_none(), "{name} still exists");
+}
+
+/// Messages written before `seq` existed are numbered 1, 2, 3, … per chat in their
+/// (created_at, id) order, and each chat's `last_seq` is its newest.
+#[tokio::test]
+async fn existing_messages_get_their_sequence_numbers() {
+    let test_db = TestDb::new().await;
+    let db = server::database::connect(&test_db.url)
+        .await
+        .expect("connect");
+    Migrator::up(&db, Some(5))
+        .await
+        .expect("up to the migration before seq");
+    let backend = db.get_database_backend();
+    let p = |n: usize| match backend {
+        DatabaseBackend::Postgres => format!("${n}"),
+        _ => "?".to_owned(),
+    };
+    let at =
+        |seconds: i64| chrono::DateTime::from_timestamp(1_800_000_000 + seconds, 0).expect("time");
+    let user = uuid::Uuid::now_v7();
+    let chat = uuid::Uuid::now_v7();
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!(
+            "INSERT INTO users (id, role, created_at, updated_at) VALUES ({}, 'user', {}, {})",
+            p(1),
+            p(2),
+            p(3)
+        ),
+        [user.into(), at(0).into(), at(0).into()],
+    ))
+    .await
+    .expect("user");
+    db.execute_raw(Statement::from_sql_and_values(
+        backend,
+        format!("INSERT INTO support_chats (id, user_id, created_at, updated_at) VALUES ({}, {}, {}, {})", p(1), p(2), p(3), p(4)),
+        [chat.into(), user.into(), at(0).into(), at(0).into()],
+    ))
+    .await
+    .expect("chat");
+    // Written out of order: the numbering follows created_at, not insertion.
+    for (content, seconds) in [("second", 20), ("first", 10), ("third", 30)] {
+        db.execute_raw(Statement::from_sql_and_values(
+            backend,
+            format!(
+                "INSERT INTO support_messages (id, chat_id, content, sender_type, created_at, updated_at) \
+                 VALUES ({}, {}, {}, 'user', {}, {})",
+                p(1), p(2), p(3), p(4), p(5)
+            ),
+            [uuid::Uuid::now_v7().into(), chat.into(), content.into(), at(seconds).into(), at(seconds).into()],
+        ))
+        .await
+        .expect("message");
+    }
+    Migrator::up(&db, None).await.expect("the seq migration");
+
+    let rows = db
+        .query_all_raw(Statement::from_string(
+            backend,
+            "SELECT content, seq FROM support_messages ORDER BY seq",
+        ))
+        .await
+        .expect("read back");
+    let numbered: Vec<(String, i64)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.try_get("", "content").expect("content"),
+                r.try_get("", "seq").expect("seq"),
+            )
+        })
+        .collect();
+    assert_eq!(
+        numbered,
+        [
+            ("first".to_owned(), 1),
+            ("second".to_owned(), 2),
+            ("third".to_owned(), 3)
+        ]
+    );
+    let last = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT last_seq FROM support_chats",
+        ))
+        .await
+        .expect("read chat")
+        .expect("a chat");
+    assert_eq!(last.try_get::<i64>("", "last_seq").expect("last_seq"), 3);
 }

@@ -123,8 +123,26 @@ pub struct TestApp {
     pub db: DatabaseConnection,
     /// A plain HTTP client (no cookie jar: tests pass credentials explicitly).
     pub http: reqwest::Client,
-    /// The database behind the app.
-    pub test_db: TestDb,
+    /// The database behind the app, dropped with the instance that created it.
+    test_db: Option<TestDb>,
+}
+
+/// Serves the production router on a free loopback port over the database at `database_url`
+/// (migrated); returns the base URL and the app's pool.
+async fn serve(database_url: &str, flags: &[&str]) -> (String, DatabaseConnection) {
+    let db = server::database::connect(database_url)
+        .await
+        .expect("connect");
+    server::database::migrate(&db).await.expect("migrate");
+    let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let addr = listener.local_addr().expect("local address");
+    let addr_flag = addr.to_string();
+    let mut argv = vec!["confab", "--addr", &addr_flag];
+    argv.extend_from_slice(flags);
+    let args = Cli::try_parse_from(argv).expect("valid flags").serve;
+    let state = server::build_state(&args, db.clone());
+    tokio::spawn(server::serve_on(listener, state, std::future::pending()));
+    (format!("http://{addr}"), db)
 }
 
 impl TestApp {
@@ -135,21 +153,36 @@ impl TestApp {
     /// Starts the app with extra `confab serve` flags, e.g. `["--identity-secret", "s"]`.
     pub async fn spawn_with(flags: &[&str]) -> Self {
         let test_db = TestDb::new().await;
-        let db = test_db.migrated().await;
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("local address");
-        let addr_flag = addr.to_string();
-        let mut argv = vec!["confab", "--addr", &addr_flag];
-        argv.extend_from_slice(flags);
-        let args = Cli::try_parse_from(argv).expect("valid flags").serve;
-        let state = server::build_state(&args, db.clone());
-        tokio::spawn(server::serve_on(listener, state, std::future::pending()));
+        let (url, db) = serve(&test_db.url, flags).await;
         Self {
-            url: format!("http://{addr}"),
+            url,
             db,
             http: reqwest::Client::new(),
-            test_db,
+            test_db: Some(test_db),
         }
+    }
+
+    /// A second server process's worth of app (own pool, hub and relay) on the same database,
+    /// as when several instances run behind a load balancer.
+    pub async fn another_instance(&self) -> Self {
+        let url = self
+            .test_db
+            .as_ref()
+            .expect("the first instance owns the database")
+            .url
+            .clone();
+        let (url, db) = serve(&url, &[]).await;
+        Self {
+            url,
+            db,
+            http: reqwest::Client::new(),
+            test_db: None,
+        }
+    }
+
+    /// The backend this app runs on.
+    pub fn backend(&self) -> DatabaseBackend {
+        self.db.get_database_backend()
     }
 
     pub fn at(&self, path: &str) -> String {

@@ -157,6 +157,7 @@ async fn chat_with_message(app: &TestApp, user_id: Uuid, text: &str) -> Uuid {
         last_message_at: Set(Some(now)),
         admin_viewed_at: Set(None),
         archived_at: Set(None),
+        last_seq: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -166,6 +167,8 @@ async fn chat_with_message(app: &TestApp, user_id: Uuid, text: &str) -> Uuid {
     support_message::ActiveModel {
         id: Set(Uuid::now_v7()),
         chat_id: Set(chat.id),
+        seq: Set(1),
+        client_id: Set(None),
         content: Set(text.to_owned()),
         sender_type: Set(SenderType::User),
         read_at: Set(None),

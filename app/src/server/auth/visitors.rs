@@ -190,14 +190,24 @@ async fn move_conversation(
             chat.update(txn).await?;
         }
         Some(to_chat) => {
+            // The moved messages follow the chat's own in sequence: to a subscriber of the
+            // verified chat they are new, after everything it has seen.
             support_message::Entity::update_many()
                 .col_expr(
                     support_message::Column::ChatId,
                     sea_orm::sea_query::Expr::value(to_chat.id),
                 )
+                .col_expr(
+                    support_message::Column::Seq,
+                    sea_orm::sea_query::ExprTrait::add(
+                        sea_orm::sea_query::Expr::col(support_message::Column::Seq),
+                        to_chat.last_seq,
+                    ),
+                )
                 .filter(support_message::Column::ChatId.eq(from_chat.id))
                 .exec(txn)
                 .await?;
+            let last_seq = to_chat.last_seq + from_chat.last_seq;
             let latest = [to_chat.last_message_at, from_chat.last_message_at]
                 .into_iter()
                 .flatten()
@@ -205,6 +215,7 @@ async fn move_conversation(
             from_chat.delete(txn).await?;
             let mut chat = to_chat.into_active_model();
             chat.last_message_at = Set(latest);
+            chat.last_seq = Set(last_seq);
             chat.updated_at = Set(clock::now());
             chat.update(txn).await?;
         }

@@ -17,6 +17,8 @@ pub struct Model {
     pub admin_viewed_at: Option<DateTimeUtc>,
     /// Set while the chat is archived.
     pub archived_at: Option<DateTimeUtc>,
+    /// The `seq` of the newest message; 0 before the first.
+    pub last_seq: i64,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row last changed.

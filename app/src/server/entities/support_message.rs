@@ -4,7 +4,7 @@ use sea_orm::entity::prelude::*;
 
 use crate::model::SenderType;
 
-/// One message. Ordered by (`created_at`, `id`); ids are UUID v7.
+/// One message. Ordered by `seq` within its chat (and equally by (`created_at`, `id`)).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "support_messages")]
 pub struct Model {
@@ -13,6 +13,10 @@ pub struct Model {
     pub id: Uuid,
     /// The chat the message belongs to.
     pub chat_id: Uuid,
+    /// Position in the chat: 1, 2, 3, … with no gaps, in commit order.
+    pub seq: i64,
+    /// The sender's own id for the message; a resend with the same one is the same message.
+    pub client_id: Option<Uuid>,
     /// The text, trimmed, never empty.
     #[sea_orm(column_type = "Text")]
     pub content: String,
@@ -46,3 +50,18 @@ impl Related<super::support_chat::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A message as the widget, the dashboard and the API show it.
+impl From<Model> for crate::model::SupportMessage {
+    fn from(m: Model) -> Self {
+        Self {
+            id: m.id,
+            content: m.content,
+            sender_type: m.sender_type,
+            read_at: m.read_at,
+            created_at: m.created_at,
+            seq: m.seq,
+            client_id: m.client_id,
+        }
+    }
+}

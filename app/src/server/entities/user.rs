@@ -42,3 +42,16 @@ impl Related<super::support_chat::Entity> for Entity {
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A person as the UI and the API show them: no secrets.
+impl From<Model> for crate::model::UserProfile {
+    fn from(user: Model) -> Self {
+        Self {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            role: user.role,
+            verified: user.external_id.is_some(),
+        }
+    }
+}

@@ -1,0 +1,184 @@
+//! What happened, after commit: the facts services announce, and how a process turns a fact
+//! into protocol frames for its own connections.
+//!
+//! A fact names rows by id (it never carries them), so it fits in a PostgreSQL notification
+//! and every process builds the same frames from the committed rows. [`announce`] delivers
+//! locally and hands the fact to the relay (other processes, when running on PostgreSQL);
+//! the relay's listener calls [`deliver_locally`] for facts from elsewhere.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{DatabaseConnection, EntityTrait};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    model::{SenderType, SupportMessage},
+    protocol::ServerFrame,
+    server::{
+        chats,
+        entities::SupportMessage as MessageRows,
+        hub::{Hub, Topic},
+    },
+};
+
+/// A committed change that live connections must hear of.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "fact", rename_all = "snake_case")]
+pub enum Fact {
+    /// A message was stored.
+    MessagePosted {
+        /// Its chat.
+        chat_id: Uuid,
+        /// The message.
+        message_id: Uuid,
+    },
+    /// A chat's list entry changed (archived, restored, viewed by staff, read by the user).
+    ChatChanged {
+        /// The chat.
+        chat_id: Uuid,
+    },
+    /// The user read staff messages up to `up_to_seq`.
+    Read {
+        /// The chat.
+        chat_id: Uuid,
+        /// When.
+        read_at: DateTime<Utc>,
+        /// The newest `seq` the read covers.
+        up_to_seq: i64,
+    },
+    /// Someone is typing (never stored).
+    Typing {
+        /// The chat.
+        chat_id: Uuid,
+        /// Who.
+        sender_type: SenderType,
+    },
+}
+
+/// Delivers `fact` to this process's connections (but `except`, for typing echoes) and to
+/// the other processes.
+pub async fn announce(db: &DatabaseConnection, hub: &Hub, fact: Fact, except: Option<u64>) {
+    deliver(db, hub, &fact, except).await;
+    hub.relay(fact);
+}
+
+/// Delivers a fact another process announced to this process's connections.
+pub async fn deliver_locally(db: &DatabaseConnection, hub: &Hub, fact: &Fact) {
+    deliver(db, hub, fact, None).await;
+}
+
+async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option<u64>) {
+    match fact {
+        Fact::MessagePosted {
+            chat_id,
+            message_id,
+        } => message_posted(db, hub, *chat_id, *message_id).await,
+        Fact::ChatChanged { chat_id } => list_entry_changed(db, hub, *chat_id).await,
+        Fact::Read {
+            chat_id,
+            read_at,
+            up_to_seq,
+        } => {
+            hub.publish(
+                Topic::Chat(*chat_id),
+                ServerFrame::Read {
+                    chat_id: *chat_id,
+                    read_at: *read_at,
+                    up_to_seq: *up_to_seq,
+                },
+            );
+            list_entry_changed(db, hub, *chat_id).await;
+        }
+        Fact::Typing {
+            chat_id,
+            sender_type,
+        } => hub.publish_except(
+            Topic::Chat(*chat_id),
+            ServerFrame::Typing {
+                chat_id: *chat_id,
+                sender_type: *sender_type,
+            },
+            except,
+        ),
+    }
+}
+
+/// The chat's subscribers get the message; staff dashboards the user's message (when the
+/// user wrote) and the chat's new list entry. Nothing is read when nobody listens.
+async fn message_posted(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid, message_id: Uuid) {
+    let followed = hub.has_followers(Topic::Chat(chat_id));
+    let staff = hub.has_followers(Topic::Admin);
+    if !followed && !staff {
+        return;
+    }
+    let message = match MessageRows::find_by_id(message_id).one(db).await {
+        Ok(Some(row)) => SupportMessage::from(row),
+        Ok(None) => return,
+        Err(err) => {
+            tracing::warn!(chat.id = %chat_id, error = %err, "could not read a posted message to deliver it");
+            return;
+        }
+    };
+    if followed {
+        hub.publish(
+            Topic::Chat(chat_id),
+            ServerFrame::NewMessage {
+                chat_id,
+                message: message.clone(),
+            },
+        );
+    }
+    if !staff {
+        return;
+    }
+    let item = match chats::list_item(db, chat_id).await {
+        Ok(item) => item,
+        Err(err) => {
+            tracing::warn!(chat.id = %chat_id, error = %err, "could not read a chat's list entry to deliver it");
+            return;
+        }
+    };
+    if message.sender_type == SenderType::User {
+        hub.publish(
+            Topic::Admin,
+            ServerFrame::NewUserMessage {
+                chat_id,
+                user_email: item.user_email.clone(),
+                message,
+            },
+        );
+    }
+    hub.publish(Topic::Admin, ServerFrame::ChatUpdated { chat: item });
+}
+
+/// Staff dashboards get the chat's list entry as it is now.
+async fn list_entry_changed(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid) {
+    if !hub.has_followers(Topic::Admin) {
+        return;
+    }
+    match chats::list_item(db, chat_id).await {
+        Ok(chat) => hub.publish(Topic::Admin, ServerFrame::ChatUpdated { chat }),
+        Err(err) => {
+            tracing::warn!(chat.id = %chat_id, error = %err, "could not read a chat's list entry to deliver it");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn facts_fit_a_notification_and_read_back() {
+        let fact = Fact::MessagePosted {
+            chat_id: Uuid::now_v7(),
+            message_id: Uuid::now_v7(),
+        };
+        let payload = serde_json::to_string(&fact).expect("serialise");
+        assert!(
+            payload.len() < 8_000,
+            "PostgreSQL payloads stay under 8,000 bytes"
+        );
+        assert_eq!(serde_json::from_str::<Fact>(&payload).expect("parse"), fact);
+    }
+}

@@ -1,0 +1,259 @@
+//! Fan-out of committed events to the live connections of this process.
+//!
+//! Every WebSocket connection registers once and gets a bounded queue; subscriptions map a
+//! topic (one chat, or the admin channel) to the connections that follow it. Services publish
+//! after their transaction commits, never before. Publishing never waits: a connection whose
+//! queue is full is a slow consumer, and it is told to close (it resumes from its last `seq`
+//! on reconnect) rather than delay everyone else.
+
+use std::{
+    collections::{HashMap, HashSet},
+    sync::{
+        Arc, Mutex, MutexGuard, OnceLock,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use tokio::sync::{Notify, mpsc, watch};
+use uuid::Uuid;
+
+use crate::{protocol::ServerFrame, server::events::Fact};
+
+/// Frames one connection may have waiting before it counts as a slow consumer.
+pub const QUEUE_PER_CONNECTION: usize = 256;
+
+/// What a subscription follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Topic {
+    /// One chat: its messages, typing and read receipts.
+    Chat(Uuid),
+    /// Every chat's list entry and new user messages (staff).
+    Admin,
+}
+
+/// One registered connection's receiving end.
+pub struct Inbox {
+    /// The connection's id in the hub.
+    pub id: u64,
+    /// Frames published to the connection's topics, in publishing order.
+    pub frames: mpsc::Receiver<Arc<ServerFrame>>,
+    /// Fires when the connection fell too far behind and must close.
+    pub overflowed: Arc<Notify>,
+}
+
+struct Connection {
+    queue: mpsc::Sender<Arc<ServerFrame>>,
+    overflowed: Arc<Notify>,
+}
+
+#[derive(Default)]
+struct Registry {
+    connections: HashMap<u64, Connection>,
+    topics: HashMap<Topic, HashSet<u64>>,
+}
+
+/// The in-process hub; cheap to share behind an `Arc`.
+pub struct Hub {
+    registry: Mutex<Registry>,
+    next_id: AtomicU64,
+    closing: watch::Sender<bool>,
+    /// Where announced facts go for the other processes (PostgreSQL only).
+    relay: OnceLock<mpsc::Sender<Fact>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Self {
+            registry: Mutex::default(),
+            next_id: AtomicU64::new(0),
+            closing: watch::Sender::new(false),
+            relay: OnceLock::new(),
+        }
+    }
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub")
+            .field("connections", &self.registry().connections.len())
+            .finish()
+    }
+}
+
+impl Hub {
+    fn registry(&self) -> MutexGuard<'_, Registry> {
+        // A panic while holding the lock leaves the maps consistent (every change is one
+        // insert or remove), so a poisoned lock is still usable.
+        self.registry
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Registers a connection; it receives nothing until it subscribes.
+    pub fn connect(&self) -> Inbox {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (queue, frames) = mpsc::channel(QUEUE_PER_CONNECTION);
+        let overflowed = Arc::new(Notify::new());
+        self.registry().connections.insert(
+            id,
+            Connection {
+                queue,
+                overflowed: Arc::clone(&overflowed),
+            },
+        );
+        Inbox {
+            id,
+            frames,
+            overflowed,
+        }
+    }
+
+    /// Forgets a connection and all its subscriptions.
+    pub fn disconnect(&self, id: u64) {
+        let mut registry = self.registry();
+        registry.connections.remove(&id);
+        registry.topics.retain(|_, followers| {
+            followers.remove(&id);
+            !followers.is_empty()
+        });
+    }
+
+    /// Starts delivering `topic`'s frames to the connection.
+    pub fn subscribe(&self, id: u64, topic: Topic) {
+        self.registry().topics.entry(topic).or_default().insert(id);
+    }
+
+    /// Stops delivering `topic`'s frames to the connection.
+    pub fn unsubscribe(&self, id: u64, topic: Topic) {
+        let mut registry = self.registry();
+        if let Some(followers) = registry.topics.get_mut(&topic) {
+            followers.remove(&id);
+            if followers.is_empty() {
+                registry.topics.remove(&topic);
+            }
+        }
+    }
+
+    /// Delivers `frame` to every follower of `topic` but `except`, without waiting.
+    pub fn publish_except(&self, topic: Topic, frame: ServerFrame, except: Option<u64>) {
+        let frame = Arc::new(frame);
+        let registry = self.registry();
+        let Some(followers) = registry.topics.get(&topic) else {
+            return;
+        };
+        for id in followers {
+            if Some(*id) == except {
+                continue;
+            }
+            let Some(connection) = registry.connections.get(id) else {
+                continue;
+            };
+            if let Err(mpsc::error::TrySendError::Full(_)) =
+                connection.queue.try_send(Arc::clone(&frame))
+            {
+                connection.overflowed.notify_one();
+            }
+        }
+    }
+
+    /// Delivers `frame` to every follower of `topic`, without waiting.
+    pub fn publish(&self, topic: Topic, frame: ServerFrame) {
+        self.publish_except(topic, frame, None);
+    }
+
+    /// Whether any connection follows `topic` (so building its frames is worth it).
+    pub fn has_followers(&self, topic: Topic) -> bool {
+        self.registry().topics.contains_key(&topic)
+    }
+
+    /// Sends announced facts to `relay` from now on (see `server::relay`).
+    pub fn set_relay(&self, relay: mpsc::Sender<Fact>) {
+        if self.relay.set(relay).is_err() {
+            tracing::warn!("the hub already relays; a second relay was ignored");
+        }
+    }
+
+    /// Hands a fact to the relay, if there is one, without waiting.
+    pub fn relay(&self, fact: Fact) {
+        if let Some(relay) = self.relay.get()
+            && relay.try_send(fact).is_err()
+        {
+            tracing::warn!("the relay queue is full; other instances will resynchronise");
+        }
+    }
+
+    /// The chats some connection of this process follows.
+    pub fn followed_chats(&self) -> Vec<Uuid> {
+        self.registry()
+            .topics
+            .keys()
+            .filter_map(|topic| match topic {
+                Topic::Chat(id) => Some(*id),
+                Topic::Admin => None,
+            })
+            .collect()
+    }
+
+    /// Asks every connection to close (the server is shutting down; clients resume elsewhere
+    /// or after the restart).
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Changes to `true` when the connections must close.
+    pub fn closing(&self) -> watch::Receiver<bool> {
+        self.closing.subscribe()
+    }
+
+    /// How many connections are registered.
+    pub fn connections(&self) -> usize {
+        self.registry().connections.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn frames_reach_followers_of_the_topic_only() {
+        let hub = Hub::default();
+        let mut follower = hub.connect();
+        let mut bystander = hub.connect();
+        let chat = Uuid::now_v7();
+        hub.subscribe(follower.id, Topic::Chat(chat));
+        hub.subscribe(bystander.id, Topic::Admin);
+        hub.publish(Topic::Chat(chat), ServerFrame::Pong);
+        assert_eq!(
+            follower.frames.recv().await.as_deref(),
+            Some(&ServerFrame::Pong)
+        );
+        assert!(bystander.frames.try_recv().is_err());
+
+        hub.unsubscribe(follower.id, Topic::Chat(chat));
+        hub.publish(Topic::Chat(chat), ServerFrame::Pong);
+        assert!(follower.frames.try_recv().is_err());
+        hub.disconnect(bystander.id);
+        assert_eq!(hub.connections(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_full_queue_flags_the_slow_consumer_and_spares_the_others() {
+        let hub = Hub::default();
+        let slow = hub.connect();
+        let mut quick = hub.connect();
+        hub.subscribe(slow.id, Topic::Admin);
+        hub.subscribe(quick.id, Topic::Admin);
+        for _ in 0..=QUEUE_PER_CONNECTION {
+            hub.publish(Topic::Admin, ServerFrame::Pong);
+            assert!(quick.frames.recv().await.is_some());
+        }
+        // notify_one stored a permit: this resolves at once.
+        tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            slow.overflowed.notified(),
+        )
+        .await
+        .expect("the slow consumer was told to close");
+    }
+}

@@ -1,0 +1,33 @@
+//! What the benchmarks share: a fresh database to run against.
+
+use sea_orm::{ConnectionTrait, Database};
+use uuid::Uuid;
+
+/// A fresh database: a new PostgreSQL database when `DATABASE_URL` names a server, else a
+/// SQLite file in a temporary directory (kept alive by the returned guard).
+pub async fn database_url() -> anyhow::Result<(String, Option<tempfile::TempDir>)> {
+    match std::env::var("DATABASE_URL") {
+        Ok(server) if server.starts_with("postgres") => {
+            let admin = Database::connect(&server).await?;
+            let name = format!("confab_bench_{}", Uuid::now_v7().simple());
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await?;
+            let base = server
+                .split('?')
+                .next()
+                .and_then(|s| s.rsplit_once('/'))
+                .map(|(b, _)| b);
+            let base = base.ok_or_else(|| anyhow::anyhow!("DATABASE_URL has no database path"))?;
+            Ok((format!("{base}/{name}"), None))
+        }
+        _ => {
+            let dir = tempfile::tempdir()?;
+            let url = format!(
+                "sqlite://{}?mode=rwc",
+                dir.path().join("bench.db").display()
+            );
+            Ok((url, Some(dir)))
+        }
+    }
+}

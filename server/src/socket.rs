@@ -1,0 +1,551 @@
+//! `GET /ws`: one WebSocket connection's life, as the protocol in `app::protocol` defines it.
+//!
+//! The connection authenticates (session cookie at the upgrade, or an `auth` frame with a
+//! widget token), subscribes to channels it may see, and sends actions that go through the
+//! same services as REST. A subscription with `after` registers with the hub first, replays
+//! from the database second, and drops live duplicates by `seq` last, so nothing is lost or
+//! repeated while messages arrive during the replay; a live message that skips a `seq` (two
+//! commits published out of order) makes the connection read the gap from the database first.
+
+use std::{
+    collections::HashMap,
+    sync::Arc,
+    time::{Duration, Instant},
+};
+
+use app::{
+    error::AppError,
+    model::{Role, SenderType, SupportMessage},
+    protocol::{Channel, ClientFrame, ErrorCode, ServerFrame},
+    server::{
+        auth::{current_user, sessions},
+        chats,
+        entities::{session::SessionKind, user},
+        events::{self, Fact},
+        hub::{Inbox, Topic},
+        state::AppState,
+    },
+};
+use axum::{
+    extract::{
+        State, WebSocketUpgrade,
+        ws::{CloseFrame, Message, WebSocket, close_code},
+    },
+    http::{HeaderMap, header},
+    response::{IntoResponse, Response},
+};
+use uuid::Uuid;
+
+use crate::security;
+
+/// Largest frame a client may send; larger ones close the connection with 1009.
+pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// Frames a connection may send per second, sustained…
+const FRAMES_PER_SECOND: f64 = 10.0;
+/// …and in a burst.
+const FRAME_BURST: f64 = 20.0;
+/// How often the server pings an otherwise quiet connection.
+const PING_EVERY: Duration = Duration::from_secs(25);
+/// A connection that answers nothing (not even pings) for this long is closed.
+const IDLE_TIMEOUT: Duration = Duration::from_secs(70);
+/// At most one typing event per sender and chat in this time.
+const TYPING_EVERY: Duration = Duration::from_secs(2);
+/// Messages read per query when replaying or filling a gap.
+const REPLAY_PAGE: u64 = chats::MAX_PAGE;
+
+/// The upgrade: checks the page's origin, reads the session cookie, and hands the socket to
+/// its connection loop. Small buffers keep idle connections cheap.
+pub(crate) async fn upgrade(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    ws: WebSocketUpgrade,
+) -> Response {
+    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+        && !security::origin_may_connect(origin, &headers, &state)
+    {
+        return AppError::forbidden(format!(
+            "the origin {origin} may not open this socket; add it to CONFAB_WIDGET_ORIGINS"
+        ))
+        .into_response();
+    }
+    // A stale cookie is no reason to refuse: the client may still send an `auth` frame.
+    let user = match current_user::session_cookie(&headers, state.auth.cookie_name()) {
+        Some(token) => sessions::authenticate(&state.db, token, SessionKind::Browser)
+            .await
+            .ok(),
+        None => None,
+    };
+    ws.max_message_size(MAX_FRAME_BYTES)
+        .max_frame_size(MAX_FRAME_BYTES)
+        .read_buffer_size(4 * 1024)
+        .write_buffer_size(0)
+        .max_write_buffer_size(1024 * 1024)
+        .on_upgrade(move |socket| Connection::new(state, user).run(socket))
+}
+
+/// Why the loop ended: the socket failed, or the connection closed on purpose.
+type Closed = ();
+
+/// One connection's state.
+struct Connection {
+    state: AppState,
+    user: Option<user::Model>,
+    inbox: Inbox,
+    /// Subscribed chats and the newest `seq` delivered on each.
+    chats: HashMap<Uuid, i64>,
+    frames: TokenBucket,
+    typing_sent: HashMap<Uuid, Instant>,
+    last_heard: Instant,
+}
+
+impl Connection {
+    fn new(state: AppState, user: Option<user::Model>) -> Self {
+        let inbox = state.hub.connect();
+        Self {
+            state,
+            user,
+            inbox,
+            chats: HashMap::new(),
+            frames: TokenBucket::new(FRAMES_PER_SECOND, FRAME_BURST),
+            typing_sent: HashMap::new(),
+            last_heard: Instant::now(),
+        }
+    }
+
+    async fn run(mut self, mut socket: WebSocket) {
+        let _ = self.serve(&mut socket).await;
+        self.state.hub.disconnect(self.inbox.id);
+    }
+
+    async fn serve(&mut self, socket: &mut WebSocket) -> Result<(), Closed> {
+        if let Some(user) = &self.user {
+            let ready = ServerFrame::Ready {
+                user: user.clone().into(),
+            };
+            send(socket, &ready).await?;
+        }
+        let mut closing = self.state.hub.closing();
+        let overflowed = Arc::clone(&self.inbox.overflowed);
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            tokio::select! {
+                incoming = socket.recv() => match incoming {
+                    None | Some(Ok(Message::Close(_))) => return Ok(()),
+                    Some(Ok(Message::Text(text))) => {
+                        self.last_heard = Instant::now();
+                        self.on_text(socket, text.as_str()).await?;
+                    }
+                    Some(Ok(Message::Binary(_))) => {
+                        self.last_heard = Instant::now();
+                        send(socket, &error(ErrorCode::Invalid, "frames are JSON text", None)).await?;
+                    }
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => self.last_heard = Instant::now(),
+                    Some(Err(err)) => {
+                        let too_large = err.to_string().contains("too long")
+                            || err.to_string().contains("Space limit");
+                        if too_large {
+                            close(socket, close_code::SIZE, "frame larger than 16 KiB").await;
+                        }
+                        return Err(());
+                    }
+                },
+                Some(frame) = self.inbox.frames.recv() => self.deliver(socket, frame).await?,
+                () = overflowed.notified() => {
+                    close(socket, close_code::AGAIN, "too far behind; reconnect and resume with `after`").await;
+                    return Ok(());
+                }
+                _ = ping.tick() => {
+                    if self.last_heard.elapsed() > IDLE_TIMEOUT {
+                        close(socket, close_code::AWAY, "idle").await;
+                        return Ok(());
+                    }
+                    socket.send(Message::Ping(Default::default())).await.map_err(|_| ())?;
+                }
+                _ = closing.changed() => {
+                    close(socket, close_code::RESTART, "server restarting; reconnect and resume").await;
+                    return Ok(());
+                }
+            }
+        }
+    }
+
+    /// A text frame from the client: rate-limited, parsed, acted on.
+    async fn on_text(&mut self, socket: &mut WebSocket, text: &str) -> Result<(), Closed> {
+        if !self.frames.take(Instant::now()) {
+            let limited = error(
+                ErrorCode::RateLimited,
+                "more than 10 frames per second; slow down",
+                None,
+            );
+            return send(socket, &limited).await;
+        }
+        match serde_json::from_str::<ClientFrame>(text) {
+            Ok(frame) => self.on_frame(socket, frame).await,
+            Err(err) => {
+                let invalid = error(
+                    ErrorCode::Invalid,
+                    &format!("not a frame of this protocol: {err}"),
+                    None,
+                );
+                send(socket, &invalid).await
+            }
+        }
+    }
+
+    async fn on_frame(&mut self, socket: &mut WebSocket, frame: ClientFrame) -> Result<(), Closed> {
+        let reference = reference_of(&frame);
+        let answer = match frame {
+            ClientFrame::Ping => Ok(vec![ServerFrame::Pong]),
+            ClientFrame::Auth { token } => self.authenticate(&token).await,
+            ClientFrame::Subscribe {
+                channel: Channel::Chat,
+                chat_id,
+                after,
+            } => self.subscribe_chat(socket, chat_id, after).await,
+            ClientFrame::Subscribe {
+                channel: Channel::Admin,
+                ..
+            } => self.subscribe_admin(),
+            ClientFrame::Unsubscribe { channel, chat_id } => Ok(self.unsubscribe(channel, chat_id)),
+            ClientFrame::SendMessage {
+                chat_id,
+                content,
+                client_id,
+            } => self.send_message(chat_id, &content, client_id).await,
+            ClientFrame::Typing { chat_id } => self.typing(chat_id).await,
+            ClientFrame::MarkRead { chat_id } => self.mark_read(chat_id).await,
+        };
+        match answer {
+            Ok(frames) => {
+                for frame in &frames {
+                    send(socket, frame).await?;
+                }
+                Ok(())
+            }
+            Err(err) => send(socket, &error_of(&err, reference)).await,
+        }
+    }
+
+    fn signed_in(&self) -> Result<&user::Model, AppError> {
+        self.user.as_ref().ok_or_else(|| {
+            AppError::unauthorized("authenticate first: a session cookie, or an `auth` frame")
+        })
+    }
+
+    async fn authenticate(&mut self, token: &str) -> Result<Vec<ServerFrame>, AppError> {
+        if self.user.is_some() {
+            return Err(AppError::bad_request(
+                "this connection is authenticated already",
+            ));
+        }
+        let user = sessions::authenticate(&self.state.db, token, SessionKind::Widget).await?;
+        let ready = ServerFrame::Ready {
+            user: user.clone().into(),
+        };
+        self.user = Some(user);
+        Ok(vec![ready])
+    }
+
+    /// Subscribes to a chat; with `after`, replays what the client missed first.
+    async fn subscribe_chat(
+        &mut self,
+        socket: &mut WebSocket,
+        chat_id: Option<Uuid>,
+        after: Option<i64>,
+    ) -> Result<Vec<ServerFrame>, AppError> {
+        let user = self.signed_in()?;
+        let chat_id =
+            chat_id.ok_or_else(|| AppError::bad_request("the chat channel needs a chat_id"))?;
+        if after.is_some_and(|seq| seq < 0) {
+            return Err(AppError::validation("after must be 0 or more"));
+        }
+        let chat = chats::chat_for(&self.state.db, user, chat_id).await?;
+        // Live first, so nothing committed from now on can be missed; the replay below and
+        // the dedupe by seq take care of the overlap.
+        self.state
+            .hub
+            .subscribe(self.inbox.id, Topic::Chat(chat_id));
+        let delivered = match after {
+            Some(after) => {
+                self.chats.insert(chat_id, after);
+                self.catch_up(socket, chat_id, None).await?
+            }
+            None => chat.last_seq,
+        };
+        self.chats.insert(chat_id, delivered);
+        Ok(vec![ServerFrame::Subscribed {
+            channel: Channel::Chat,
+            chat_id: Some(chat_id),
+            seq: Some(delivered),
+        }])
+    }
+
+    fn subscribe_admin(&mut self) -> Result<Vec<ServerFrame>, AppError> {
+        if self.signed_in()?.role != Role::Admin {
+            return Err(AppError::forbidden(
+                "the admin channel is for support staff",
+            ));
+        }
+        self.state.hub.subscribe(self.inbox.id, Topic::Admin);
+        Ok(vec![ServerFrame::Subscribed {
+            channel: Channel::Admin,
+            chat_id: None,
+            seq: None,
+        }])
+    }
+
+    fn unsubscribe(&mut self, channel: Channel, chat_id: Option<Uuid>) -> Vec<ServerFrame> {
+        match (channel, chat_id) {
+            (Channel::Chat, Some(chat_id)) => {
+                self.state
+                    .hub
+                    .unsubscribe(self.inbox.id, Topic::Chat(chat_id));
+                self.chats.remove(&chat_id);
+            }
+            (Channel::Admin, _) => {
+                self.state.hub.unsubscribe(self.inbox.id, Topic::Admin);
+            }
+            (Channel::Chat, None) => {}
+        }
+        vec![ServerFrame::Unsubscribed { channel, chat_id }]
+    }
+
+    async fn send_message(
+        &mut self,
+        chat_id: Uuid,
+        content: &str,
+        client_id: Uuid,
+    ) -> Result<Vec<ServerFrame>, AppError> {
+        let user = self.signed_in()?;
+        let chat = chats::chat_for(&self.state.db, user, chat_id).await?;
+        let sender = match user.role {
+            Role::Admin => SenderType::Admin,
+            Role::User => SenderType::User,
+        };
+        let posted = chats::post_message(
+            &self.state.db,
+            &self.state.hub,
+            chat.id,
+            sender,
+            content,
+            Some(client_id),
+        )
+        .await?;
+        Ok(vec![ServerFrame::Sent {
+            client_id,
+            message: posted.message.into(),
+        }])
+    }
+
+    async fn typing(&mut self, chat_id: Uuid) -> Result<Vec<ServerFrame>, AppError> {
+        let user = self.signed_in()?;
+        chats::chat_for(&self.state.db, user, chat_id).await?;
+        let sender_type = match user.role {
+            Role::Admin => SenderType::Admin,
+            Role::User => SenderType::User,
+        };
+        let now = Instant::now();
+        let recently = self
+            .typing_sent
+            .get(&chat_id)
+            .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY);
+        if !recently {
+            self.typing_sent.insert(chat_id, now);
+            let fact = Fact::Typing {
+                chat_id,
+                sender_type,
+            };
+            events::announce(&self.state.db, &self.state.hub, fact, Some(self.inbox.id)).await;
+        }
+        Ok(vec![])
+    }
+
+    async fn mark_read(&mut self, chat_id: Uuid) -> Result<Vec<ServerFrame>, AppError> {
+        let user = self.signed_in()?;
+        let chat = chats::chat_for(&self.state.db, user, chat_id).await?;
+        if chat.user_id != user.id {
+            return Err(AppError::forbidden(
+                "only the chat's user marks staff messages read",
+            ));
+        }
+        chats::mark_read_by_user(&self.state.db, &self.state.hub, chat.id).await?;
+        Ok(vec![])
+    }
+
+    /// A frame from the hub. Messages of a chat go out once each, in `seq` order: a
+    /// duplicate (already replayed) is dropped, a gap is filled from the database first.
+    async fn deliver(
+        &mut self,
+        socket: &mut WebSocket,
+        frame: Arc<ServerFrame>,
+    ) -> Result<(), Closed> {
+        if let ServerFrame::NewMessage { chat_id, message } = &*frame {
+            let Some(&delivered) = self.chats.get(chat_id) else {
+                return Ok(());
+            };
+            if message.seq <= delivered {
+                return Ok(());
+            }
+            if message.seq > delivered + 1 {
+                match self.catch_up(socket, *chat_id, Some(message.seq)).await {
+                    Ok(_) => {}
+                    Err(err) => return send(socket, &error_of(&err, None)).await,
+                }
+            }
+            self.chats.insert(*chat_id, message.seq);
+        }
+        send(socket, &frame).await
+    }
+
+    /// Sends the chat's messages after the delivered `seq` (up to `until`, exclusive, when
+    /// given) from the database; returns the newest `seq` delivered.
+    async fn catch_up(
+        &mut self,
+        socket: &mut WebSocket,
+        chat_id: Uuid,
+        until: Option<i64>,
+    ) -> Result<i64, AppError> {
+        let mut delivered = self.chats.get(&chat_id).copied().unwrap_or_default();
+        loop {
+            let page = chats::message_page(
+                &self.state.db,
+                chat_id,
+                chats::PageAt::after_seq(delivered),
+                REPLAY_PAGE,
+            )
+            .await?;
+            let full = page.len() as u64 == REPLAY_PAGE;
+            for message in page {
+                if until.is_some_and(|until| message.seq >= until) {
+                    return Ok(delivered);
+                }
+                delivered = message.seq;
+                let frame = ServerFrame::NewMessage {
+                    chat_id,
+                    message: SupportMessage::from(message),
+                };
+                if send(socket, &frame).await.is_err() {
+                    return Err(AppError::Internal);
+                }
+                self.chats.insert(chat_id, delivered);
+            }
+            if !full {
+                return Ok(delivered);
+            }
+        }
+    }
+}
+
+/// What an error frame's `ref` names: the client id of a send, else the frame's type.
+fn reference_of(frame: &ClientFrame) -> Option<String> {
+    let name = match frame {
+        ClientFrame::SendMessage { client_id, .. } => return Some(client_id.to_string()),
+        ClientFrame::Auth { .. } => "auth",
+        ClientFrame::Subscribe { .. } => "subscribe",
+        ClientFrame::Unsubscribe { .. } => "unsubscribe",
+        ClientFrame::Typing { .. } => "typing",
+        ClientFrame::MarkRead { .. } => "mark_read",
+        ClientFrame::Ping => "ping",
+    };
+    Some(name.to_owned())
+}
+
+fn error(code: ErrorCode, message: &str, reference: Option<String>) -> ServerFrame {
+    ServerFrame::Error {
+        code,
+        message: message.to_owned(),
+        reference,
+    }
+}
+
+/// The protocol's error frame for a service error.
+fn error_of(err: &AppError, reference: Option<String>) -> ServerFrame {
+    let code = match err {
+        AppError::Unauthorized { .. } => ErrorCode::Unauthorized,
+        AppError::NotFound { .. } => ErrorCode::NotFound,
+        AppError::Forbidden { .. } => ErrorCode::Forbidden,
+        AppError::BadRequest { .. }
+        | AppError::Validation { .. }
+        | AppError::Conflict { .. }
+        | AppError::MethodNotAllowed
+        | AppError::UnsupportedMediaType { .. } => ErrorCode::Invalid,
+        AppError::RateLimited { .. } => ErrorCode::RateLimited,
+        AppError::PayloadTooLarge { .. } => ErrorCode::TooLarge,
+        AppError::Internal | AppError::Transport { .. } => ErrorCode::Internal,
+    };
+    error(code, &err.to_string(), reference)
+}
+
+async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), Closed> {
+    let text = serde_json::to_string(frame).map_err(|err| {
+        tracing::error!(error = %err, "could not serialise a frame");
+    })?;
+    socket
+        .send(Message::Text(text.into()))
+        .await
+        .map_err(|_| ())
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
+}
+
+/// A token bucket: `rate` tokens a second, at most `burst` saved up.
+struct TokenBucket {
+    rate: f64,
+    burst: f64,
+    tokens: f64,
+    updated: Instant,
+}
+
+impl TokenBucket {
+    fn new(rate: f64, burst: f64) -> Self {
+        Self {
+            rate,
+            burst,
+            tokens: burst,
+            updated: Instant::now(),
+        }
+    }
+
+    /// Takes a token if there is one at `now`.
+    fn take(&mut self, now: Instant) -> bool {
+        let earned = now.duration_since(self.updated).as_secs_f64() * self.rate;
+        self.tokens = (self.tokens + earned).min(self.burst);
+        self.updated = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            true
+        } else {
+            false
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::TokenBucket;
+
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_bucket_allows_a_burst_then_the_rate() {
+        let start = Instant::now();
+        let mut bucket = TokenBucket::new(10.0, 20.0);
+        bucket.updated = start;
+        let allowed = (0..30).filter(|_| bucket.take(start)).count();
+        assert_eq!(allowed, 20, "a burst of 20, then nothing until time passes");
+        let later = start + Duration::from_millis(300);
+        let refilled = (0..30).filter(|_| bucket.take(later)).count();
+        assert_eq!(refilled, 3, "10 a second");
+        let much_later = later + Duration::from_secs(60);
+        let saved = (0..30).filter(|_| bucket.take(much_later)).count();
+        assert_eq!(saved, 20, "never more than the burst saved up");
+    }
+}

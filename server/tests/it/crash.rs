@@ -1,0 +1,211 @@
+//! The server killed with SIGKILL while clients write, then restarted on the same database:
+//! every acknowledged message exists exactly once (clients retry unacknowledged sends with the
+//! same `client_id`), and a subscriber that resumes sees every committed message once, in
+//! `seq` order.
+
+use std::{
+    process::{Child, Command, Stdio},
+    sync::{Arc, Mutex},
+    time::{Duration, Instant},
+};
+
+use futures::{SinkExt, StreamExt};
+use reqwest::StatusCode;
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::{Value, json};
+use tokio_tungstenite::{connect_async, tungstenite::Message};
+use uuid::Uuid;
+
+use app::server::entities::{SupportMessage, support_message};
+
+use crate::support::TestDb;
+
+/// Messages the writer sends, across the crash.
+const MESSAGES: usize = 40;
+/// The crash comes after this many acknowledged messages.
+const CRASH_AFTER: usize = 15;
+/// The longest anything may take.
+const DEADLINE: Duration = Duration::from_secs(60);
+
+/// `confab serve` as a process of its own, so it can be killed like a crashing server; it is
+/// killed when dropped too, so a failing test leaves no process behind.
+struct Running(Child);
+
+impl Running {
+    fn start(database_url: &str, port: u16) -> Self {
+        let child = Command::new(env!("CARGO_BIN_EXE_confab"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", database_url)
+            .env("CONFAB_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start confab");
+        Self(child)
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as in a crash.
+    fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+async fn wait_ready(http: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + DEADLINE;
+    while Instant::now() < deadline {
+        if http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!("confab did not become ready");
+}
+
+/// Follows the chat over `/ws`, reconnecting and resuming with `after` whenever the socket
+/// drops, and records every `seq` delivered, in arrival order.
+async fn follow(base: String, token: String, chat_id: String, seen: Arc<Mutex<Vec<i64>>>) {
+    let url = format!("{}/ws", base.replacen("http", "ws", 1));
+    loop {
+        let Ok((mut socket, _)) = connect_async(url.as_str()).await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        let after = seen.lock().expect("lock").last().copied().unwrap_or(0);
+        let hello = [
+            json!({"type": "auth", "token": token}),
+            json!({"type": "subscribe", "channel": "chat", "chat_id": chat_id, "after": after}),
+        ];
+        for frame in hello {
+            if socket.send(Message::text(frame.to_string())).await.is_err() {
+                continue;
+            }
+        }
+        while let Some(Ok(message)) = socket.next().await {
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let frame: Value = serde_json::from_str(&text).expect("JSON frame");
+            if frame["type"] == "new_message" {
+                let seq = frame["message"]["seq"].as_i64().expect("seq");
+                seen.lock().expect("lock").push(seq);
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_killed_server_loses_and_duplicates_nothing() {
+    let test_db = TestDb::new().await;
+    let db = test_db.migrated().await;
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .expect("client");
+    let mut server = Running::start(&test_db.url, port);
+    wait_ready(&http, &base).await;
+
+    let session: Value = http
+        .post(format!("{base}/api/widget/session"))
+        .send()
+        .await
+        .expect("session")
+        .json()
+        .await
+        .expect("JSON");
+    let token = session["token"].as_str().expect("token").to_owned();
+    let chat: Value = http
+        .get(format!("{base}/api/support_chat"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("chat")
+        .json()
+        .await
+        .expect("JSON");
+    let chat_id = chat["id"].as_str().expect("chat id").to_owned();
+
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let follower = tokio::spawn(follow(
+        base.clone(),
+        token.clone(),
+        chat_id.clone(),
+        Arc::clone(&seen),
+    ));
+
+    let started = Instant::now();
+    let mut acknowledged = Vec::new();
+    for i in 0..MESSAGES {
+        let client_id = Uuid::now_v7();
+        // Unacknowledged sends are retried with the same client_id until one is answered.
+        loop {
+            assert!(started.elapsed() < DEADLINE, "the writer ran out of time");
+            let res = http
+                .post(format!("{base}/api/support_chat/messages"))
+                .bearer_auth(&token)
+                .json(&json!({"content": format!("message {i}"), "client_id": client_id}))
+                .send()
+                .await;
+            match res {
+                Ok(res)
+                    if res.status() == StatusCode::CREATED || res.status() == StatusCode::OK =>
+                {
+                    acknowledged.push(client_id);
+                    break;
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        if acknowledged.len() == CRASH_AFTER {
+            server.kill();
+            server = Running::start(&test_db.url, port);
+        }
+    }
+
+    for client_id in &acknowledged {
+        let copies = SupportMessage::find()
+            .filter(support_message::Column::ClientId.eq(*client_id))
+            .count(&db)
+            .await
+            .expect("count");
+        assert_eq!(copies, 1, "acknowledged message {client_id} stored once");
+    }
+    let stored: Vec<i64> = SupportMessage::find()
+        .order_by_asc(support_message::Column::Seq)
+        .all(&db)
+        .await
+        .expect("messages")
+        .iter()
+        .map(|m| m.seq)
+        .collect();
+    assert_eq!(
+        stored,
+        (1..=MESSAGES as i64).collect::<Vec<_>>(),
+        "no gaps, no extras"
+    );
+
+    // The follower catches up with everything committed, once each, in order.
+    let deadline = Instant::now() + DEADLINE;
+    while seen.lock().expect("lock").len() < MESSAGES && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    follower.abort();
+    let seen = seen.lock().expect("lock").clone();
+    assert_eq!(seen, stored, "every committed message once, in seq order");
+}

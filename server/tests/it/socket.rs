@@ -1,0 +1,428 @@
+//! The `/ws` protocol with a real WebSocket client against the real server: delivery both
+//! ways, authorization, idempotent sends, lossless resume, and bad clients that do not
+//! disturb good ones.
+
+use std::time::Duration;
+
+use futures::{SinkExt, StreamExt};
+use reqwest::{StatusCode, header};
+use serde_json::{Value, json};
+use tokio::net::TcpStream;
+use tokio_tungstenite::{
+    MaybeTlsStream, WebSocketStream, connect_async,
+    tungstenite::{Message, client::IntoClientRequest, protocol::frame::coding::CloseCode},
+};
+use uuid::Uuid;
+
+use crate::support::TestApp;
+
+/// How long a test waits for a frame that should come.
+const PATIENCE: Duration = Duration::from_secs(10);
+
+/// A protocol client.
+pub(crate) struct Client {
+    socket: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Client {
+    /// Connects, with the session cookie when given.
+    pub(crate) async fn connect(app: &TestApp, cookie: Option<&str>) -> Self {
+        let url = format!("{}/ws", app.url.replacen("http", "ws", 1));
+        let mut request = url.into_client_request().expect("request");
+        if let Some(cookie) = cookie {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().expect("cookie header"));
+        }
+        let (socket, _) = connect_async(request).await.expect("WebSocket upgrade");
+        Self { socket }
+    }
+
+    /// Connects and authenticates with a widget token.
+    pub(crate) async fn visitor(app: &TestApp, token: &str) -> Self {
+        let mut client = Self::connect(app, None).await;
+        client.send(json!({"type": "auth", "token": token})).await;
+        client.expect("ready").await;
+        client
+    }
+
+    /// Connects as staff (cookie) and reads the `ready` frame.
+    pub(crate) async fn staff(app: &TestApp, cookie: &str) -> Self {
+        let mut client = Self::connect(app, Some(cookie)).await;
+        client.expect("ready").await;
+        client
+    }
+
+    pub(crate) async fn send(&mut self, frame: Value) {
+        self.socket
+            .send(Message::text(frame.to_string()))
+            .await
+            .expect("send frame");
+    }
+
+    /// The next text frame, skipping protocol pings.
+    pub(crate) async fn next(&mut self) -> Value {
+        loop {
+            let message = tokio::time::timeout(PATIENCE, self.socket.next())
+                .await
+                .expect("a frame within the patience")
+                .expect("the socket is open")
+                .expect("a readable frame");
+            match message {
+                Message::Text(text) => return serde_json::from_str(&text).expect("JSON frame"),
+                Message::Ping(_) | Message::Pong(_) => {}
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// The next frame, which must be of `kind`.
+    pub(crate) async fn expect(&mut self, kind: &str) -> Value {
+        let frame = self.next().await;
+        assert_eq!(frame["type"], kind, "{frame}");
+        frame
+    }
+
+    /// Frames until one of `kind` arrives; returns it.
+    pub(crate) async fn until(&mut self, kind: &str) -> Value {
+        loop {
+            let frame = self.next().await;
+            if frame["type"] == kind {
+                return frame;
+            }
+        }
+    }
+
+    /// Subscribes to a chat; returns the `subscribed` frame after any replayed messages,
+    /// which are returned too.
+    pub(crate) async fn subscribe_chat(
+        &mut self,
+        chat_id: &str,
+        after: Option<i64>,
+    ) -> (Vec<Value>, Value) {
+        let mut frame = json!({"type": "subscribe", "channel": "chat", "chat_id": chat_id});
+        if let Some(after) = after {
+            frame["after"] = json!(after);
+        }
+        self.send(frame).await;
+        let mut replayed = Vec::new();
+        loop {
+            let frame = self.next().await;
+            match frame["type"].as_str() {
+                Some("new_message") => replayed.push(frame),
+                Some("subscribed") => return (replayed, frame),
+                _ => panic!("unexpected frame while subscribing: {frame}"),
+            }
+        }
+    }
+
+    /// Round trip: `ping` answered by `pong` proves the connection still serves.
+    pub(crate) async fn still_serves(&mut self) {
+        self.send(json!({"type": "ping"})).await;
+        self.until("pong").await;
+    }
+}
+
+/// A visitor with a chat: token and chat id.
+pub(crate) async fn visitor_with_chat(app: &TestApp) -> (String, String) {
+    let token = app.visitor_token().await;
+    let chat = app.get_json("/api/support_chat", Some(&token)).await;
+    (token, chat["id"].as_str().expect("chat id").to_owned())
+}
+
+#[tokio::test]
+async fn messages_flow_live_from_user_to_staff_and_back() {
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let staff_cookie = app.admin_session("desk@example.com").await;
+
+    let mut staff = Client::staff(&app, &staff_cookie).await;
+    staff
+        .send(json!({"type": "subscribe", "channel": "admin"}))
+        .await;
+    staff.expect("subscribed").await;
+    let (_, subscribed) = staff.subscribe_chat(&chat_id, None).await;
+    assert_eq!(subscribed["seq"], 0);
+
+    let mut user = Client::visitor(&app, &token).await;
+    user.subscribe_chat(&chat_id, None).await;
+    let client_id = Uuid::now_v7();
+    user.send(json!({"type": "send_message", "chat_id": chat_id, "content": "Hello, anyone?", "client_id": client_id}))
+        .await;
+    let sent = user.expect("sent").await;
+    let echo = user.expect("new_message").await;
+    assert_eq!(
+        echo["message"]["client_id"],
+        client_id.to_string(),
+        "the sender's own copy"
+    );
+    assert_eq!(sent["client_id"], client_id.to_string());
+    assert_eq!(sent["message"]["seq"], 1);
+    assert_eq!(sent["message"]["sender_type"], "user");
+
+    let mut seen = Vec::new();
+    for _ in 0..3 {
+        seen.push(staff.next().await);
+    }
+    let of = |kind: &str| {
+        seen.iter()
+            .find(|f| f["type"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} in {seen:?}"))
+            .clone()
+    };
+    assert_eq!(
+        of("new_user_message")["message"]["content"],
+        "Hello, anyone?"
+    );
+    assert_eq!(of("new_message")["message"]["id"], sent["message"]["id"]);
+    let item = of("chat_updated")["chat"].clone();
+    assert_eq!(
+        (item["id"].as_str(), item["unread"].as_bool()),
+        (Some(chat_id.as_str()), Some(true))
+    );
+
+    staff.send(json!({"type": "send_message", "chat_id": chat_id, "content": "Hi! How can we help?", "client_id": Uuid::now_v7()}))
+        .await;
+    let reply = user.until("new_message").await;
+    assert_eq!(reply["message"]["content"], "Hi! How can we help?");
+    assert_eq!(reply["message"]["sender_type"], "admin");
+    assert_eq!(reply["message"]["seq"], 2);
+
+    user.send(json!({"type": "mark_read", "chat_id": chat_id}))
+        .await;
+    let read = staff.until("read").await;
+    assert_eq!(read["up_to_seq"], 2);
+}
+
+#[tokio::test]
+async fn subscriptions_are_refused_to_whoever_may_not_see_them() {
+    let app = TestApp::spawn().await;
+    let (token_a, _) = visitor_with_chat(&app).await;
+    let (_, chat_b) = visitor_with_chat(&app).await;
+
+    let mut a = Client::visitor(&app, &token_a).await;
+    a.send(json!({"type": "subscribe", "channel": "chat", "chat_id": chat_b}))
+        .await;
+    let someone_elses = a.expect("error").await;
+    a.send(json!({"type": "subscribe", "channel": "chat", "chat_id": Uuid::now_v7()}))
+        .await;
+    let unknown = a.expect("error").await;
+    assert_eq!(someone_elses["code"], "not_found");
+    assert_eq!(
+        (
+            someone_elses["code"].clone(),
+            someone_elses["message"].clone()
+        ),
+        (unknown["code"].clone(), unknown["message"].clone()),
+        "another's chat and no chat look the same"
+    );
+    a.send(json!({"type": "send_message", "chat_id": chat_b, "content": "sneaky", "client_id": Uuid::now_v7()}))
+        .await;
+    assert_eq!(a.expect("error").await["code"], "not_found");
+
+    a.send(json!({"type": "subscribe", "channel": "admin"}))
+        .await;
+    assert_eq!(a.expect("error").await["code"], "forbidden");
+
+    let mut nobody = Client::connect(&app, None).await;
+    for frame in [
+        json!({"type": "subscribe", "channel": "chat", "chat_id": chat_b}),
+        json!({"type": "subscribe", "channel": "admin"}),
+        json!({"type": "send_message", "chat_id": chat_b, "content": "hi", "client_id": Uuid::now_v7()}),
+        json!({"type": "typing", "chat_id": chat_b}),
+        json!({"type": "mark_read", "chat_id": chat_b}),
+    ] {
+        nobody.send(frame.clone()).await;
+        let refused = nobody.expect("error").await;
+        assert_eq!(refused["code"], "unauthorized", "{frame}");
+    }
+    nobody
+        .send(json!({"type": "auth", "token": "not-a-token"}))
+        .await;
+    assert_eq!(nobody.expect("error").await["code"], "unauthorized");
+
+    let stored = app.get_json("/api/support_chat", Some(&token_a)).await;
+    assert_eq!(stored["messages"], json!([]), "nothing was written");
+}
+
+#[tokio::test]
+async fn the_same_client_id_twice_is_one_message_and_two_answers() {
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let mut user = Client::visitor(&app, &token).await;
+    let client_id = Uuid::now_v7();
+    let frame = json!({"type": "send_message", "chat_id": chat_id, "content": "only once", "client_id": client_id});
+    user.send(frame.clone()).await;
+    let first = user.expect("sent").await;
+    user.send(frame).await;
+    let second = user.expect("sent").await;
+    assert_eq!(first["message"], second["message"]);
+
+    // REST resends with the same id agree.
+    let res = app
+        .http
+        .post(app.at("/api/support_chat/messages"))
+        .bearer_auth(&token)
+        .json(&json!({"content": "only once", "client_id": client_id}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::OK, "a resend answers 200");
+    let body: Value = res.json().await.expect("JSON");
+    assert_eq!(body["id"], first["message"]["id"]);
+
+    let stored = app.get_json("/api/support_chat", Some(&token)).await;
+    assert_eq!(stored["messages"].as_array().map(Vec::len), Some(1));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_resumed_subscriber_gets_every_missed_message_once_in_order() {
+    const MISSED: usize = 100;
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let staff_cookie = app.admin_session("desk@example.com").await;
+
+    let mut staff = Client::staff(&app, &staff_cookie).await;
+    let (_, subscribed) = staff.subscribe_chat(&chat_id, None).await;
+    let resume_from = subscribed["seq"].as_i64().expect("seq");
+    drop(staff);
+
+    // Two writers at once: the visitor over REST, staff over the socket.
+    let rest_writer = async {
+        for i in 0..MISSED / 2 {
+            let res = app
+                .http
+                .post(app.at("/api/support_chat/messages"))
+                .bearer_auth(&token)
+                .json(&json!({"content": format!("rest {i}")}))
+                .send()
+                .await
+                .expect("POST");
+            assert_eq!(res.status(), StatusCode::CREATED);
+        }
+    };
+    let socket_writer = async {
+        let mut writer = Client::staff(&app, &staff_cookie).await;
+        for i in 0..MISSED / 2 {
+            writer
+                .send(json!({"type": "send_message", "chat_id": chat_id, "content": format!("ws {i}"), "client_id": Uuid::now_v7()}))
+                .await;
+            writer.until("sent").await;
+            // Stay under the per-connection frame rate.
+            tokio::time::sleep(Duration::from_millis(110)).await;
+        }
+    };
+    tokio::join!(rest_writer, socket_writer);
+
+    let mut resumed = Client::staff(&app, &staff_cookie).await;
+    let (replayed, subscribed) = resumed.subscribe_chat(&chat_id, Some(resume_from)).await;
+    let seqs: Vec<i64> = replayed
+        .iter()
+        .map(|f| f["message"]["seq"].as_i64().expect("seq"))
+        .collect();
+    let expected: Vec<i64> = (1..=MISSED as i64).collect();
+    assert_eq!(seqs, expected, "every missed message once, in seq order");
+    assert_eq!(subscribed["seq"], MISSED as i64);
+}
+
+#[tokio::test]
+async fn bad_clients_get_errors_while_others_keep_working() {
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let (other_token, other_chat) = visitor_with_chat(&app).await;
+    let mut good = Client::visitor(&app, &other_token).await;
+    good.subscribe_chat(&other_chat, None).await;
+
+    let mut bad = Client::visitor(&app, &token).await;
+    bad.socket
+        .send(Message::text("{not json"))
+        .await
+        .expect("send");
+    assert_eq!(bad.expect("error").await["code"], "invalid");
+    bad.send(json!({"type": "teleport"})).await;
+    assert_eq!(bad.expect("error").await["code"], "invalid");
+    bad.send(json!({"type": "send_message", "chat_id": chat_id, "content": "   ", "client_id": Uuid::now_v7()}))
+        .await;
+    let blank = bad.expect("error").await;
+    assert_eq!(blank["code"], "invalid");
+    assert!(
+        blank["ref"].is_string(),
+        "the error names the client id: {blank}"
+    );
+    bad.still_serves().await;
+
+    // A flood: past the burst, frames are refused with rate_limited.
+    for _ in 0..40 {
+        bad.send(json!({"type": "ping"})).await;
+    }
+    let mut limited = 0;
+    for _ in 0..40 {
+        let frame = bad.next().await;
+        if frame["code"] == "rate_limited" {
+            limited += 1;
+        }
+    }
+    assert!(limited >= 15, "{limited} of 40 refused");
+    good.still_serves().await;
+
+    // An oversized frame closes that connection with 1009.
+    let huge = json!({"type": "send_message", "chat_id": chat_id, "content": "x".repeat(20_000), "client_id": Uuid::now_v7()});
+    let _ = bad.socket.send(Message::text(huge.to_string())).await;
+    let closed = tokio::time::timeout(PATIENCE, async {
+        loop {
+            match bad.socket.next().await {
+                Some(Ok(Message::Close(frame))) => return frame.map(|f| f.code),
+                Some(Ok(_)) => {}
+                _ => return None,
+            }
+        }
+    })
+    .await
+    .expect("closed in time");
+    assert_eq!(closed, Some(CloseCode::Size));
+
+    good.send(json!({"type": "send_message", "chat_id": other_chat, "content": "still here", "client_id": Uuid::now_v7()}))
+        .await;
+    good.until("sent").await;
+}
+
+#[tokio::test]
+async fn rest_writes_reach_subscribed_sockets() {
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let staff_cookie = app.admin_session("desk@example.com").await;
+    let mut staff = Client::staff(&app, &staff_cookie).await;
+    staff
+        .send(json!({"type": "subscribe", "channel": "admin"}))
+        .await;
+    staff.expect("subscribed").await;
+    staff.subscribe_chat(&chat_id, None).await;
+
+    let res = app
+        .http
+        .post(app.at("/api/support_chat/messages"))
+        .bearer_auth(&token)
+        .json(&json!({"content": "over REST"}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let live = staff.until("new_message").await;
+    assert_eq!(live["message"]["content"], "over REST");
+
+    let res = app
+        .http
+        .post(app.at(&format!("/api/admin/chats/{chat_id}/archive")))
+        .header(header::COOKIE, &staff_cookie)
+        .send()
+        .await
+        .expect("POST archive");
+    assert_eq!(res.status(), StatusCode::OK);
+    let updated = loop {
+        let frame = staff.until("chat_updated").await;
+        if frame["chat"]["archived"] == true {
+            break frame;
+        }
+    };
+    assert_eq!(updated["chat"]["id"], chat_id.as_str());
+}
