@@ -6,9 +6,19 @@ source "$(dirname "$0")/lib.sh"
 clean_environment
 
 scripts/setup.sh
-step "GET /api/admin/chats, 10,000 chats / 200,000 messages, SQLite"
-cargo bench -p server --bench admin_list
-step "GET /api/admin/chats, 10,000 chats / 200,000 messages, PostgreSQL"
+# 10,000 WebSocket clients and the server they talk to each need a descriptor per socket.
+ulimit -n "$(ulimit -Hn)"
+
+bench_all() {
+  step "GET /api/admin/chats, 10,000 chats / 200,000 messages, $1"
+  cargo bench -p server --bench admin_list
+  for clients in 1000 10000; do
+    step "/ws delivery with $clients clients, $1"
+    CONFAB_BENCH_CLIENTS=$clients cargo bench -p server --bench realtime
+  done
+}
+
+bench_all SQLite
 start_throwaway_postgres
-DATABASE_URL="$PG_URL" cargo bench -p server --bench admin_list
+DATABASE_URL="$PG_URL" bench_all PostgreSQL
 end_steps
