@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A PostgreSQL server for one test run, on 127.0.0.1, in a temporary directory.
 #   throwaway-postgres.sh start DIR PORT   prints nothing; the server accepts user `confab`
+#   throwaway-postgres.sh restart DIR      stops it and starts it again on the same port
 #   throwaway-postgres.sh stop DIR         stops it (DIR can then be deleted)
 # PostgreSQL refuses to run as root, so as root it runs as the `postgres` system user.
 set -euo pipefail
@@ -25,12 +26,16 @@ case "${1:-}" in
       -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300" \
       start >/dev/null
     ;;
+  restart)
+    dir=$2
+    as_owner "$pg_bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -m fast -w -t 60 restart >/dev/null
+    ;;
   stop)
     dir=$2
     as_owner "$pg_bin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
     ;;
   *)
-    echo "usage: $0 start DIR PORT | stop DIR" >&2
+    echo "usage: $0 start DIR PORT | restart DIR | stop DIR" >&2
     exit 2
     ;;
 esac

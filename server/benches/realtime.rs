@@ -52,7 +52,6 @@ async fn main() -> anyhow::Result<()> {
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::new();
     wait_ready(&http, &base).await?;
-    let baseline = server.rss_kib()?;
 
     // 100 visitors, each with a chat.
     let mut visitors = Vec::with_capacity(CHATS);
@@ -76,6 +75,8 @@ async fn main() -> anyhow::Result<()> {
         visitors.push((token, chat["id"].as_str().context("chat id")?.to_owned()));
     }
     let visitors = Arc::new(visitors);
+    // Measured once the visitors exist, so the sockets' share is what grows from here.
+    let baseline = server.rss_kib()?;
 
     // Connect every client; each records its deliveries' round trips.
     let epoch = Instant::now();
@@ -158,7 +159,7 @@ async fn main() -> anyhow::Result<()> {
     );
     let per_socket = |rss: u64| (rss.saturating_sub(baseline)) as f64 / connected.max(1) as f64;
     println!(
-        "{backend}: server RSS {} MiB at start, {} MiB idle with {connected} sockets ({:.1} KiB per socket), {} MiB under load ({:.1} KiB per socket)",
+        "{backend}: server RSS {} MiB before the sockets, {} MiB idle with {connected} sockets ({:.1} KiB per socket), {} MiB under load ({:.1} KiB per socket)",
         baseline / 1024,
         idle / 1024,
         per_socket(idle),

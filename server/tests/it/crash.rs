@@ -1,10 +1,9 @@
-//! The server killed with SIGKILL while clients write, then restarted on the same database:
-//! every acknowledged message exists exactly once (clients retry unacknowledged sends with the
-//! same `client_id`), and a subscriber that resumes sees every committed message once, in
-//! `seq` order.
+//! The server as a process of its own: killed with SIGKILL while clients write, then restarted
+//! on the same database, every acknowledged message exists exactly once (clients retry
+//! unacknowledged sends with the same `client_id`), and a subscriber that resumes sees every
+//! committed message once, in `seq` order. Stopped normally, it closes its sockets with 1012.
 
 use std::{
-    process::{Child, Command, Stdio},
     sync::{Arc, Mutex},
     time::{Duration, Instant},
 };
@@ -18,7 +17,7 @@ use uuid::Uuid;
 
 use app::server::entities::{SupportMessage, support_message};
 
-use crate::support::TestDb;
+use crate::support::{ConfabProcess, TestDb, free_port, visitor_at, wait_ready};
 
 /// Messages the writer sends, across the crash.
 const MESSAGES: usize = 40;
@@ -26,52 +25,6 @@ const MESSAGES: usize = 40;
 const CRASH_AFTER: usize = 15;
 /// The longest anything may take.
 const DEADLINE: Duration = Duration::from_secs(60);
-
-/// `confab serve` as a process of its own, so it can be killed like a crashing server; it is
-/// killed when dropped too, so a failing test leaves no process behind.
-struct Running(Child);
-
-impl Running {
-    fn start(database_url: &str, port: u16) -> Self {
-        let child = Command::new(env!("CARGO_BIN_EXE_confab"))
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", database_url)
-            .env("CONFAB_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start confab");
-        Self(child)
-    }
-
-    /// SIGKILL: no shutdown, no flushing, as in a crash.
-    fn kill(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-impl Drop for Running {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
-
-async fn wait_ready(http: &reqwest::Client, base: &str) {
-    let deadline = Instant::now() + DEADLINE;
-    while Instant::now() < deadline {
-        if http
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-    panic!("confab did not become ready");
-}
 
 /// Follows the chat over `/ws`, reconnecting and resuming with `after` whenever the socket
 /// drops, and records every `seq` delivered, in arrival order.
@@ -109,37 +62,16 @@ async fn follow(base: String, token: String, chat_id: String, seen: Arc<Mutex<Ve
 async fn a_killed_server_loses_and_duplicates_nothing() {
     let test_db = TestDb::new().await;
     let db = test_db.migrated().await;
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
+    let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let http = reqwest::Client::builder()
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
-    let mut server = Running::start(&test_db.url, port);
-    wait_ready(&http, &base).await;
+    let mut server = ConfabProcess::start(&test_db.url, port);
+    wait_ready(&http, &base, DEADLINE).await;
 
-    let session: Value = http
-        .post(format!("{base}/api/widget/session"))
-        .send()
-        .await
-        .expect("session")
-        .json()
-        .await
-        .expect("JSON");
-    let token = session["token"].as_str().expect("token").to_owned();
-    let chat: Value = http
-        .get(format!("{base}/api/support_chat"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("chat")
-        .json()
-        .await
-        .expect("JSON");
-    let chat_id = chat["id"].as_str().expect("chat id").to_owned();
+    let (token, chat_id) = visitor_at(&http, &base).await;
 
     let seen = Arc::new(Mutex::new(Vec::new()));
     let follower = tokio::spawn(follow(
@@ -174,7 +106,7 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
         }
         if acknowledged.len() == CRASH_AFTER {
             server.kill();
-            server = Running::start(&test_db.url, port);
+            server = ConfabProcess::start(&test_db.url, port);
         }
     }
 
@@ -208,4 +140,35 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
     follower.abort();
     let seen = seen.lock().expect("lock").clone();
     assert_eq!(seen, stored, "every committed message once, in seq order");
+}
+
+/// Stopping (SIGTERM) closes every socket with 1012, so clients resume at once elsewhere.
+#[tokio::test]
+async fn a_stopping_server_closes_sockets_with_1012() {
+    let test_db = TestDb::new().await;
+    let _db = test_db.migrated().await;
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let http = reqwest::Client::new();
+    let server = ConfabProcess::start(&test_db.url, port);
+    wait_ready(&http, &base, DEADLINE).await;
+    let (mut socket, _) = connect_async(format!("ws://127.0.0.1:{port}/ws"))
+        .await
+        .expect("connect");
+    socket
+        .send(Message::text(json!({"type": "ping"}).to_string()))
+        .await
+        .expect("ping");
+    server.terminate();
+    let code = tokio::time::timeout(DEADLINE, async {
+        while let Some(Ok(message)) = socket.next().await {
+            if let Message::Close(frame) = message {
+                return frame.map(|f| u16::from(f.code));
+            }
+        }
+        None
+    })
+    .await
+    .expect("closed in time");
+    assert_eq!(code, Some(1012));
 }

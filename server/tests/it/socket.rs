@@ -125,9 +125,7 @@ impl Client {
 
 /// A visitor with a chat: token and chat id.
 pub(crate) async fn visitor_with_chat(app: &TestApp) -> (String, String) {
-    let token = app.visitor_token().await;
-    let chat = app.get_json("/api/support_chat", Some(&token)).await;
-    (token, chat["id"].as_str().expect("chat id").to_owned())
+    crate::support::visitor_at(&app.http, &app.url).await
 }
 
 #[tokio::test]
@@ -425,4 +423,65 @@ async fn rest_writes_reach_subscribed_sockets() {
         }
     };
     assert_eq!(updated["chat"]["id"], chat_id.as_str());
+}
+
+#[tokio::test]
+async fn typing_reaches_the_other_side_once_per_burst_and_never_the_typist() {
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let staff_cookie = app.admin_session("desk@example.com").await;
+    let mut staff = Client::staff(&app, &staff_cookie).await;
+    staff.subscribe_chat(&chat_id, None).await;
+    let mut user = Client::visitor(&app, &token).await;
+    user.subscribe_chat(&chat_id, None).await;
+
+    for _ in 0..3 {
+        user.send(json!({"type": "typing", "chat_id": chat_id}))
+            .await;
+    }
+    user.send(json!({"type": "ping"})).await;
+    assert_eq!(
+        user.next().await["type"],
+        "pong",
+        "the typist hears nothing of it"
+    );
+    let typing = staff.next().await;
+    assert_eq!(
+        (typing["type"].as_str(), typing["sender_type"].as_str()),
+        (Some("typing"), Some("user"))
+    );
+    staff.send(json!({"type": "ping"})).await;
+    assert_eq!(
+        staff.next().await["type"],
+        "pong",
+        "one typing event for the burst"
+    );
+}
+
+#[tokio::test]
+async fn pages_of_other_sites_may_not_open_the_socket() {
+    let app = TestApp::spawn_with(&["--widget-origins", "https://shop.example.com"]).await;
+    let refused = open_from(&app, "https://evil.example").await;
+    assert!(
+        matches!(&refused, Err(tokio_tungstenite::tungstenite::Error::Http(res)) if res.status() == StatusCode::FORBIDDEN),
+        "{refused:?}"
+    );
+    assert!(open_from(&app, "https://shop.example.com").await.is_ok());
+    assert!(
+        open_from(&app, &app.url).await.is_ok(),
+        "the app's own pages"
+    );
+}
+
+/// Opens the socket as a page of `origin` would.
+async fn open_from(
+    app: &TestApp,
+    origin: &str,
+) -> Result<WebSocketStream<MaybeTlsStream<TcpStream>>, tokio_tungstenite::tungstenite::Error> {
+    let url = format!("{}/ws", app.url.replacen("http", "ws", 1));
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert(header::ORIGIN, origin.parse().expect("origin"));
+    connect_async(request).await.map(|(socket, _)| socket)
 }

@@ -279,6 +279,93 @@ impl TestApp {
     }
 }
 
+/// `confab serve` as a process of its own, so it can be killed like a crashing server or
+/// stopped like a deployed one; killed when dropped, so a failing test leaves nothing behind.
+pub struct ConfabProcess(std::process::Child);
+
+impl ConfabProcess {
+    pub fn start(database_url: &str, port: u16) -> Self {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_confab"))
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .env("DATABASE_URL", database_url)
+            .env("CONFAB_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start confab");
+        Self(child)
+    }
+
+    /// SIGKILL: no shutdown, no flushing, as in a crash.
+    pub fn kill(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+
+    /// SIGTERM: what a process manager sends to stop a service.
+    pub fn terminate(&self) {
+        let status = std::process::Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success(), "kill -TERM failed");
+    }
+}
+
+impl Drop for ConfabProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+/// A TCP port on 127.0.0.1 that nothing listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port()
+}
+
+/// Waits until the server at `base` answers `/readyz`.
+pub async fn wait_ready(http: &reqwest::Client, base: &str, patience: std::time::Duration) {
+    let deadline = std::time::Instant::now() + patience;
+    while std::time::Instant::now() < deadline {
+        if http
+            .get(format!("{base}/readyz"))
+            .send()
+            .await
+            .is_ok_and(|r| r.status().is_success())
+        {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("confab at {base} did not become ready");
+}
+
+/// A new widget visitor of the server at `base`, with their chat: (token, chat id).
+pub async fn visitor_at(http: &reqwest::Client, base: &str) -> (String, String) {
+    let session: Value = http
+        .post(format!("{base}/api/widget/session"))
+        .send()
+        .await
+        .expect("POST /api/widget/session")
+        .json()
+        .await
+        .expect("JSON");
+    let token = session["token"].as_str().expect("token").to_owned();
+    let chat: Value = http
+        .get(format!("{base}/api/support_chat"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET /api/support_chat")
+        .json()
+        .await
+        .expect("JSON");
+    (token, chat["id"].as_str().expect("chat id").to_owned())
+}
+
 /// `name=value` of the session cookie a response sets, if it sets one with a value.
 pub fn session_cookie(res: &Response) -> Option<String> {
     res.headers()
