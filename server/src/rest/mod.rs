@@ -12,45 +12,54 @@ mod staff;
 mod support_chat;
 mod widget;
 
+use std::sync::Arc;
+
 use app::{error::AppError, server::state::AppState};
 use axum::{
-    Router, middleware,
-    routing::{any, get, patch, post},
+    Json, Router, middleware,
+    routing::{any, get},
 };
+use utoipa::OpenApi;
+use utoipa_axum::{router::OpenApiRouter, routes};
 
 use crate::security;
 
-/// Every `/api` route, with the widget's CORS policy on the widget endpoints.
+/// Every `/api` route, each registered with its OpenAPI entry, with the widget's CORS policy on
+/// the endpoints embedding sites call; and `GET /api/openapi.json` describing exactly them.
 pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     let widget_cors = middleware::from_fn_with_state(state.clone(), security::widget_cors);
-    let widget = Router::new()
-        .route("/session", post(widget::start_session))
-        .route("/visitor", patch(widget::update_visitor));
-    // The user's chat is called from embedding sites too, with a bearer token.
-    let support_chat = Router::new()
-        .route("/", get(support_chat::show))
-        .route(
-            "/messages",
-            get(support_chat::poll).post(support_chat::post),
-        )
-        .route("/mark_read", patch(support_chat::mark_read));
+    // The user's chat and the widget's identity are called from embedding sites too, with a
+    // bearer token.
+    let (cross_origin, cross_origin_paths) = OpenApiRouter::new()
+        .routes(routes!(widget::start_session))
+        .routes(routes!(widget::update_visitor))
+        .routes(routes!(support_chat::show))
+        .routes(routes!(support_chat::poll, support_chat::post))
+        .routes(routes!(support_chat::mark_read))
+        .split_for_parts();
     // The 405 fallback goes in before the layer, so preflights (OPTIONS) still reach CORS.
-    let cross_origin = Router::new()
-        .nest(security::WIDGET_API.trim_end_matches('/'), widget)
-        .nest("/api/support_chat", support_chat)
+    let cross_origin = cross_origin
         .method_not_allowed_fallback(wrong_method)
         .layer(widget_cors);
-    let admin_chats = Router::new()
-        .route("/", get(admin_chats::list))
-        .route("/{id}", get(admin_chats::show))
-        .route("/{id}/messages", post(admin_chats::reply))
-        .route("/{id}/archive", post(admin_chats::archive))
-        .route("/{id}/unarchive", post(admin_chats::unarchive));
-    Router::new()
-        .route("/api/openapi.json", get(openapi::document))
-        .route("/api/me", get(me::show))
-        .route("/api/admin/staff", get(staff::list))
-        .nest("/api/admin/chats", admin_chats)
+    let (same_origin, mut document) = OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(me::show))
+        .routes(routes!(staff::list))
+        .routes(routes!(admin_chats::list))
+        .routes(routes!(admin_chats::show))
+        .routes(routes!(admin_chats::reply))
+        .routes(routes!(admin_chats::archive))
+        .routes(routes!(admin_chats::unarchive))
+        .split_for_parts();
+    document.merge(cross_origin_paths);
+    let document = Arc::new(openapi::finish(document));
+    same_origin
+        .route(
+            "/api/openapi.json",
+            get(move || {
+                let document = Arc::clone(&document);
+                async move { Json(document) }
+            }),
+        )
         .method_not_allowed_fallback(wrong_method)
         .merge(cross_origin)
         .route("/api/{*rest}", any(unknown_endpoint))

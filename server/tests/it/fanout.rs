@@ -3,14 +3,18 @@
 //! database server (the relay listener reconnects and resynchronises). Skipped on SQLite,
 //! which serves one process.
 
+use std::time::{Duration, Instant};
+
 use futures::{SinkExt, StreamExt};
+use reqwest::header;
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
 use serde_json::json;
+use tokio_tungstenite::tungstenite::{Message, client::IntoClientRequest};
 use uuid::Uuid;
 
 use crate::{
     socket::{Client, visitor_with_chat},
-    support::{ConfabProcess, TestApp, free_port, visitor_at, wait_ready},
+    support::{ConfabProcess, TestApp, free_port, session_cookie, visitor_at, wait_ready},
 };
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -83,19 +87,23 @@ async fn instances_on_one_postgresql_deliver_each_others_messages() {
     assert_eq!(seqs, [3, 4, 5, 6, 7], "every message once, in order");
 }
 
-/// Two `confab` processes on one PostgreSQL server that restarts in the middle: delivery
-/// resumes with nothing lost or duplicated. The restart would disturb tests running beside
-/// it, so `make test` runs this one alone against a server of its own
-/// (`CONFAB_TEST_PG_DIR` names its data directory).
+/// Two `confab` processes on one PostgreSQL server that restarts in the middle: a user on one
+/// and staff on the other exchange messages, and both see every message once, in order. The
+/// restart would disturb tests running beside it, so `make test` runs this one alone against a
+/// server of its own (`CONFAB_TEST_PG_DIR` names its data directory).
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 #[ignore = "restarts the PostgreSQL server; make test runs it alone"]
 async fn two_processes_survive_a_postgresql_restart() {
+    const MESSAGES: i64 = 8;
     let Ok(pg_dir) = std::env::var("CONFAB_TEST_PG_DIR") else {
         panic!("CONFAB_TEST_PG_DIR must name the throwaway server's directory");
     };
     let test_db = crate::support::TestDb::new().await;
-    let _db = test_db.migrated().await;
-    let patience = std::time::Duration::from_secs(60);
+    let db = test_db.migrated().await;
+    app::server::auth::accounts::create_admin(&db, "desk@example.com", None, "staff-password")
+        .await
+        .expect("staff account");
+    let patience = Duration::from_secs(60);
     let http = reqwest::Client::new();
     let (port_a, port_b) = (free_port(), free_port());
     let _a = ConfabProcess::start(&test_db.url, port_a);
@@ -108,48 +116,56 @@ async fn two_processes_survive_a_postgresql_restart() {
     wait_ready(&http, &base_b, patience).await;
 
     let (token, chat_id) = visitor_at(&http, &base_a).await;
-
-    // A visitor follows the chat on instance B; messages are posted on instance A.
-    let (mut follower, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port_b}/ws"))
+    let signed_in = http
+        .post(format!("{base_b}/rpc/auth/sign_in"))
+        .form(&[
+            ("email", "desk@example.com"),
+            ("password", "staff-password"),
+        ])
+        .send()
         .await
-        .expect("connect to B");
-    for frame in [
-        json!({"type": "auth", "token": token}),
-        json!({"type": "subscribe", "channel": "chat", "chat_id": chat_id}),
-    ] {
-        follower
-            .send(tokio_tungstenite::tungstenite::Message::text(
-                frame.to_string(),
-            ))
-            .await
-            .expect("send");
-    }
-    let post = |i: usize| {
-        let (http, base_a, token) = (http.clone(), base_a.clone(), token.clone());
+        .expect("sign in on B");
+    let cookie = session_cookie(&signed_in).expect("staff session");
+
+    // The user follows on A, staff on B.
+    let mut user = follow(port_a, Some(&token), None, &chat_id).await;
+    let mut staff = follow(port_b, None, Some(&cookie), &chat_id).await;
+
+    // Odd messages from the user on A, even ones from staff on B; retried with the same
+    // client_id while the database is down.
+    let post = |n: i64| {
+        let (http, chat_id) = (http.clone(), chat_id.clone());
+        let (url, credential) = if n % 2 == 1 {
+            (
+                format!("{base_a}/api/support_chat/messages"),
+                (header::AUTHORIZATION, format!("Bearer {token}")),
+            )
+        } else {
+            (
+                format!("{base_b}/api/admin/chats/{chat_id}/messages"),
+                (header::COOKIE, cookie.clone()),
+            )
+        };
         async move {
-            let deadline = std::time::Instant::now() + patience;
+            let deadline = Instant::now() + patience;
             let client_id = Uuid::now_v7();
-            // Retried with the same client_id while the database is down.
             loop {
-                assert!(
-                    std::time::Instant::now() < deadline,
-                    "message {i} never went through"
-                );
+                assert!(Instant::now() < deadline, "message {n} never went through");
                 let res = http
-                    .post(format!("{base_a}/api/support_chat/messages"))
-                    .bearer_auth(&token)
-                    .json(&json!({"content": format!("message {i}"), "client_id": client_id}))
+                    .post(&url)
+                    .header(credential.0.clone(), &credential.1)
+                    .json(&json!({"content": format!("message {n}"), "client_id": client_id}))
                     .send()
                     .await;
                 if res.is_ok_and(|r| r.status().is_success()) {
                     return;
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
     };
-    for i in 0..3 {
-        post(i).await;
+    for n in 1..=3 {
+        post(n).await;
     }
     let restart = std::process::Command::new(concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -159,27 +175,68 @@ async fn two_processes_survive_a_postgresql_restart() {
     .status()
     .expect("run the restart");
     assert!(restart.success(), "PostgreSQL restarted");
-    for i in 3..8 {
-        post(i).await;
+    for n in 4..=MESSAGES {
+        post(n).await;
     }
 
+    let expected: Vec<i64> = (1..=MESSAGES).collect();
+    assert_eq!(
+        seqs_of(&mut user, MESSAGES, patience).await,
+        expected,
+        "the user on A"
+    );
+    assert_eq!(
+        seqs_of(&mut staff, MESSAGES, patience).await,
+        expected,
+        "staff on B"
+    );
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// A socket on the instance at `port` following the chat, with a token or a cookie.
+async fn follow(port: u16, token: Option<&str>, cookie: Option<&str>, chat_id: &str) -> Socket {
+    let mut request = format!("ws://127.0.0.1:{port}/ws")
+        .into_client_request()
+        .expect("request");
+    if let Some(cookie) = cookie {
+        request
+            .headers_mut()
+            .insert(header::COOKIE, cookie.parse().expect("cookie"));
+    }
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("connect");
+    let mut frames = Vec::new();
+    if let Some(token) = token {
+        frames.push(json!({"type": "auth", "token": token}));
+    }
+    frames.push(json!({"type": "subscribe", "channel": "chat", "chat_id": chat_id}));
+    for frame in frames {
+        socket
+            .send(Message::text(frame.to_string()))
+            .await
+            .expect("send");
+    }
+    socket
+}
+
+/// The `seq` of the next `count` messages the socket delivers.
+async fn seqs_of(socket: &mut Socket, count: i64, patience: Duration) -> Vec<i64> {
+    let deadline = Instant::now() + patience;
     let mut seqs = Vec::new();
-    let deadline = std::time::Instant::now() + patience;
-    while seqs.len() < 8 {
-        let left = deadline.saturating_duration_since(std::time::Instant::now());
-        let Ok(Some(Ok(message))) = tokio::time::timeout(left, follower.next()).await else {
+    while (seqs.len() as i64) < count {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(Some(Ok(message))) = tokio::time::timeout(left, socket.next()).await else {
             panic!("delivery stopped after {seqs:?}");
         };
-        if let tokio_tungstenite::tungstenite::Message::Text(text) = message {
+        if let Message::Text(text) = message {
             let frame: serde_json::Value = serde_json::from_str(&text).expect("JSON");
             if frame["type"] == "new_message" {
                 seqs.push(frame["message"]["seq"].as_i64().expect("seq"));
             }
         }
     }
-    assert_eq!(
-        seqs,
-        (1..=8).collect::<Vec<i64>>(),
-        "every message once, in order"
-    );
+    seqs
 }
