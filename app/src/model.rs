@@ -158,7 +158,12 @@ pub const PREVIEW_CHARS: usize = 100;
 
 /// `content` cut to [`PREVIEW_CHARS`] characters (never inside a character), with `…` when cut.
 pub fn preview(content: &str) -> String {
-    match content.char_indices().nth(PREVIEW_CHARS) {
+    cut_chars(content, PREVIEW_CHARS)
+}
+
+/// `content` cut to `max` characters (never inside a character), with `…` when cut.
+pub fn cut_chars(content: &str, max: usize) -> String {
+    match content.char_indices().nth(max) {
         None => content.to_owned(),
         Some((cut, _)) => format!("{}…", &content[..cut]),
     }

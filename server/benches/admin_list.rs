@@ -95,6 +95,8 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
             role: Set(Role::User),
             password_hash: Set(None),
             external_id: Set(None),
+            unsubscribed_at: Set(None),
+            unsubscribe_token: Set(None),
             created_at: Set(start),
             updated_at: Set(start),
         }))
@@ -153,6 +155,8 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
         role: Set(Role::Admin),
         password_hash: Set(None),
         external_id: Set(None),
+        unsubscribed_at: Set(None),
+        unsubscribe_token: Set(None),
         created_at: Set(start),
         updated_at: Set(start),
     })

@@ -37,7 +37,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Serve the web app, the API and the widget (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Inspect or change the database schema.
     Migrate {
         /// What to do with the migrations.
@@ -117,18 +117,9 @@ pub struct ServeArgs {
     /// `cargo leptos build`.
     #[arg(long, env = "CONFAB_SITE_ROOT", default_value = "target/site")]
     pub site_root: PathBuf,
-    /// Key embedding sites use to sign visitor ids (`user-hash` = hex HMAC-SHA256 of `user-id`).
-    /// Unset: only anonymous widget visitors.
-    #[arg(long, env = "CONFAB_IDENTITY_SECRET", hide_env_values = true)]
-    pub identity_secret: Option<Secret>,
-    /// Origins allowed to embed the widget, comma-separated, e.g.
-    /// `https://shop.example.com,https://example.org`.
-    #[arg(long, env = "CONFAB_WIDGET_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
-    pub widget_origins: Vec<String>,
-    /// New widget visitor sessions allowed per client IP per hour.
-    #[arg(long, env = "CONFAB_WIDGET_SESSIONS_PER_HOUR", default_value_t = 20,
-          value_parser = clap::value_parser!(u32).range(1..))]
-    pub widget_sessions_per_hour: u32,
+    /// Embedding sites and their visitors.
+    #[command(flatten)]
+    pub widget: WidgetArgs,
     /// Email of a staff account to create at start-up if it does not exist yet.
     #[arg(long, env = "CONFAB_ADMIN_EMAIL", requires = "admin_password")]
     pub admin_email: Option<String>,
@@ -144,6 +135,57 @@ pub struct ServeArgs {
     /// print it (`make run` does this).
     #[arg(long)]
     pub dev_admin: bool,
+    /// Reply emails.
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// The widget on other sites: who may embed it, how visitors are verified and limited.
+#[derive(Debug, Clone, Args)]
+pub struct WidgetArgs {
+    /// Key embedding sites use to sign visitor ids (`user-hash` = hex HMAC-SHA256 of `user-id`).
+    /// Unset: only anonymous widget visitors.
+    #[arg(long, env = "CONFAB_IDENTITY_SECRET", hide_env_values = true)]
+    pub identity_secret: Option<Secret>,
+    /// Origins allowed to embed the widget, comma-separated, e.g.
+    /// `https://shop.example.com,https://example.org`.
+    #[arg(long, env = "CONFAB_WIDGET_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub widget_origins: Vec<String>,
+    /// New widget visitor sessions allowed per client IP per hour.
+    #[arg(long, env = "CONFAB_WIDGET_SESSIONS_PER_HOUR", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub widget_sessions_per_hour: u32,
+}
+
+/// Reply emails: when, from whom, and through what.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// Seconds a staff reply may stay unread before its user is emailed.
+    #[arg(long, env = "CONFAB_REPLY_EMAIL_DELAY", default_value_t = 300,
+          value_parser = clap::value_parser!(u32).range(1..=86_400))]
+    pub reply_email_delay: u32,
+    /// SMTP server in lettre's URL form: `smtps://user:pass@host:465`,
+    /// `smtp://user:pass@host:587?tls=required`, `smtp://127.0.0.1:2525` (no TLS). Unset: emails
+    /// are written as `.eml` files to `CONFAB_MAIL_DIR` (development).
+    #[arg(long, env = "CONFAB_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<Secret>,
+    /// Where emails are written when no SMTP server is configured.
+    #[arg(long, env = "CONFAB_MAIL_DIR", default_value = "data/mail")]
+    pub mail_dir: PathBuf,
+    /// The sender of reply emails, e.g. `Acme Support <support@acme.example>`.
+    #[arg(
+        long,
+        env = "CONFAB_MAIL_FROM",
+        default_value = "Confab <confab@localhost>"
+    )]
+    pub mail_from: String,
+    /// The product name in emails ("New reply from {name} Support").
+    #[arg(long, env = "CONFAB_APP_NAME", default_value = "Confab")]
+    pub app_name: String,
+    /// Attempts per email before it is marked failed (retries back off exponentially).
+    #[arg(long, env = "CONFAB_MAIL_MAX_ATTEMPTS", default_value_t = 8,
+          value_parser = clap::value_parser!(u32).range(1..=30))]
+    pub mail_max_attempts: u32,
 }
 
 /// A configured secret: usable, but never printed by `{:?}`.
@@ -183,6 +225,20 @@ impl ServeArgs {
             .unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
+    /// What the email worker needs to compose and retry emails.
+    pub fn mail_settings(&self) -> crate::worker::MailSettings {
+        crate::worker::MailSettings {
+            app_name: self.mail.app_name.clone(),
+            public_url: self.public_url(),
+            max_attempts: self.mail.mail_max_attempts,
+        }
+    }
+
+    /// How long a staff reply waits, unread, before its email.
+    pub fn reply_email_delay(&self) -> chrono::TimeDelta {
+        chrono::TimeDelta::seconds(i64::from(self.mail.reply_email_delay))
+    }
+
     /// What identity and sessions need to know of the configuration.
     pub fn auth_settings(&self) -> AuthSettings {
         let public_url = self.public_url();
@@ -190,10 +246,11 @@ impl ServeArgs {
             public_origin: origin_of(&public_url),
             secure_cookies: public_url.starts_with("https://"),
             identity_secret: self
+                .widget
                 .identity_secret
                 .as_ref()
                 .map(|s| IdentitySecret::new(s.expose())),
-            widget_origins: self.widget_origins.clone(),
+            widget_origins: self.widget.widget_origins.clone(),
         }
     }
 
@@ -286,7 +343,7 @@ mod tests {
         ])
         .expect("parses");
         assert_eq!(
-            cli.serve.widget_origins,
+            cli.serve.widget.widget_origins,
             ["https://shop.example.com", "http://localhost:8080"]
         );
         assert!(Cli::try_parse_from(["confab", "--widget-origins", "https://x.com/path"]).is_err());
@@ -297,7 +354,7 @@ mod tests {
         let cli = Cli::try_parse_from(["confab", "--identity-secret", "hunter2"]).expect("parses");
         assert!(!format!("{cli:?}").contains("hunter2"));
         assert_eq!(
-            cli.serve.identity_secret.map(|s| s.0),
+            cli.serve.widget.identity_secret.map(|s| s.0),
             Some("hunter2".to_owned())
         );
     }

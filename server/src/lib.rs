@@ -8,6 +8,7 @@ pub mod config;
 pub mod database;
 mod health;
 mod http_hygiene;
+pub mod mail;
 mod migrate;
 mod rest;
 mod router;
@@ -15,6 +16,8 @@ mod security;
 mod serve;
 mod socket;
 mod telemetry;
+mod unsubscribe;
+pub mod worker;
 
 pub use http_hygiene::MAX_BODY_BYTES;
 pub use router::build_router;
@@ -30,7 +33,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
     telemetry::init(&cli.global.log)?;
     match cli.command {
         None => serve::serve(cli.serve, &cli.global).await,
-        Some(Command::Serve(args)) => serve::serve(args, &cli.global).await,
+        Some(Command::Serve(args)) => serve::serve(*args, &cli.global).await,
         Some(Command::Migrate { action }) => migrate::migrate(action, &cli.global).await,
         Some(Command::Admin { action }) => admin::admin(action, &cli.global).await,
     }

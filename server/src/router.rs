@@ -5,7 +5,7 @@ use app::{App, server::state::AppState, shell};
 use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::{health, http_hygiene, rest, security, socket};
+use crate::{health, http_hygiene, rest, security, socket, unsubscribe};
 
 /// Builds the router production serves; tests build the same one.
 pub fn build_router(state: AppState) -> Router {
@@ -15,6 +15,10 @@ pub fn build_router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws", get(socket::upgrade))
+        .route(
+            "/unsubscribe",
+            get(unsubscribe::confirm_page).post(unsubscribe::unsubscribe),
+        )
         .merge(rest::routes(&state))
         // Pages and every `#[server]` function; both see `AppState` through context.
         .leptos_routes(&state, page_routes, move || shell(options.clone()))

@@ -6,6 +6,7 @@ use std::{future::Future, net::SocketAddr, sync::Arc};
 use anyhow::Context;
 use app::server::{
     auth::{accounts, rate_limit::RateLimits},
+    effects::Effects,
     hub::Hub,
     relay,
     state::AppState,
@@ -16,7 +17,9 @@ use tokio::net::TcpListener;
 use crate::{
     config::{GlobalArgs, ServeArgs},
     database,
+    mail::Mailer,
     router::build_router,
+    worker,
 };
 
 /// Serves until a shutdown signal arrives.
@@ -26,6 +29,14 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
     seed_admins(&args, &db).await?;
 
     let state = build_state(&args, db);
+    let mailer = Mailer::from_config(&args.mail)?;
+    tracing::info!(mailer = ?mailer, "reply emails go out through this transport");
+    worker::spawn(
+        state.db.clone(),
+        mailer,
+        args.mail_settings(),
+        Arc::clone(&state.effects),
+    );
     if !state.leptos_options.css_file_path().exists() {
         tracing::warn!(
             site_root = %args.site_root.display(),
@@ -55,8 +66,12 @@ pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
         leptos_options: args.leptos_options(),
         db,
         auth: Arc::new(args.auth_settings()),
-        limits: Arc::new(RateLimits::new(args.widget_sessions_per_hour)),
-        hub: Arc::new(Hub::default()),
+        limits: Arc::new(RateLimits::new(args.widget.widget_sessions_per_hour)),
+        effects: Arc::new(Effects {
+            hub: Arc::new(Hub::default()),
+            reply_email_delay: args.reply_email_delay(),
+            reply_jobs: tokio::sync::Notify::new(),
+        }),
     }
 }
 
@@ -70,7 +85,7 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let hub = Arc::clone(&state.hub);
+    let hub = Arc::clone(&state.effects.hub);
     if relay::start(&state.db, &hub) {
         tracing::info!("relaying live events to other instances through PostgreSQL");
     }

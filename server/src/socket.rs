@@ -100,7 +100,7 @@ struct Connection {
 
 impl Connection {
     fn new(state: AppState, user: Option<user::Model>) -> Self {
-        let inbox = state.hub.connect();
+        let inbox = state.effects.hub.connect();
         Self {
             state,
             user,
@@ -114,7 +114,7 @@ impl Connection {
 
     async fn run(mut self, mut socket: WebSocket) {
         let _ = self.serve(&mut socket).await;
-        self.state.hub.disconnect(self.inbox.id);
+        self.state.effects.hub.disconnect(self.inbox.id);
     }
 
     async fn serve(&mut self, socket: &mut WebSocket) -> Result<(), Closed> {
@@ -124,7 +124,7 @@ impl Connection {
             };
             send(socket, &ready).await?;
         }
-        let mut closing = self.state.hub.closing();
+        let mut closing = self.state.effects.hub.closing();
         let overflowed = Arc::clone(&self.inbox.overflowed);
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
@@ -264,6 +264,7 @@ impl Connection {
         // Live first, so nothing committed from now on can be missed; the replay below and
         // the dedupe by seq take care of the overlap.
         self.state
+            .effects
             .hub
             .subscribe(self.inbox.id, Topic::Chat(chat_id));
         let delivered = match after {
@@ -287,7 +288,10 @@ impl Connection {
                 "the admin channel is for support staff",
             ));
         }
-        self.state.hub.subscribe(self.inbox.id, Topic::Admin);
+        self.state
+            .effects
+            .hub
+            .subscribe(self.inbox.id, Topic::Admin);
         Ok(vec![ServerFrame::Subscribed {
             channel: Channel::Admin,
             chat_id: None,
@@ -299,12 +303,16 @@ impl Connection {
         match (channel, chat_id) {
             (Channel::Chat, Some(chat_id)) => {
                 self.state
+                    .effects
                     .hub
                     .unsubscribe(self.inbox.id, Topic::Chat(chat_id));
                 self.chats.remove(&chat_id);
             }
             (Channel::Admin, _) => {
-                self.state.hub.unsubscribe(self.inbox.id, Topic::Admin);
+                self.state
+                    .effects
+                    .hub
+                    .unsubscribe(self.inbox.id, Topic::Admin);
             }
             (Channel::Chat, None) => {}
         }
@@ -325,7 +333,7 @@ impl Connection {
         };
         let posted = chats::post_message(
             &self.state.db,
-            &self.state.hub,
+            &self.state.effects,
             chat.id,
             sender,
             content,
@@ -356,7 +364,13 @@ impl Connection {
                 chat_id,
                 sender_type,
             };
-            events::announce(&self.state.db, &self.state.hub, fact, Some(self.inbox.id)).await;
+            events::announce(
+                &self.state.db,
+                &self.state.effects.hub,
+                fact,
+                Some(self.inbox.id),
+            )
+            .await;
         }
         Ok(vec![])
     }
@@ -369,7 +383,7 @@ impl Connection {
                 "only the chat's user marks staff messages read",
             ));
         }
-        chats::mark_read_by_user(&self.state.db, &self.state.hub, chat.id).await?;
+        chats::mark_read_by_user(&self.state.db, &self.state.effects, chat.id).await?;
         Ok(vec![])
     }
 

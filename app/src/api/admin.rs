@@ -63,7 +63,7 @@ pub async fn get_admin_chat(chat_id: Uuid) -> Result<AdminSupportChat, AppError>
             let state = staff().await?;
             chats::admin_view(
                 &state.db,
-                &state.hub,
+                &state.effects,
                 chat_id,
                 chats::PageAt::NEWEST,
                 chats::MAX_PAGE,
@@ -91,7 +91,7 @@ pub async fn send_admin_message(
             let state = staff().await?;
             let posted = chats::post_message(
                 &state.db,
-                &state.hub,
+                &state.effects,
                 chat_id,
                 SenderType::Admin,
                 &content,
@@ -117,9 +117,9 @@ pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, Ap
         async {
             let state = staff().await?;
             let chat = if archived {
-                chats::archive(&state.db, &state.hub, chat_id).await?
+                chats::archive(&state.db, &state.effects, chat_id).await?
             } else {
-                chats::unarchive(&state.db, &state.hub, chat_id).await?
+                chats::unarchive(&state.db, &state.effects, chat_id).await?
             };
             Ok(chats::archived(&chat))
         }

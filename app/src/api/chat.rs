@@ -45,7 +45,7 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
             let chat = chats::get_or_create(&state.db, user.id).await?;
             let posted = chats::post_message(
                 &state.db,
-                &state.hub,
+                &state.effects,
                 chat.id,
                 SenderType::User,
                 &content,
@@ -71,7 +71,7 @@ pub async fn mark_read() -> Result<u64, AppError> {
         async {
             let (state, user) = signed_in().await?;
             let chat = chats::get_or_create(&state.db, user.id).await?;
-            chats::mark_read_by_user(&state.db, &state.hub, chat.id).await
+            chats::mark_read_by_user(&state.db, &state.effects, chat.id).await
         }
         .await,
     )

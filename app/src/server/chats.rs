@@ -3,7 +3,8 @@
 //! admin's view marker, archiving, and the dashboard list in a fixed number of queries.
 //!
 //! Every adapter (REST, server functions, the WebSocket loop) calls these functions; each write
-//! owns its transaction and what follows it: its events reach the [`Hub`] only after commit.
+//! owns its transaction and what follows it ([`Effects`]): a reply email's job is written
+//! inside the transaction, live events go out only after commit.
 
 use std::collections::HashMap;
 
@@ -19,10 +20,10 @@ use crate::{
     model::{AdminSupportChat, SenderType, SupportChat as ChatView, SupportChatListItem, preview},
     server::{
         clock,
+        effects::Effects,
         entities::{SupportChat, SupportMessage, User, support_chat, support_message},
         events::{self, Fact},
-        hub::Hub,
-        transactions,
+        reply_emails, transactions,
     },
 };
 
@@ -258,14 +259,14 @@ pub async fn user_view(
 /// 404 for an unknown chat; otherwise as [`message_page`].
 pub async fn admin_view(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
     at: PageAt,
     limit: u64,
 ) -> Result<AdminSupportChat, AppError> {
     // The page is read first: a request refused for its cursor or limit records no view.
     let messages = message_page(db, chat_id, at, limit).await?;
-    let chat = mark_viewed_by_admin(db, hub, chat_id).await?;
+    let chat = mark_viewed_by_admin(db, effects, chat_id).await?;
     let owner = User::find_by_id(chat.user_id).one(db).await?;
     Ok(AdminSupportChat {
         id: chat.id,
@@ -319,7 +320,7 @@ pub fn message_content(raw: &str) -> Result<String, AppError> {
 /// 422 for blank or oversized content; 404 when the chat does not exist.
 pub async fn post_message(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
     sender: SenderType,
     content: &str,
@@ -366,15 +367,21 @@ pub async fn post_message(
     .await?;
     // A user writing to an archived chat brings it back; staff replies leave it archived.
     let chat = touch_last_message(&txn, chat, &message, sender == SenderType::User).await?;
-    // A staff reply's delayed email job belongs here, inside the transaction, so the job
-    // exists exactly when the message does.
+    // A staff reply's email job is written here, inside the transaction, so the job exists
+    // exactly when the message does.
+    if sender == SenderType::Admin {
+        reply_emails::enqueue(&txn, &message, now + effects.reply_email_delay).await?;
+    }
     txn.commit().await?;
     // Committed: only now may anyone hear of it.
+    if sender == SenderType::Admin {
+        effects.reply_jobs.notify_one();
+    }
     let fact = Fact::MessagePosted {
         chat_id,
         message_id: message.id,
     };
-    events::announce(db, hub, fact, None).await;
+    events::announce(db, &effects.hub, fact, None).await;
     Ok(Posted {
         message,
         chat,
@@ -414,7 +421,7 @@ pub fn archived(chat: &support_chat::Model) -> bool {
 /// 404 for an unknown chat.
 pub async fn mark_read_by_user(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
 ) -> Result<u64, AppError> {
     // Under the chat's lock, so no staff message can land between the update and reading
@@ -440,7 +447,7 @@ pub async fn mark_read_by_user(
             read_at,
             up_to_seq: chat.last_seq,
         };
-        events::announce(db, hub, fact, None).await;
+        events::announce(db, &effects.hub, fact, None).await;
     }
     Ok(result.rows_affected)
 }
@@ -475,12 +482,12 @@ const UNREAD_FOR_ADMIN: &str = "support_messages.sender_type = 'user' \
 /// 404 for an unknown chat.
 pub async fn mark_viewed_by_admin(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
     set_timestamp(
         db,
-        hub,
+        effects,
         chat_id,
         support_chat::Column::AdminViewedAt,
         Some(clock::now()),
@@ -494,12 +501,12 @@ pub async fn mark_viewed_by_admin(
 /// 404 for an unknown chat.
 pub async fn archive(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
     set_timestamp(
         db,
-        hub,
+        effects,
         chat_id,
         support_chat::Column::ArchivedAt,
         Some(clock::now()),
@@ -513,16 +520,16 @@ pub async fn archive(
 /// 404 for an unknown chat.
 pub async fn unarchive(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
-    set_timestamp(db, hub, chat_id, support_chat::Column::ArchivedAt, None).await
+    set_timestamp(db, effects, chat_id, support_chat::Column::ArchivedAt, None).await
 }
 
 /// Sets one timestamp column of a chat; staff dashboards hear of the changed entry.
 async fn set_timestamp(
     db: &DatabaseConnection,
-    hub: &Hub,
+    effects: &Effects,
     chat_id: Uuid,
     column: support_chat::Column,
     value: Option<chrono::DateTime<chrono::Utc>>,
@@ -540,7 +547,7 @@ async fn set_timestamp(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;
-    events::announce(db, hub, Fact::ChatChanged { chat_id }, None).await;
+    events::announce(db, &effects.hub, Fact::ChatChanged { chat_id }, None).await;
     Ok(chat)
 }
 

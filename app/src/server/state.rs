@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 
 use super::{
     auth::{rate_limit::RateLimits, visitors::IdentitySecret},
-    hub::Hub,
+    effects::Effects,
 };
 
 /// Built once at start-up by the server binary and cloned (cheaply) into each request.
@@ -22,8 +22,8 @@ pub struct AppState {
     pub auth: Arc<AuthSettings>,
     /// Counters behind the rate limits.
     pub limits: Arc<RateLimits>,
-    /// Live connections and their subscriptions; services publish to it after commit.
-    pub hub: Arc<Hub>,
+    /// What writes set in motion: live events and reply emails.
+    pub effects: Arc<Effects>,
 }
 
 /// The part of the configuration that identity and sessions depend on.

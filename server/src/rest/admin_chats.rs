@@ -54,7 +54,7 @@ pub(crate) async fn show(
 ) -> Result<Json<AdminSupportChat>, AppError> {
     let (at, limit) = query.page()?;
     Ok(Json(
-        chats::admin_view(&state.db, &state.hub, chat_id, at, limit).await?,
+        chats::admin_view(&state.db, &state.effects, chat_id, at, limit).await?,
     ))
 }
 
@@ -71,7 +71,7 @@ pub(crate) async fn reply(
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
     let posted = chats::post_message(
         &state.db,
-        &state.hub,
+        &state.effects,
         chat_id,
         SenderType::Admin,
         &content,
@@ -97,7 +97,7 @@ pub(crate) async fn archive(
     _admin: AdminUser,
     PathId(chat_id): PathId,
 ) -> Result<Json<ArchiveState>, AppError> {
-    let chat = chats::archive(&state.db, &state.hub, chat_id).await?;
+    let chat = chats::archive(&state.db, &state.effects, chat_id).await?;
     Ok(Json(ArchiveState {
         id: chat.id,
         archived: true,
@@ -113,7 +113,7 @@ pub(crate) async fn unarchive(
     _admin: AdminUser,
     PathId(chat_id): PathId,
 ) -> Result<Json<ArchiveState>, AppError> {
-    let chat = chats::unarchive(&state.db, &state.hub, chat_id).await?;
+    let chat = chats::unarchive(&state.db, &state.effects, chat_id).await?;
     Ok(Json(ArchiveState {
         id: chat.id,
         archived: false,

@@ -8,6 +8,7 @@ mod error_body;
 mod extract;
 mod me;
 mod openapi;
+mod reply_emails;
 mod staff;
 mod support_chat;
 mod widget;
@@ -49,6 +50,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(admin_chats::reply))
         .routes(routes!(admin_chats::archive))
         .routes(routes!(admin_chats::unarchive))
+        .routes(routes!(reply_emails::failed))
         .split_for_parts();
     document.merge(cross_origin_paths);
     let document = Arc::new(openapi::finish(document));

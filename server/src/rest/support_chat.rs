@@ -76,7 +76,7 @@ pub(crate) async fn post(
     let chat = chats::get_or_create(&state.db, user.id).await?;
     let posted = chats::post_message(
         &state.db,
-        &state.hub,
+        &state.effects,
         chat.id,
         SenderType::User,
         &content,
@@ -110,6 +110,6 @@ pub(crate) async fn mark_read(
     CurrentUser(user): CurrentUser,
 ) -> Result<Json<MarkedRead>, AppError> {
     let chat = chats::get_or_create(&state.db, user.id).await?;
-    let marked_read = chats::mark_read_by_user(&state.db, &state.hub, chat.id).await?;
+    let marked_read = chats::mark_read_by_user(&state.db, &state.effects, chat.id).await?;
     Ok(Json(MarkedRead { marked_read }))
 }

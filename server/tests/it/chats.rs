@@ -6,7 +6,7 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use app::server::hub::Hub;
+use app::server::effects::Effects;
 use app::{
     error::AppError,
     model::{PREVIEW_CHARS, SenderType},
@@ -28,7 +28,7 @@ async fn post(
     sender: SenderType,
     content: &str,
 ) -> Result<chats::Posted, AppError> {
-    chats::post_message(db, &Hub::default(), chat_id, sender, content, None).await
+    chats::post_message(db, &Effects::default(), chat_id, sender, content, None).await
 }
 
 #[tokio::test]
@@ -57,7 +57,7 @@ async fn posting_touches_the_chat_and_a_user_message_unarchives_it() {
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
     assert_eq!(chat.last_message_at, None);
 
-    chats::archive(&db, &Hub::default(), chat.id)
+    chats::archive(&db, &Effects::default(), chat.id)
         .await
         .expect("archive");
     let staff = post(&db, chat.id, SenderType::Admin, "  anything else?  ")
@@ -163,13 +163,13 @@ async fn reading_marks_only_unread_staff_messages() {
         .expect("post");
 
     assert_eq!(
-        chats::mark_read_by_user(&db, &Hub::default(), chat.id)
+        chats::mark_read_by_user(&db, &Effects::default(), chat.id)
             .await
             .expect("mark"),
         2
     );
     assert_eq!(
-        chats::mark_read_by_user(&db, &Hub::default(), chat.id)
+        chats::mark_read_by_user(&db, &Effects::default(), chat.id)
             .await
             .expect("mark"),
         0
@@ -200,7 +200,7 @@ async fn unread_for_admin_follows_the_users_messages_and_the_admins_views() {
             .expect("unread")
     );
 
-    let viewed = chats::mark_viewed_by_admin(&db, &Hub::default(), chat.id)
+    let viewed = chats::mark_viewed_by_admin(&db, &Effects::default(), chat.id)
         .await
         .expect("view");
     assert!(!chats::unread_for_admin(&db, &viewed).await.expect("unread"));
@@ -245,7 +245,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
     post(&db, bo_chat.id, SenderType::Admin, "newest")
         .await
         .expect("post");
-    chats::mark_viewed_by_admin(&db, &Hub::default(), bo_chat.id)
+    chats::mark_viewed_by_admin(&db, &Effects::default(), bo_chat.id)
         .await
         .expect("view");
 
@@ -278,7 +278,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
     );
     assert_eq!(quiet_item.last_message_preview, None);
 
-    chats::archive(&db, &Hub::default(), ada_chat.id)
+    chats::archive(&db, &Effects::default(), ada_chat.id)
         .await
         .expect("archive");
     let archived = chats::list_for_admin(&db, true).await.expect("list");

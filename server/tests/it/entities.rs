@@ -24,6 +24,8 @@ async fn insert_user(db: &DatabaseConnection, email: Option<&str>) -> user::Mode
         role: Set(Role::User),
         password_hash: Set(None),
         external_id: Set(None),
+        unsubscribed_at: Set(None),
+        unsubscribe_token: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -132,6 +134,8 @@ async fn emails_are_unique_but_many_visitors_have_none() {
         role: Set(Role::Admin),
         password_hash: Set(None),
         external_id: Set(None),
+        unsubscribed_at: Set(None),
+        unsubscribe_token: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     };

@@ -52,6 +52,7 @@ async fn the_document_is_openapi_3_1_and_covers_every_rest_route() {
         "POST /api/admin/chats/{id}/messages",
         "POST /api/admin/chats/{id}/archive",
         "POST /api/admin/chats/{id}/unarchive",
+        "GET /api/admin/reply_emails/failed",
         "POST /api/widget/session",
         "PATCH /api/widget/visitor",
     ]

@@ -137,6 +137,24 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("created_at", true, ts),
             ("updated_at", true, ts),
             ("external_id", false, short),
+            ("unsubscribed_at", false, ts),
+            ("unsubscribe_token", false, short),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "notification_jobs").await,
+        &[
+            ("id", true, uuid),
+            ("chat_id", true, uuid),
+            ("first_message_id", true, uuid),
+            ("run_at", true, ts),
+            ("attempts", true, "integer"),
+            ("status", true, short),
+            ("last_error", false, text),
+            ("sent_at", false, ts),
+            ("skipped_reason", false, short),
+            ("created_at", true, ts),
+            ("updated_at", true, ts),
         ],
     );
     assert_columns(
@@ -249,11 +267,13 @@ async fn migrations_roll_back_completely_and_reapply() {
     let (_test_db, db) = TestDb::fresh().await;
     Migrator::down(&db, None).await.expect("down");
     assert!(columns(&db, "support_messages").await.is_empty());
+    assert!(columns(&db, "notification_jobs").await.is_empty());
     assert!(columns(&db, "users").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(columns(&db, "support_messages").await.len(), 9);
-    assert_eq!(columns(&db, "users").await.len(), 8);
+    assert_eq!(columns(&db, "users").await.len(), 10);
+    assert_eq!(columns(&db, "notification_jobs").await.len(), 11);
     assert!(
         Migrator::get_pending_migrations(&db)
             .await

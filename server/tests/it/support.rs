@@ -180,6 +180,15 @@ impl TestApp {
         }
     }
 
+    /// The URL of the database this app (the first instance) created.
+    pub fn database_url(&self) -> String {
+        self.test_db
+            .as_ref()
+            .expect("the first instance owns the database")
+            .url
+            .clone()
+    }
+
     /// The backend this app runs on.
     pub fn backend(&self) -> DatabaseBackend {
         self.db.get_database_backend()
@@ -285,10 +294,18 @@ pub struct ConfabProcess(std::process::Child);
 
 impl ConfabProcess {
     pub fn start(database_url: &str, port: u16) -> Self {
+        Self::start_with_env(database_url, port, &[])
+    }
+
+    /// Starts it with extra environment variables, e.g. `CONFAB_SMTP_URL`.
+    pub fn start_with_env(database_url: &str, port: u16, env: &[(&str, String)]) -> Self {
+        let mail_dir = std::env::temp_dir().join(format!("confab-mail-{port}"));
         let child = std::process::Command::new(env!("CARGO_BIN_EXE_confab"))
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database_url)
             .env("CONFAB_LOG", "warn")
+            .env("CONFAB_MAIL_DIR", mail_dir)
+            .envs(env.iter().map(|(k, v)| (*k, v.as_str())))
             .stdout(std::process::Stdio::null())
             .stderr(std::process::Stdio::null())
             .spawn()

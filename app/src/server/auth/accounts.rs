@@ -72,6 +72,8 @@ async fn create_with_password(
         role: Set(role),
         password_hash: Set(Some(password_hash)),
         external_id: Set(None),
+        unsubscribed_at: Set(None),
+        unsubscribe_token: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

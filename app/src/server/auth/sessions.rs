@@ -80,6 +80,22 @@ pub async fn authenticate(
     Ok(user)
 }
 
+/// Deletes every session that expired before `now` (rows of tokens never presented again);
+/// returns how many.
+///
+/// # Errors
+/// When the database fails.
+pub async fn delete_expired(
+    db: &DatabaseConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<u64, sea_orm::DbErr> {
+    Ok(Session::delete_many()
+        .filter(session::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
 /// Ends the session a token belongs to; unknown tokens are ignored (signing out twice is fine).
 ///
 /// # Errors

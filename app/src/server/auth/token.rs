@@ -35,6 +35,12 @@ pub fn hash(presented: &str) -> String {
     hex::encode(Sha256::digest(presented.as_bytes()))
 }
 
+/// Whether two tokens are equal, in time that does not depend on where they differ (the
+/// comparison is of their hashes).
+pub fn same(a: &str, b: &str) -> bool {
+    hash(a) == hash(b)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -84,6 +84,8 @@ async fn insert_visitor(conn: &impl ConnectionTrait) -> Result<user::Model, AppE
         role: Set(Role::User),
         password_hash: Set(None),
         external_id: Set(None),
+        unsubscribed_at: Set(None),
+        unsubscribe_token: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

@@ -21,6 +21,10 @@ pub struct Model {
     pub password_hash: Option<String>,
     /// The id an embedding site vouched for with a valid `user-hash`; unique when present.
     pub external_id: Option<String>,
+    /// When the person asked for no more reply emails.
+    pub unsubscribed_at: Option<DateTimeUtc>,
+    /// The random capability their emails' unsubscribe links carry (made with the first email).
+    pub unsubscribe_token: Option<String>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row last changed.

@@ -1,0 +1,34 @@
+//! What a write sets in motion besides its own rows: live events for connected clients (the
+//! hub, after commit) and reply emails (a job row, inside the transaction). Every write service
+//! takes it, so no adapter ever publishes or enqueues by itself.
+
+use std::sync::Arc;
+
+use chrono::TimeDelta;
+use tokio::sync::Notify;
+
+use super::hub::Hub;
+
+/// How long a staff reply may stay unread before its user is emailed, unless configured.
+pub const DEFAULT_REPLY_EMAIL_DELAY: TimeDelta = TimeDelta::minutes(5);
+
+/// The process's side-effect machinery, shared by every request.
+#[derive(Debug)]
+pub struct Effects {
+    /// Live connections of this process (and, on PostgreSQL, the relay to the others).
+    pub hub: Arc<Hub>,
+    /// How long a staff reply waits, unread, before the reply email goes out.
+    pub reply_email_delay: TimeDelta,
+    /// Wakes the email worker when a new job was committed (it sleeps until the next is due).
+    pub reply_jobs: Notify,
+}
+
+impl Default for Effects {
+    fn default() -> Self {
+        Self {
+            hub: Arc::new(Hub::default()),
+            reply_email_delay: DEFAULT_REPLY_EMAIL_DELAY,
+            reply_jobs: Notify::new(),
+        }
+    }
+}

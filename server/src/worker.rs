@@ -1,0 +1,160 @@
+//! The background worker inside the server process: sends due reply emails, and runs the
+//! periodic chores (deleting expired sessions). [`run_due_jobs`] takes the time as an argument,
+//! so tests move time instead of sleeping; [`spawn`] drives it with the clock, sleeping until
+//! the next job is due (woken early when a new one is written), never polling busily.
+
+use std::{sync::Arc, time::Duration};
+
+use anyhow::Context;
+use app::server::{
+    auth::sessions,
+    clock,
+    effects::Effects,
+    entities::notification_job,
+    reply_emails::{
+        self, Decision,
+        compose::{Site, compose},
+    },
+};
+use chrono::{DateTime, TimeDelta, Utc};
+use sea_orm::DatabaseConnection;
+
+use crate::mail::Mailer;
+
+/// How long a claimed job is reserved for the worker that claimed it. A worker that dies
+/// mid-send leaves its job to be claimed again after this.
+pub const LEASE: TimeDelta = TimeDelta::minutes(5);
+
+/// The longest the worker sleeps, even with nothing due (so chores run too).
+const MAX_SLEEP: Duration = Duration::from_secs(60);
+
+/// How often expired sessions are deleted.
+const SESSION_SWEEP_EVERY: TimeDelta = TimeDelta::hours(1);
+
+/// What the worker needs to know to compose and retry emails.
+#[derive(Clone, Debug)]
+pub struct MailSettings {
+    /// The product name in the subject.
+    pub app_name: String,
+    /// The public URL, for links.
+    pub public_url: String,
+    /// Attempts before an email is marked failed.
+    pub max_attempts: u32,
+}
+
+/// Sends every reply email due at `now` (skipping those a guard stops); returns how many went
+/// out. Each job's failure is logged once, with the job and the step, and does not stop the
+/// others.
+///
+/// # Errors
+/// When the database fails while claiming or recording.
+pub async fn run_due_jobs(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    now: DateTime<Utc>,
+) -> anyhow::Result<usize> {
+    let mut sent = 0;
+    while let Some(job) = reply_emails::claim_due(db, now, LEASE)
+        .await
+        .context("could not claim a due reply email")?
+    {
+        if process(db, mailer, settings, &job, now).await? {
+            sent += 1;
+        }
+    }
+    Ok(sent)
+}
+
+/// One claimed job: skipped, sent, or recorded as a failed attempt. Returns whether it sent.
+async fn process(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    job: &notification_job::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let decision = reply_emails::decide(db, job)
+        .await
+        .with_context(|| format!("reply email job {}: reading its chat", job.id))?;
+    let email = match decision {
+        Decision::Skip(reason) => {
+            reply_emails::mark_skipped(db, job.id, reason, now)
+                .await
+                .with_context(|| format!("reply email job {}: recording the skip", job.id))?;
+            tracing::info!(job.id = %job.id, chat.id = %job.chat_id, reason, "reply email not needed");
+            return Ok(false);
+        }
+        Decision::Send(email) => email,
+    };
+    let site = Site {
+        app_name: &settings.app_name,
+        public_url: &settings.public_url,
+    };
+    let composed = compose(site, &email);
+    match mailer.send(&composed).await {
+        Ok(()) => {
+            reply_emails::mark_sent(db, job.id, now)
+                .await
+                .with_context(|| format!("reply email job {}: recording the send", job.id))?;
+            tracing::info!(job.id = %job.id, chat.id = %job.chat_id, replies = email.replies.len(), "reply email sent");
+            Ok(true)
+        }
+        Err(err) => {
+            let error = format!("{err:#}");
+            let retry =
+                reply_emails::mark_attempt_failed(db, job, &error, now, settings.max_attempts)
+                    .await
+                    .with_context(|| {
+                        format!("reply email job {}: recording the failure", job.id)
+                    })?;
+            if retry {
+                tracing::warn!(job.id = %job.id, attempt = job.attempts, error, "reply email failed; will retry");
+            } else {
+                tracing::error!(job.id = %job.id, attempts = job.attempts, error, "reply email failed for good");
+            }
+            Ok(false)
+        }
+    }
+}
+
+/// Runs the worker until the process ends.
+pub fn spawn(
+    db: DatabaseConnection,
+    mailer: Mailer,
+    settings: MailSettings,
+    effects: Arc<Effects>,
+) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async move {
+        let mut last_sweep: Option<DateTime<Utc>> = None;
+        loop {
+            let now = clock::now();
+            if let Err(err) = run_due_jobs(&db, &mailer, &settings, now).await {
+                tracing::error!(error = %format!("{err:#}"), "the email worker could not run");
+            }
+            if last_sweep.is_none_or(|at| now - at >= SESSION_SWEEP_EVERY) {
+                match sessions::delete_expired(&db, now).await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(deleted = n, "deleted expired sessions"),
+                    Err(err) => tracing::warn!(error = %err, "could not delete expired sessions"),
+                }
+                last_sweep = Some(now);
+            }
+            let sleep = match reply_emails::next_due(&db).await {
+                Ok(Some(due)) => (due - clock::now())
+                    .to_std()
+                    .unwrap_or(Duration::ZERO)
+                    .min(MAX_SLEEP),
+                Ok(None) => MAX_SLEEP,
+                Err(err) => {
+                    tracing::warn!(error = %err, "could not read the next due email");
+                    MAX_SLEEP
+                }
+            };
+            tokio::select! {
+                () = tokio::time::sleep(sleep) => {}
+                () = effects.reply_jobs.notified() => {}
+            }
+        }
+    })
+}
