@@ -9,7 +9,7 @@ use app::server::{
 };
 use chrono::{Duration, Utc};
 use reqwest::{StatusCode, header};
-use sea_orm::{EntityTrait, PaginatorTrait, sea_query::Expr};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 use serde_json::Value;
 
 use crate::support::{TestApp, error_of, session_cookie};
@@ -378,4 +378,36 @@ async fn seeded_admins_are_created_once() {
         "an existing account is left alone"
     );
     app.sign_in("ops@example.com", "ops password").await;
+}
+
+/// The worker's chore: sessions that expired are deleted even if their token is never
+/// presented again; live ones stay.
+#[tokio::test]
+async fn the_sweep_deletes_only_expired_sessions() {
+    let app = TestApp::spawn().await;
+    app.sign_up("old@example.com", "right password").await;
+    app.sign_up("new@example.com", "right password").await;
+    let now = Utc::now();
+    // One of the two sessions expired yesterday.
+    let oldest = Session::find()
+        .all(&app.db)
+        .await
+        .expect("sessions")
+        .into_iter()
+        .min_by_key(|s| s.created_at)
+        .expect("a session");
+    Session::update_many()
+        .col_expr(
+            session::Column::ExpiresAt,
+            Expr::value(now - Duration::days(1)),
+        )
+        .filter(session::Column::Id.eq(oldest.id))
+        .exec(&app.db)
+        .await
+        .expect("expire one");
+    let deleted = app::server::auth::sessions::delete_expired(&app.db, now)
+        .await
+        .expect("sweep");
+    assert_eq!(deleted, 1);
+    assert_eq!(Session::find().count(&app.db).await.expect("count"), 1);
 }
