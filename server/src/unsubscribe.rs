@@ -6,7 +6,7 @@
 
 use app::server::{reply_emails, state::AppState};
 use axum::{
-    extract::{Query, State},
+    extract::{Query, State, rejection::QueryRejection},
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
@@ -21,7 +21,10 @@ pub(crate) struct Link {
 }
 
 /// The confirmation page: one button, posting to the same link.
-pub(crate) async fn confirm_page(Query(link): Query<Link>) -> Response {
+pub(crate) async fn confirm_page(link: Result<Query<Link>, QueryRejection>) -> Response {
+    let Ok(Query(link)) = link else {
+        return not_valid();
+    };
     let action = format!(
         "/unsubscribe?user={}&token={}",
         link.user,
@@ -40,19 +43,18 @@ pub(crate) async fn confirm_page(Query(link): Query<Link>) -> Response {
 /// Unsubscribes (the page's button, or a mail provider's one-click POST).
 pub(crate) async fn unsubscribe(
     State(state): State<AppState>,
-    Query(link): Query<Link>,
+    link: Result<Query<Link>, QueryRejection>,
 ) -> Response {
+    let Ok(Query(link)) = link else {
+        return not_valid();
+    };
     match reply_emails::unsubscribe(&state.db, link.user, &link.token).await {
         Ok(true) => page(
             StatusCode::OK,
             "You are unsubscribed",
             "<p>You will get no more reply emails. Replies still wait for you in the chat.</p>",
         ),
-        Ok(false) => page(
-            StatusCode::NOT_FOUND,
-            "This link is not valid",
-            "<p>It may have been copied incompletely. Use the link in your most recent email.</p>",
-        ),
+        Ok(false) => not_valid(),
         Err(err) => {
             tracing::error!(error = %err, "could not unsubscribe");
             page(
@@ -62,6 +64,15 @@ pub(crate) async fn unsubscribe(
             )
         }
     }
+}
+
+/// A link with a missing, malformed or wrong user or token: nothing changes.
+fn not_valid() -> Response {
+    page(
+        StatusCode::NOT_FOUND,
+        "This link is not valid",
+        "<p>It may have been copied incompletely. Use the link in your most recent email.</p>",
+    )
 }
 
 fn page(status: StatusCode, title: &str, body: &str) -> Response {

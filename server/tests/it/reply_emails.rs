@@ -288,10 +288,16 @@ async fn unsubscribing_needs_no_session_and_a_bare_get_changes_nothing() {
         "still subscribed after a GET"
     );
 
-    // A forged token changes nothing.
-    let forged = link.replace("token=", "token=0");
-    let res = http.post(&forged).send().await.expect("POST");
-    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    // A forged token, or a mangled link, changes nothing.
+    for bad in [
+        link.replace("token=", "token=0"),
+        link.replace("user=", "user=x"),
+        format!("{}/unsubscribe", scene.app.url),
+    ] {
+        let res = http.post(&bad).send().await.expect("POST");
+        assert_eq!(res.status(), StatusCode::NOT_FOUND, "{bad}");
+        assert!(res.text().await.expect("page").contains("not valid"));
+    }
 
     // The one-click POST a mail provider sends (RFC 8058), without any session.
     let res = http
@@ -331,6 +337,23 @@ async fn the_page_form_unsubscribes_too() {
     );
     scene.staff_replies("Another").await;
     assert_eq!(scene.run_worker(DELAY * 2).await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn twenty_staff_replies_at_once_make_one_job() {
+    let scene = Scene::new().await;
+    let replies = (0..20).map(|i| {
+        let scene = &scene;
+        async move { scene.staff_replies(&format!("reply {i}")).await }
+    });
+    futures::future::join_all(replies).await;
+    let jobs = scene.jobs().await;
+    assert_eq!(jobs.len(), 1, "one pending job for the chat");
+    assert_eq!(scene.run_worker(DELAY * 2).await, 1);
+    let mail = decoded(&scene.received().remove(0).data);
+    for i in 0..20 {
+        assert!(mail.contains(&format!("reply {i}\r\n")), "reply {i} listed");
+    }
 }
 
 #[tokio::test]
