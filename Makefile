@@ -1,9 +1,13 @@
 # The two commands a newcomer needs. Both install what they need first (scripts/setup.sh).
-.PHONY: run test bench setup
+.PHONY: run dev test bench setup
 
 ## make run: build the release and serve it at http://127.0.0.1:3000 on SQLite
 run:
 	@scripts/run.sh
+
+## make dev: serve on SQLite with live reload (cargo leptos watch), for working on the app
+dev:
+	@scripts/dev.sh
 
 ## make test: every check CI runs (format, lints, tests on SQLite and PostgreSQL, release build, browser tests)
 test:

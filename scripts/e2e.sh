@@ -58,4 +58,7 @@ export CONFAB_ST_VISITOR_TOKEN CONFAB_ST_STAFF_SESSION
 
 step "Playwright in Chromium"
 cd end2end
-CONFAB_BASE_URL="http://127.0.0.1:$port" npx playwright test
+# The widget tests start servers of their own (to restart them, or to let a second loopback
+# port embed the widget) from the same binary and site.
+CONFAB_BASE_URL="http://127.0.0.1:$port" CONFAB_BIN="$bin" CONFAB_SITE_ROOT="$ROOT/target/site" \
+  npx playwright test

@@ -7,10 +7,6 @@ TARGET_DIR=${CARGO_TARGET_DIR:-$ROOT/target}
 # (Playwright, and binaryen's wasm-opt, which cargo-leptos finds on PATH).
 export PATH="$HOME/.cargo/bin:$ROOT/end2end/node_modules/.bin:$PATH"
 
-# The release build `make run` and `make test` share. --precompress writes .gz and .br beside
-# each asset; the server sends those to browsers that accept them.
-RELEASE_BUILD=(cargo leptos build --release --precompress)
-
 # Tests and benchmarks configure everything they start themselves: a developer's CONFAB_* or
 # DATABASE_URL (exported, or from a .env) must not change what they test.
 clean_environment() {

@@ -6,5 +6,5 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
 scripts/setup.sh
-"${RELEASE_BUILD[@]}"
+scripts/build-release.sh
 exec "$TARGET_DIR/release/confab" serve --site-root "$ROOT/target/site" --dev-admin

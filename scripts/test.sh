@@ -17,6 +17,10 @@ cargo clippy -p app -p server -p migration --all-targets -- -D warnings
 step "clippy: browser side (frontend, app with hydrate) for wasm32"
 cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
 
+step "clippy: the embed bundle (frontend, app with embed) for wasm32"
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown --no-default-features \
+  --features frontend/embed -- -D warnings
+
 step "tests on SQLite"
 cargo test -p app -p server -p migration
 
@@ -33,13 +37,16 @@ CONFAB_TEST_PG_DIR="$PG_DIR" DATABASE_URL="$PG_URL" \
 # would otherwise fetch wasm-bindgen or wasm-opt). Every crate was fetched by the steps above.
 step "release build (offline)"
 if unshare -n true 2>/dev/null; then
-  unshare -n -- env CARGO_NET_OFFLINE=true "${RELEASE_BUILD[@]}"
+  unshare -n -- env CARGO_NET_OFFLINE=true scripts/build-release.sh
 elif unshare -rn true 2>/dev/null; then
-  unshare -rn -- env CARGO_NET_OFFLINE=true "${RELEASE_BUILD[@]}"
+  unshare -rn -- env CARGO_NET_OFFLINE=true scripts/build-release.sh
 else
   echo "(no network namespaces here: building with the network available)"
-  "${RELEASE_BUILD[@]}"
+  scripts/build-release.sh
 fi
+
+step "embed weight budget"
+scripts/check-embed-size.sh
 
 step "against the running release server: OpenAPI, Schemathesis, Chromium"
 scripts/e2e.sh

@@ -21,19 +21,22 @@ pub mod protocol;
 pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod widget;
 
 use pages::{LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader, StaffPage};
+use widget::HostedChatWidget;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    server::content_security::protect_page();
+    server::content_security::protect_page(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -65,6 +68,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("signup") view=SignUpPage />
                 <Route path=StaticSegment("admin") view=StaffPage />
             </Routes>
+            <HostedChatWidget />
         </Router>
     }
 }

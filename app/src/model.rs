@@ -25,6 +25,16 @@ pub enum SenderType {
     Admin,
 }
 
+impl SenderType {
+    /// The side that receives what this side writes.
+    pub fn other(self) -> Self {
+        match self {
+            Self::User => Self::Admin,
+            Self::Admin => Self::User,
+        }
+    }
+}
+
 /// What a person may do: users talk in their own chat, admins answer every chat.
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -111,6 +121,13 @@ pub struct SupportChat {
     pub id: Uuid,
     /// Messages in chronological order.
     pub messages: Vec<SupportMessage>,
+}
+
+/// What the hosted app's widget starts from for a signed-in user.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostedWidget {
+    /// Their chat with its newest messages, when they have one.
+    pub chat: Option<SupportChat>,
 }
 
 /// One row of the dashboard's chat list (the spec's `SupportChatListItem`).

@@ -136,10 +136,14 @@ pub enum ServerFrame {
         /// Who.
         sender_type: SenderType,
     },
-    /// The user read staff messages of a subscribed chat up to `up_to_seq`.
+    /// One side read the other's messages of a subscribed chat up to `up_to_seq`.
     Read {
         /// The chat.
         chat_id: Uuid,
+        /// Who read: `user` (the staff messages) or `admin` (the user's, when staff opened
+        /// the chat). Added after the first release; absent means `user`.
+        #[serde(default = "user_reader")]
+        reader: SenderType,
         /// When.
         read_at: DateTime<Utc>,
         /// The newest `seq` the read covers.
@@ -158,6 +162,10 @@ pub enum ServerFrame {
     },
     /// The answer to `ping`.
     Pong,
+}
+
+fn user_reader() -> SenderType {
+    SenderType::User
 }
 
 /// Why a frame was refused.

@@ -74,7 +74,7 @@ pub(crate) async fn security_headers(request: Request, next: Next) -> Response {
     if is_html {
         headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
         if !headers.contains_key(header::CONTENT_SECURITY_POLICY)
-            && let Ok(policy) = HeaderValue::from_str(&content_security::policy(None))
+            && let Ok(policy) = HeaderValue::from_str(&content_security::policy(None, None))
         {
             headers.insert(header::CONTENT_SECURITY_POLICY, policy);
         }

@@ -6,6 +6,7 @@
 mod admin;
 pub mod config;
 pub mod database;
+mod embed_assets;
 mod health;
 mod http_hygiene;
 pub mod mail;

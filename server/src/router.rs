@@ -5,7 +5,7 @@ use app::{App, server::state::AppState, shell};
 use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::{health, http_hygiene, rest, security, socket, unsubscribe};
+use crate::{embed_assets, health, http_hygiene, rest, security, socket, unsubscribe};
 
 /// Builds the router production serves; tests build the same one.
 pub fn build_router(state: AppState) -> Router {
@@ -32,6 +32,7 @@ pub fn build_router(state: AppState) -> Router {
             state.clone(),
             security::reject_cross_site_posts,
         ))
+        .layer(middleware::from_fn(embed_assets::cross_site_headers))
         .layer(middleware::from_fn(http_hygiene::read_whole_body))
         .layer(middleware::from_fn(http_hygiene::security_headers))
         .with_state(state)

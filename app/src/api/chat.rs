@@ -9,8 +9,37 @@ use leptos::prelude::*;
 
 use crate::{
     error::AppError,
-    model::{SupportChat, SupportMessage},
+    model::{HostedWidget, SupportChat, SupportMessage},
 };
+
+/// What the hosted app's widget starts from: `None` when nobody or staff is signed in (staff
+/// answer in the dashboard); else the user's chat with its newest messages, if they have one.
+/// Creates nothing: a chat starts when the user opens the widget.
+///
+/// # Errors
+/// Internal errors only.
+#[server(prefix = "/rpc", endpoint = "chat/widget")]
+pub async fn get_hosted_widget() -> Result<Option<HostedWidget>, AppError> {
+    use super::request::{answer, current_user};
+    use crate::{
+        model::Role,
+        server::{chats, state::AppState},
+    };
+
+    answer(
+        async {
+            let state = AppState::from_context()?;
+            let Some(user) = current_user(&state).await?.filter(|u| u.role == Role::User) else {
+                return Ok(None);
+            };
+            let chat =
+                chats::existing_user_view(&state.db, user.id, crate::widget::OLDER_PAGE as u64)
+                    .await?;
+            Ok(Some(HostedWidget { chat }))
+        }
+        .await,
+    )
+}
 
 /// The signed-in user's chat (created on first use) with its newest messages, oldest first.
 ///

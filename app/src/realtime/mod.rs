@@ -7,15 +7,65 @@
 
 use std::collections::HashMap;
 
+use leptos::prelude::{RwSignal, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::model::SupportMessage;
+use crate::model::{SenderType, SupportMessage};
 
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
 mod socket;
-#[cfg(feature = "hydrate")]
+#[cfg(feature = "browser")]
+pub(crate) use socket::sleep_ms;
+#[cfg(feature = "browser")]
 pub use socket::{LiveChat, LiveChatOptions};
+
+/// A message sent but not yet confirmed by the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// The client's id for it; the server's answer carries it back.
+    pub client_id: Uuid,
+    /// The text.
+    pub content: String,
+    /// The server refused it, or did not confirm it in time: the view offers "retry".
+    pub failed: bool,
+}
+
+/// What a view shows of a live chat. The view owns the signals (so the server can render
+/// them too); the browser's connection writes into them.
+#[derive(Clone, Copy, Debug)]
+pub struct ChatSignals {
+    /// The socket's state.
+    pub state: RwSignal<ConnectionState>,
+    /// The chat's messages, each once, in order.
+    pub log: RwSignal<ChatLog>,
+    /// Messages on their way (shown as "sending") or refused (shown with "retry").
+    pub pending: RwSignal<Vec<Pending>>,
+    /// Who is typing on the other side, as last announced.
+    pub typing: RwSignal<Option<SenderType>>,
+}
+
+impl ChatSignals {
+    /// Signals holding `initial` (what the server rendered), not yet connected.
+    pub fn new(initial: Vec<SupportMessage>) -> Self {
+        let mut log = ChatLog::default();
+        log.merge(initial);
+        Self {
+            state: RwSignal::new(ConnectionState::Connecting),
+            log: RwSignal::new(log),
+            pending: RwSignal::new(Vec::new()),
+            typing: RwSignal::new(None),
+        }
+    }
+
+    /// Forgets everything (the visitor logged out).
+    pub fn clear(&self) {
+        self.log.set(ChatLog::default());
+        self.pending.set(Vec::new());
+        self.typing.set(None);
+        self.state.set(ConnectionState::Connecting);
+    }
+}
 
 /// Whether the socket is usable right now; the widget's connection dot shows it.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -106,6 +156,14 @@ impl ChatLog {
         self.messages.last().map_or(0, |m| m.seq)
     }
 
+    /// How many messages `sender` wrote that the other side has not read.
+    pub fn unread_from(&self, sender: SenderType) -> usize {
+        self.messages
+            .iter()
+            .filter(|m| m.sender_type == sender && m.read_at.is_none())
+            .count()
+    }
+
     /// The messages, oldest first.
     pub fn messages(&self) -> &[SupportMessage] {
         &self.messages
@@ -114,7 +172,7 @@ impl ChatLog {
     /// Marks every message of `sender` up to `up_to_seq` read at `read_at` (a read receipt).
     pub fn mark_read(
         &mut self,
-        sender: crate::model::SenderType,
+        sender: SenderType,
         up_to_seq: i64,
         read_at: chrono::DateTime<chrono::Utc>,
     ) {
@@ -134,7 +192,6 @@ mod tests {
     use chrono::Utc;
 
     use super::*;
-    use crate::model::SenderType;
 
     fn message(seq: i64) -> SupportMessage {
         SupportMessage {
@@ -193,6 +250,8 @@ mod tests {
         let now = Utc::now();
         log.mark_read(SenderType::Admin, 1, now);
         assert_eq!(log.messages()[0].read_at, Some(now));
+        assert_eq!(log.unread_from(SenderType::Admin), 0);
+        assert_eq!(log.unread_from(SenderType::User), 1);
         assert_eq!(
             log.messages()[1].read_at,
             None,

@@ -4,11 +4,11 @@
 //! sends messages with a `client_id` that it re-sends after a reconnect until answered.
 
 use futures::{SinkExt, StreamExt, channel::mpsc, future::Either};
-use gloo_net::websocket::{Message, futures::WebSocket};
+use gloo_net::websocket::{Message, State, futures::WebSocket};
 use leptos::{prelude::*, task::spawn_local};
 use uuid::Uuid;
 
-use super::{Backoff, ChatLog, ConnectionState};
+use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending};
 use crate::{
     model::{SenderType, SupportMessage},
     protocol::{Channel, ClientFrame, ServerFrame},
@@ -28,83 +28,91 @@ pub struct LiveChatOptions {
     pub chat_id: Uuid,
 }
 
-/// A message sent but not yet confirmed by the server.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Pending {
-    /// The client's id for it; the server's answer carries it back.
-    pub client_id: Uuid,
-    /// The text.
-    pub content: String,
-}
-
-/// A live chat: reactive state for the view, and a way to send.
+/// A live chat: writes what arrives into the view's [`ChatSignals`], and sends.
 #[derive(Clone, Copy)]
 pub struct LiveChat {
-    /// The socket's state.
-    pub state: ReadSignal<ConnectionState>,
-    /// The chat's messages, each once, in order.
-    pub log: ReadSignal<ChatLog>,
-    /// Messages on their way (shown as "sending").
-    pub pending: ReadSignal<Vec<Pending>>,
-    /// Who is typing on the other side, as last announced.
-    pub typing: ReadSignal<Option<SenderType>>,
-    set_pending: WriteSignal<Vec<Pending>>,
+    signals: ChatSignals,
+    chat_id: Uuid,
     outbox: StoredValue<mpsc::UnboundedSender<ClientFrame>>,
 }
 
 impl LiveChat {
-    /// Starts following the chat; `initial` is what the page rendered already.
-    pub fn connect(options: LiveChatOptions, initial: Vec<SupportMessage>) -> Self {
-        let mut first = ChatLog::default();
-        first.merge(initial);
-        let (state, set_state) = signal(ConnectionState::Connecting);
-        let (log, set_log) = signal(first);
-        let (pending, set_pending) = signal(Vec::<Pending>::new());
-        let (typing, set_typing) = signal(None);
+    /// Starts following the chat into `signals` (which hold what the page rendered already).
+    pub fn connect(options: LiveChatOptions, signals: ChatSignals) -> Self {
         let (outbox, frames) = mpsc::unbounded();
-        let writers = Writers {
-            state: set_state,
-            log: set_log,
-            pending: set_pending,
-            typing: set_typing,
-        };
-        spawn_local(run(options, writers, log, pending, frames));
+        let chat_id = options.chat_id;
+        spawn_local(run(options, signals, outbox.clone(), frames));
         Self {
-            state,
-            log,
-            pending,
-            typing,
-            set_pending,
+            signals,
+            chat_id,
             outbox: StoredValue::new(outbox),
         }
     }
 
     /// Sends a message; it shows as pending until the server confirms it, and goes again
     /// after a reconnect until then (the server keeps one copy per `client_id`).
-    pub fn send(&self, chat_id: Uuid, content: String) -> Uuid {
+    pub fn send(&self, content: String) -> Uuid {
         let client_id = Uuid::now_v7();
-        self.set_pending.update(|p| {
+        self.signals.pending.update(|p| {
             p.push(Pending {
                 client_id,
                 content: content.clone(),
+                failed: false,
             });
         });
         self.push(ClientFrame::SendMessage {
-            chat_id,
+            chat_id: self.chat_id,
             content,
             client_id,
         });
         client_id
     }
 
+    /// Sends a refused or unconfirmed message again, under the same `client_id`.
+    pub fn retry(&self, client_id: Uuid) {
+        let mut content = None;
+        self.signals.pending.update(|p| {
+            if let Some(m) = p.iter_mut().find(|m| m.client_id == client_id) {
+                m.failed = false;
+                content = Some(m.content.clone());
+            }
+        });
+        if let Some(content) = content {
+            self.push(ClientFrame::SendMessage {
+                chat_id: self.chat_id,
+                content,
+                client_id,
+            });
+        }
+    }
+
+    /// Marks messages still unconfirmed as failed, so the view offers "retry" (they still
+    /// go again by themselves after a reconnect).
+    pub fn give_up_waiting(&self, client_ids: &[Uuid]) {
+        self.signals.pending.update(|p| {
+            for m in p.iter_mut().filter(|m| client_ids.contains(&m.client_id)) {
+                m.failed = true;
+            }
+        });
+    }
+
     /// Tells the other side this side is typing.
-    pub fn typing(&self, chat_id: Uuid) {
-        self.push(ClientFrame::Typing { chat_id });
+    pub fn typing(&self) {
+        self.push(ClientFrame::Typing {
+            chat_id: self.chat_id,
+        });
     }
 
     /// Marks the other side's messages read.
-    pub fn mark_read(&self, chat_id: Uuid) {
-        self.push(ClientFrame::MarkRead { chat_id });
+    pub fn mark_read(&self) {
+        self.push(ClientFrame::MarkRead {
+            chat_id: self.chat_id,
+        });
+    }
+
+    /// Stops for good: the socket closes and no reconnection follows.
+    pub fn close(&self) {
+        self.outbox.with_value(|outbox| outbox.close_channel());
     }
 
     fn push(&self, frame: ClientFrame) {
@@ -116,45 +124,40 @@ impl LiveChat {
     }
 }
 
-struct Writers {
-    state: WriteSignal<ConnectionState>,
-    log: WriteSignal<ChatLog>,
-    pending: WriteSignal<Vec<Pending>>,
-    typing: WriteSignal<Option<SenderType>>,
-}
-
-/// Connects, serves until the socket drops, polls while waiting to reconnect; forever.
+/// Connects, serves until the socket drops, polls while waiting to reconnect; until closed.
 async fn run(
     options: LiveChatOptions,
-    writers: Writers,
-    log: ReadSignal<ChatLog>,
-    pending: ReadSignal<Vec<Pending>>,
+    signals: ChatSignals,
+    outbox: mpsc::UnboundedSender<ClientFrame>,
     mut frames: mpsc::UnboundedReceiver<ClientFrame>,
 ) {
     let mut backoff = Backoff::new(500, 30_000);
-    loop {
-        writers.state.set(ConnectionState::Connecting);
-        if let Ok(socket) = WebSocket::open(&socket_url(&options.server)) {
-            let served = serve(&options, &writers, log, pending, &mut frames, socket).await;
-            if served {
-                backoff.reset();
-            }
+    while !outbox.is_closed() {
+        signals.state.set(ConnectionState::Connecting);
+        if let Ok(socket) = WebSocket::open(&socket_url(&options.server))
+            && serve(&options, signals, &mut frames, socket).await
+        {
+            backoff.reset();
         }
-        writers.state.set(ConnectionState::Closed);
+        if outbox.is_closed() {
+            break;
+        }
+        signals.state.set(ConnectionState::Closed);
         let delay = backoff.next_delay_ms(js_sys::Math::random());
-        poll_until(&options, &writers, log, delay).await;
+        poll_until(&options, signals, delay).await;
     }
 }
 
 /// One socket's life; returns whether it got as far as subscribing.
 async fn serve(
     options: &LiveChatOptions,
-    writers: &Writers,
-    log: ReadSignal<ChatLog>,
-    pending: ReadSignal<Vec<Pending>>,
+    signals: ChatSignals,
     frames: &mut mpsc::UnboundedReceiver<ClientFrame>,
     socket: WebSocket,
 ) -> bool {
+    if !opened(&socket).await {
+        return false;
+    }
     let (mut tx, mut rx) = socket.split();
     let mut hello = Vec::new();
     if let Some(token) = &options.token {
@@ -165,11 +168,12 @@ async fn serve(
     hello.push(ClientFrame::Subscribe {
         channel: Channel::Chat,
         chat_id: Some(options.chat_id),
-        after: Some(log.get_untracked().last_seq()),
+        after: Some(signals.log.with_untracked(ChatLog::last_seq)),
     });
     // Unanswered sends go again: the server answers a known client_id with the original.
     hello.extend(
-        pending
+        signals
+            .pending
             .get_untracked()
             .into_iter()
             .map(|p| ClientFrame::SendMessage {
@@ -192,9 +196,9 @@ async fn serve(
                 };
                 if matches!(frame, ServerFrame::Subscribed { .. }) {
                     subscribed = true;
-                    writers.state.set(ConnectionState::Open);
+                    signals.state.set(ConnectionState::Open);
                 }
-                apply(writers, frame);
+                apply(signals, frame);
             }
             Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
             Either::Left((Some(Err(_)) | None, _)) => return subscribed,
@@ -203,65 +207,89 @@ async fn serve(
                     return subscribed;
                 }
             }
-            // The LiveChat is gone: nothing will send again.
+            // Closed: dropping the socket's halves closes it.
             Either::Right((None, _)) => return subscribed,
         }
     }
 }
 
+/// Waits until the socket is open; `false` when it failed instead (the server is down), so
+/// nothing is ever sent into a closed socket.
+async fn opened(socket: &WebSocket) -> bool {
+    // Chromium gives up on an unreachable server within seconds; 20 s bounds the rest.
+    for _ in 0..400 {
+        match socket.state() {
+            State::Open => return true,
+            State::Connecting => sleep_ms(50).await,
+            State::Closing | State::Closed => return false,
+        }
+    }
+    false
+}
+
 /// Applies a server frame to the reactive state.
-fn apply(writers: &Writers, frame: ServerFrame) {
+fn apply(signals: ChatSignals, frame: ServerFrame) {
     match frame {
         ServerFrame::NewMessage { message, .. } => {
             if message.sender_type != SenderType::User {
-                writers.typing.set(None);
+                signals.typing.set(None);
             }
-            writers.log.update(|log| {
+            signals.log.update(|log| {
                 log.merge([message]);
             });
         }
         ServerFrame::Sent { client_id, message } => {
-            writers
+            signals
                 .pending
                 .update(|p| p.retain(|m| m.client_id != client_id));
-            writers.log.update(|log| {
+            signals.log.update(|log| {
                 log.merge([message]);
             });
         }
         ServerFrame::Read {
-            read_at, up_to_seq, ..
-        } => writers.log.update(|log| {
-            log.mark_read(SenderType::User, up_to_seq, read_at);
-            log.mark_read(SenderType::Admin, up_to_seq, read_at);
+            reader,
+            read_at,
+            up_to_seq,
+            ..
+        } => signals.log.update(|log| {
+            log.mark_read(reader.other(), up_to_seq, read_at);
         }),
-        ServerFrame::Typing { sender_type, .. } => writers.typing.set(Some(sender_type)),
+        ServerFrame::Typing { sender_type, .. } => signals.typing.set(Some(sender_type)),
+        // A refused send names its client_id: it stays, marked for "retry".
+        ServerFrame::Error {
+            reference: Some(reference),
+            ..
+        } => {
+            if let Ok(client_id) = Uuid::parse_str(&reference) {
+                signals.pending.update(|p| {
+                    for m in p.iter_mut().filter(|m| m.client_id == client_id) {
+                        m.failed = true;
+                    }
+                });
+            }
+        }
         _ => {}
     }
 }
 
 /// While the socket is down: asks REST for new messages every 5 s until `delay_ms` passed.
-async fn poll_until(
-    options: &LiveChatOptions,
-    writers: &Writers,
-    log: ReadSignal<ChatLog>,
-    delay_ms: u32,
-) {
+async fn poll_until(options: &LiveChatOptions, signals: ChatSignals, delay_ms: u32) {
     let mut waited = 0;
     while waited < delay_ms {
         let step = POLL_EVERY_MS.min(delay_ms - waited);
         sleep_ms(step).await;
         waited += step;
         if step == POLL_EVERY_MS {
-            poll_once(options, writers, log).await;
+            poll_once(options, signals).await;
         }
     }
 }
 
-async fn poll_once(options: &LiveChatOptions, writers: &Writers, log: ReadSignal<ChatLog>) {
+async fn poll_once(options: &LiveChatOptions, signals: ChatSignals) {
     let url = format!(
         "{}/api/support_chat/messages?after_seq={}&limit=200",
         options.server,
-        log.get_untracked().last_seq()
+        signals.log.with_untracked(ChatLog::last_seq)
     );
     let mut request = gloo_net::http::Request::get(&url);
     if let Some(token) = &options.token {
@@ -271,7 +299,7 @@ async fn poll_once(options: &LiveChatOptions, writers: &Writers, log: ReadSignal
         return;
     };
     if let Ok(messages) = response.json::<Vec<SupportMessage>>().await {
-        writers.log.update(|log| {
+        signals.log.update(|log| {
             log.merge(messages);
         });
     }
@@ -295,7 +323,7 @@ fn encode(frame: &ClientFrame) -> Message {
 }
 
 /// Resolves after `ms` milliseconds (a browser timer).
-async fn sleep_ms(ms: u32) {
+pub(crate) async fn sleep_ms(ms: u32) {
     let (done, wait) = futures::channel::oneshot::channel::<()>();
     set_timeout(
         move || {

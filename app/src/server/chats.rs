@@ -253,6 +253,25 @@ pub async fn user_view(
     })
 }
 
+/// The user's chat with a page of its messages, if they have one (nothing is created).
+///
+/// # Errors
+/// As [`message_page`].
+pub async fn existing_user_view(
+    db: &DatabaseConnection,
+    user_id: Uuid,
+    limit: u64,
+) -> Result<Option<ChatView>, AppError> {
+    let Some(chat) = find_by_user(db, user_id).await? else {
+        return Ok(None);
+    };
+    let messages = message_page(db, chat.id, PageAt::NEWEST, limit).await?;
+    Ok(Some(ChatView {
+        id: chat.id,
+        messages: messages.into_iter().map(Into::into).collect(),
+    }))
+}
+
 /// A chat with a page of its messages, as staff see it; records that staff looked at it.
 ///
 /// # Errors
@@ -424,8 +443,17 @@ pub async fn mark_read_by_user(
     effects: &Effects,
     chat_id: Uuid,
 ) -> Result<u64, AppError> {
-    // Under the chat's lock, so no staff message can land between the update and reading
-    // the newest seq the receipt covers.
+    mark_read(db, effects, chat_id, SenderType::User).await
+}
+
+/// Marks the other side's unread messages read for `reader`, under the chat's lock so no
+/// message can land between the update and reading the newest seq the receipt covers.
+async fn mark_read(
+    db: &DatabaseConnection,
+    effects: &Effects,
+    chat_id: Uuid,
+    reader: SenderType,
+) -> Result<u64, AppError> {
     let txn = transactions::begin_write(db).await?;
     let chat = SupportChat::find_by_id(chat_id)
         .lock_exclusive()
@@ -436,7 +464,7 @@ pub async fn mark_read_by_user(
     let result = SupportMessage::update_many()
         .col_expr(support_message::Column::ReadAt, Expr::value(read_at))
         .filter(support_message::Column::ChatId.eq(chat_id))
-        .filter(support_message::Column::SenderType.eq(SenderType::Admin))
+        .filter(support_message::Column::SenderType.eq(reader.other()))
         .filter(support_message::Column::ReadAt.is_null())
         .exec(&txn)
         .await?;
@@ -444,6 +472,7 @@ pub async fn mark_read_by_user(
     if result.rows_affected > 0 {
         let fact = Fact::Read {
             chat_id,
+            reader,
             read_at,
             up_to_seq: chat.last_seq,
         };
@@ -485,14 +514,17 @@ pub async fn mark_viewed_by_admin(
     effects: &Effects,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
-    set_timestamp(
+    let chat = set_timestamp(
         db,
         effects,
         chat_id,
         support_chat::Column::AdminViewedAt,
         Some(clock::now()),
     )
-    .await
+    .await?;
+    // What staff opened they have read: the user's widget shows "Seen".
+    mark_read(db, effects, chat_id, SenderType::Admin).await?;
+    Ok(chat)
 }
 
 /// Archives the chat.

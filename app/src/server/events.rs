@@ -37,10 +37,12 @@ pub enum Fact {
         /// The chat.
         chat_id: Uuid,
     },
-    /// The user read staff messages up to `up_to_seq`.
+    /// One side read the other's messages up to `up_to_seq`.
     Read {
         /// The chat.
         chat_id: Uuid,
+        /// Who read: the user (staff messages) or staff (the user's).
+        reader: SenderType,
         /// When.
         read_at: DateTime<Utc>,
         /// The newest `seq` the read covers.
@@ -76,6 +78,7 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option
         Fact::ChatChanged { chat_id } => list_entry_changed(db, hub, *chat_id).await,
         Fact::Read {
             chat_id,
+            reader,
             read_at,
             up_to_seq,
         } => {
@@ -83,6 +86,7 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option
                 Topic::Chat(*chat_id),
                 ServerFrame::Read {
                     chat_id: *chat_id,
+                    reader: *reader,
                     read_at: *read_at,
                     up_to_seq: *up_to_seq,
                 },

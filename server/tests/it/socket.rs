@@ -190,6 +190,32 @@ async fn messages_flow_live_from_user_to_staff_and_back() {
         .await;
     let read = staff.until("read").await;
     assert_eq!(read["up_to_seq"], 2);
+    assert_eq!(read["reader"], "user", "the user read the staff messages");
+
+    // Staff open the chat: the user's message is read, and the widget hears it ("Seen").
+    let opened = app
+        .get_with_cookie(&format!("/api/admin/chats/{chat_id}"), &staff_cookie)
+        .await;
+    assert_eq!(opened.status(), 200);
+    // (The user's own read receipt comes first.)
+    let seen = loop {
+        let read = user.until("read").await;
+        if read["reader"] != "user" {
+            break read;
+        }
+    };
+    assert_eq!(
+        (seen["reader"].as_str(), seen["up_to_seq"].as_i64()),
+        (Some("admin"), Some(2))
+    );
+    let messages = app
+        .get_json("/api/support_chat/messages", Some(&token))
+        .await;
+    let messages = messages.as_array().expect("an array");
+    assert!(
+        messages.iter().all(|m| !m["read_at"].is_null()),
+        "both sides' messages are read: {messages:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,25 @@
+//! The support widget end users see: a floating button with an unread badge that opens a chat
+//! panel, live over `/ws`. The same components serve the hosted app (rendered on the server,
+//! hydrated) and other sites (`<support-chat>`, rendered in the browser by the embed bundle).
+//!
+//! - `text`: strings (English, Japanese), the badge and link rules; pure and unit-tested.
+//! - `model`: the widget's state and actions.
+//! - `view`: the components.
+//! - `hosted`: the widget on the hosted app's pages.
+//! - `remote`, `browser`: REST calls and browser APIs (browser builds only).
+
+#[cfg(feature = "browser")]
+pub mod browser;
+mod hosted;
+mod model;
+#[cfg(feature = "browser")]
+mod remote;
+mod text;
+mod view;
+
+pub use hosted::HostedChatWidget;
+pub use model::{Access, Announcement, Notice, OLDER_PAGE, WidgetModel, WidgetSetup};
+#[cfg(feature = "browser")]
+pub use remote::Identity;
+pub use text::Locale;
+pub use view::ChatWidget;

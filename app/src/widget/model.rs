@@ -1,0 +1,479 @@
+//! The widget's state and what it does: one [`WidgetModel`] per widget, created by whoever
+//! mounts it (the hosted app's layout, or the embed entry point) and handed to the view. The
+//! state is signals, so the server can render the closed widget from the same model; the
+//! actions (connecting, sending, identifying) run in the browser only.
+
+#[cfg(feature = "browser")]
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use uuid::Uuid;
+
+#[cfg(feature = "browser")]
+use super::remote::{self, Credentials, Identity};
+use super::text::Locale;
+#[cfg(feature = "browser")]
+use crate::realtime::{LiveChat, LiveChatOptions};
+use crate::{
+    model::{SenderType, SupportChat, SupportMessage, UserProfile},
+    realtime::{ChatSignals, ConnectionState},
+};
+
+/// How many older messages one scroll to the top loads.
+pub const OLDER_PAGE: usize = 50;
+
+/// How the widget reaches the server.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// The hosted app: same origin, the signed-in user's session cookie.
+    Hosted,
+    /// Another site: a visitor token kept in that site's storage, under a key naming the
+    /// Confab server, created when the visitor first opens the widget.
+    Embedded {
+        /// `https://host` of the Confab server.
+        server: String,
+    },
+}
+
+/// How one widget starts.
+#[derive(Clone, Debug)]
+pub struct WidgetSetup {
+    /// Where the server is and how to authenticate.
+    pub access: Access,
+    /// The language of its strings.
+    pub locale: Locale,
+    /// Open at start (`?support=open`, the `open` attribute).
+    pub open: bool,
+    /// The chat as the server rendered it (hosted app), if the user has one.
+    pub initial: Option<SupportChat>,
+}
+
+/// Something the widget wants its host to know (the embed turns them into DOM events).
+#[derive(Clone, Debug)]
+pub enum Announcement {
+    /// A message arrived or was confirmed.
+    Message(SupportMessage),
+    /// The unread count changed.
+    Unread(usize),
+}
+
+/// A non-blocking notice over the message list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    /// The chat could not be loaded; it is retried.
+    LoadFailed,
+    /// The identity the site sent was refused; the visitor stays anonymous.
+    IdentityRefused,
+}
+
+/// Hears the widget's announcements.
+#[cfg(feature = "browser")]
+type Listener = Rc<dyn Fn(Announcement)>;
+
+/// The widget's state, shared by its components. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct WidgetModel {
+    /// The strings' language.
+    pub locale: Locale,
+    /// Whether the panel is open.
+    pub open: RwSignal<bool>,
+    /// Messages, pending sends, typing and the connection's state.
+    pub chat: ChatSignals,
+    /// The chat followed, once known.
+    pub chat_id: RwSignal<Option<Uuid>>,
+    /// Who the visitor is (embedded widgets; the email prompt needs it).
+    pub visitor: RwSignal<Option<UserProfile>>,
+    /// A notice to show, if any.
+    pub notice: RwSignal<Option<Notice>>,
+    /// Whether older messages may exist before the first one held.
+    pub has_older: RwSignal<bool>,
+    /// Whether older messages are loading.
+    pub loading_older: RwSignal<bool>,
+    /// The notification sound is off.
+    pub muted: RwSignal<bool>,
+    /// Who hears about messages and unread counts (the embed's DOM events).
+    #[cfg(feature = "browser")]
+    announce: StoredValue<Option<Listener>, LocalStorage>,
+    access: StoredValue<Access>,
+    #[cfg(feature = "browser")]
+    live: StoredValue<Option<LiveChat>>,
+    #[cfg(feature = "browser")]
+    identity: StoredValue<Identity>,
+    /// A connection attempt is running or done (so opening twice connects once).
+    #[cfg(feature = "browser")]
+    started: StoredValue<bool>,
+    /// The newest `seq` the host was told about: history loaded at start is not news.
+    #[cfg(feature = "browser")]
+    announced_seq: StoredValue<i64>,
+    /// Open once the browser takes over (the server always renders the widget closed, so
+    /// its rendering never depends on the reader's time zone).
+    #[cfg(feature = "browser")]
+    open_at_start: bool,
+}
+
+/// Local-storage key of the mute preference.
+#[cfg(feature = "browser")]
+const MUTED_KEY: &str = "confab:widget:muted";
+
+impl WidgetModel {
+    /// A model in its first state: closed or open as set up, holding what the server rendered.
+    pub fn new(setup: WidgetSetup) -> Self {
+        let initial = setup.initial.clone();
+        let messages = initial
+            .as_ref()
+            .map(|c| c.messages.clone())
+            .unwrap_or_default();
+        let has_older = messages.len() >= OLDER_PAGE;
+        Self {
+            locale: setup.locale,
+            open: RwSignal::new(false),
+            chat: ChatSignals::new(messages),
+            chat_id: RwSignal::new(initial.map(|c| c.id)),
+            visitor: RwSignal::new(None),
+            notice: RwSignal::new(None),
+            has_older: RwSignal::new(has_older),
+            loading_older: RwSignal::new(false),
+            muted: RwSignal::new(false),
+            #[cfg(feature = "browser")]
+            announce: StoredValue::new_local(None),
+            access: StoredValue::new(setup.access),
+            #[cfg(feature = "browser")]
+            live: StoredValue::new(None),
+            #[cfg(feature = "browser")]
+            identity: StoredValue::new(Identity::default()),
+            #[cfg(feature = "browser")]
+            started: StoredValue::new(false),
+            #[cfg(feature = "browser")]
+            announced_seq: StoredValue::new(0),
+            #[cfg(feature = "browser")]
+            open_at_start: setup.open,
+        }
+    }
+
+    /// Staff messages the user has not read: the badge.
+    pub fn unread(&self) -> usize {
+        self.chat.log.with(|log| log.unread_from(SenderType::Admin))
+    }
+
+    /// Whether the socket is subscribed right now: the connection dot.
+    pub fn connected(&self) -> bool {
+        self.chat.state.get() == ConnectionState::Open
+    }
+
+    /// Whether messages can be written: the chat is known.
+    pub fn ready(&self) -> bool {
+        self.chat_id.get().is_some()
+    }
+
+    /// Whether the widget lives on another site.
+    pub fn embedded(&self) -> bool {
+        self.access
+            .with_value(|a| matches!(a, Access::Embedded { .. }))
+    }
+}
+
+#[cfg(feature = "browser")]
+impl WidgetModel {
+    /// Starts the browser side: the mute preference, host announcements, and the connection
+    /// when there is a conversation to follow already. Call once, after mounting.
+    pub fn start_in_browser(&self) {
+        use super::browser;
+
+        self.muted.set(browser::stored(MUTED_KEY).is_some());
+        let model = *self;
+        // Announce new messages (and play the chime for staff ones) as they arrive.
+        self.announced_seq
+            .set_value(self.chat.log.with_untracked(|l| l.last_seq()));
+        let seen = self.announced_seq;
+        Effect::new(move |_| {
+            let newest: Vec<SupportMessage> = model.chat.log.with(|log| {
+                let since = seen.get_value();
+                log.messages()
+                    .iter()
+                    .filter(|m| m.seq > since)
+                    .cloned()
+                    .collect()
+            });
+            if let Some(last) = newest.last() {
+                seen.set_value(last.seq);
+            }
+            for message in newest {
+                if message.sender_type == SenderType::Admin && !model.muted.get_untracked() {
+                    browser::chime();
+                }
+                model.tell(Announcement::Message(message));
+            }
+        });
+        Effect::new(move |previous: Option<usize>| {
+            let unread = model.unread();
+            if previous != Some(unread) {
+                model.tell(Announcement::Unread(unread));
+            }
+            unread
+        });
+        // Opening the panel reads what staff wrote.
+        Effect::new(move |_| {
+            if model.open.get() {
+                model.connect();
+                if model.unread() > 0 {
+                    model.with_live(LiveChat::mark_read);
+                }
+            }
+        });
+        let has_conversation = self.chat_id.get_untracked().is_some()
+            || self.access.with_value(|a| match a {
+                Access::Hosted => false,
+                Access::Embedded { server } => browser::stored(&token_key(server)).is_some(),
+            });
+        if has_conversation {
+            self.connect();
+        }
+        if self.open_at_start {
+            self.open.set(true);
+        }
+    }
+
+    /// Connects if not connected yet: the session (embedded), the chat, then the socket.
+    pub fn connect(&self) {
+        if self.started.get_value() {
+            return;
+        }
+        self.started.set_value(true);
+        let model = *self;
+        leptos::task::spawn_local(async move {
+            let mut wait_ms = 1_000;
+            loop {
+                match model.open_chat().await {
+                    Ok(()) => return,
+                    Err(failure) => {
+                        leptos::logging::warn!(
+                            "the support chat did not load: {}",
+                            failure.message
+                        );
+                        model.notice.set(Some(Notice::LoadFailed));
+                        crate::realtime::sleep_ms(wait_ms).await;
+                        wait_ms = (wait_ms * 2).min(30_000);
+                    }
+                }
+            }
+        });
+    }
+
+    async fn open_chat(&self) -> Result<(), remote::Failure> {
+        let (server, credentials) = self.credentials().await?;
+        let chat = match remote::chat(&server, &credentials).await {
+            // An expired or revoked token: start again as a new visitor.
+            Err(failure) if failure.status == 401 && credentials != Credentials::Cookie => {
+                super::browser::store(&token_key(&server), None);
+                let (_, fresh) = self.credentials().await?;
+                remote::chat(&server, &fresh).await?
+            }
+            other => other?,
+        };
+        if self.notice.get_untracked() == Some(Notice::LoadFailed) {
+            self.notice.set(None);
+        }
+        self.chat.log.update(|log| {
+            log.merge(chat.messages.iter().cloned());
+        });
+        let history_end = self.chat.log.with_untracked(|l| l.last_seq());
+        if self.announced_seq.get_value() < history_end {
+            self.announced_seq.set_value(history_end);
+        }
+        if self.chat_id.get_untracked().is_none() {
+            self.has_older.set(chat.messages.len() >= OLDER_PAGE);
+        }
+        self.chat_id.set(Some(chat.id));
+        let token = match self.current_credentials(&server) {
+            Credentials::Cookie => None,
+            Credentials::Bearer(token) => Some(token),
+        };
+        let live = LiveChat::connect(
+            LiveChatOptions {
+                server,
+                token,
+                chat_id: chat.id,
+            },
+            self.chat,
+        );
+        self.live.set_value(Some(live));
+        if self.open.get_untracked() && self.unread() > 0 {
+            live.mark_read();
+        }
+        Ok(())
+    }
+
+    /// The server's base URL and how to authenticate, starting a visitor session if needed.
+    async fn credentials(&self) -> Result<(String, Credentials), remote::Failure> {
+        let server = match self.access.get_value() {
+            Access::Hosted => return Ok((String::new(), Credentials::Cookie)),
+            Access::Embedded { server } => server,
+        };
+        let key = token_key(&server);
+        let identity = self.identity.get_value();
+        let current = super::browser::stored(&key);
+        let session = remote::start_session(&server, current.as_deref(), &identity).await;
+        let session = match session {
+            Ok(session) => session,
+            // A refused identity leaves the visitor anonymous, and says so.
+            Err(failure) if failure.status == 401 || failure.status == 403 => {
+                if identity.user_id.is_some() {
+                    self.notice.set(Some(Notice::IdentityRefused));
+                }
+                let anonymous = Identity::default();
+                match remote::start_session(&server, current.as_deref(), &anonymous).await {
+                    Ok(session) => session,
+                    Err(_) => remote::start_session(&server, None, &anonymous).await?,
+                }
+            }
+            Err(failure) => return Err(failure),
+        };
+        super::browser::store(&key, Some(&session.token));
+        self.visitor.set(Some(session.visitor));
+        Ok((server, Credentials::Bearer(session.token)))
+    }
+
+    fn current_credentials(&self, server: &str) -> Credentials {
+        match self.access.get_value() {
+            Access::Hosted => Credentials::Cookie,
+            Access::Embedded { .. } => super::browser::stored(&token_key(server))
+                .map_or(Credentials::Cookie, Credentials::Bearer),
+        }
+    }
+
+    fn server(&self) -> String {
+        match self.access.get_value() {
+            Access::Hosted => String::new(),
+            Access::Embedded { server } => server,
+        }
+    }
+
+    /// Tells `listener` about every new message and unread count from now on.
+    pub fn on_announcement(&self, listener: impl Fn(Announcement) + 'static) {
+        self.announce.set_value(Some(Rc::new(listener)));
+    }
+
+    fn tell(&self, announcement: Announcement) {
+        if let Some(listener) = self.announce.get_value() {
+            listener(announcement);
+        }
+    }
+
+    fn with_live(&self, action: impl FnOnce(&LiveChat)) {
+        if let Some(live) = self.live.get_value() {
+            action(&live);
+        }
+    }
+
+    /// Sends a message (shown at once as "sending").
+    pub fn send(&self, content: String) {
+        let model = *self;
+        self.with_live(|live| {
+            let client_id = live.send(content);
+            // Unconfirmed after 10 s: offer "retry" (it still goes by itself on reconnect).
+            set_timeout(
+                move || model.with_live(|live| live.give_up_waiting(&[client_id])),
+                std::time::Duration::from_secs(10),
+            );
+        });
+    }
+
+    /// Sends a failed message again.
+    pub fn retry(&self, client_id: Uuid) {
+        self.with_live(|live| live.retry(client_id));
+    }
+
+    /// Tells staff the visitor is typing (at most every 2 s; the server throttles too).
+    pub fn typing(&self) {
+        self.with_live(LiveChat::typing);
+    }
+
+    /// Loads the page of messages before the oldest one held.
+    pub fn load_older(&self) {
+        let Some(before) = self
+            .chat
+            .log
+            .with_untracked(|l| l.messages().first().map(|m| m.id))
+        else {
+            return;
+        };
+        if self.loading_older.get_untracked() || !self.has_older.get_untracked() {
+            return;
+        }
+        self.loading_older.set(true);
+        let model = *self;
+        leptos::task::spawn_local(async move {
+            let server = model.server();
+            let credentials = model.current_credentials(&server);
+            if let Ok(older) = remote::older(&server, &credentials, before, OLDER_PAGE).await {
+                model.has_older.set(older.len() >= OLDER_PAGE);
+                model.chat.log.update(|log| {
+                    log.merge(older);
+                });
+            }
+            model.loading_older.set(false);
+        });
+    }
+
+    /// Records the email an anonymous visitor offered; returns whether it was accepted.
+    pub async fn give_email(&self, email: String) -> Result<(), String> {
+        let server = self.server();
+        let credentials = self.current_credentials(&server);
+        match remote::give_email(&server, &credentials, &email).await {
+            Ok(user) => {
+                self.visitor.set(Some(user));
+                Ok(())
+            }
+            Err(failure) => Err(failure.message),
+        }
+    }
+
+    /// Turns the chime off or on, remembered on this site.
+    pub fn toggle_muted(&self) {
+        let muted = !self.muted.get_untracked();
+        self.muted.set(muted);
+        super::browser::store(MUTED_KEY, muted.then_some("1"));
+    }
+
+    /// The site says who the visitor is: reconnects as them (a verified identity adopts the
+    /// anonymous conversation on the server).
+    pub fn identify(&self, identity: Identity) {
+        self.identity.set_value(identity);
+        if self.started.get_value() {
+            self.restart();
+        }
+    }
+
+    /// The visitor signed out of the site: forget the token and the conversation here.
+    pub fn logout(&self) {
+        if let Access::Embedded { server } = self.access.get_value() {
+            super::browser::store(&token_key(&server), None);
+        }
+        self.identity.set_value(Identity::default());
+        self.visitor.set(None);
+        self.open.set(false);
+        self.stop();
+    }
+
+    fn restart(&self) {
+        self.stop();
+        self.connect();
+    }
+
+    fn stop(&self) {
+        self.with_live(LiveChat::close);
+        self.live.set_value(None);
+        self.started.set_value(false);
+        self.chat_id.set(None);
+        self.has_older.set(false);
+        self.announced_seq.set_value(0);
+        self.chat.clear();
+    }
+}
+
+/// The storage key of a visitor token for `server`: namespaced, since the host page's
+/// storage is shared with everything else on it.
+#[cfg(feature = "browser")]
+fn token_key(server: &str) -> String {
+    format!("confab:widget:token:{server}")
+}

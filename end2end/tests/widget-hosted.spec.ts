@@ -1,0 +1,172 @@
+// The widget on the hosted app's pages, for a signed-up user, with staff acting through the
+// REST API as the dashboard does. Each test runs its own Confab server (support/confab.ts),
+// so one can stop and restart it.
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { Confab, type Staff } from './support/confab';
+
+let confab: Confab;
+let staff: Staff;
+
+test.beforeEach(async () => {
+  confab = await Confab.start();
+  staff = await confab.staff();
+});
+
+test.afterEach(async () => {
+  await staff.api.dispose();
+  await confab.stop();
+});
+
+/** Signs a new user up; returns their email, on the start page with the widget hydrated. */
+async function signUp(page: Page): Promise<string> {
+  const email = `widget-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+  await page.goto(`${confab.url}/signup`);
+  await expect(page.getByTestId('submit')).toHaveAttribute('data-hydrated', 'true');
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('name').fill('Wendy Widget');
+  await page.getByTestId('password').fill('a good password');
+  await page.getByTestId('submit').click();
+  await expect(page).toHaveURL(`${confab.url}/`);
+  await expect(page.getByTestId('support-widget')).toHaveAttribute('data-hydrated', 'true');
+  return email;
+}
+
+async function openWidget(page: Page) {
+  await page.getByTestId('support-button').click();
+  await expect(page.getByTestId('support-panel')).toBeVisible();
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
+}
+
+/** Every message in the widget: seq order, each once. */
+async function expectOrderedOnce(page: Page) {
+  const seqs = await page.getByTestId('support-message').evaluateAll((nodes) =>
+    nodes.map((n) => Number(n.getAttribute('data-seq'))),
+  );
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i + 1));
+}
+
+test('messages go both ways live, in order, once; Enter sends, Shift+Enter adds a line', async ({ page }) => {
+  const email = await signUp(page);
+  await openWidget(page);
+  const input = page.getByTestId('support-input');
+  await expect(input).toBeFocused();
+  await expect(page.getByTestId('support-send')).toBeDisabled();
+
+  await input.pressSequentially('Hello there');
+  await input.press('Shift+Enter');
+  await input.pressSequentially('second line');
+  await expect(input).toHaveValue('Hello there\nsecond line');
+  await expect(page.getByTestId('support-message')).toHaveCount(0);
+  await input.press('Enter');
+  await expect(input).toHaveValue('');
+  const mine = page.locator('[data-testid="support-message"][data-sender="user"]');
+  await expect(mine).toHaveCount(1);
+  await expect(mine.locator('.confab-bubble')).toHaveText('Hello there\nsecond line');
+
+  const chatId = await staff.chatOf(email);
+  await staff.reply(chatId, 'See https://example.com/docs?a=1 or <b>bold</b><img src=x onerror="window.pwned=1">');
+  const theirs = page.locator('[data-testid="support-message"][data-sender="admin"]');
+  await expect(theirs).toHaveCount(1);
+  const link = theirs.locator('a');
+  await expect(link).toHaveAttribute('href', 'https://example.com/docs?a=1');
+  await expect(link).toHaveAttribute('rel', 'noopener noreferrer');
+  await expect(link).toHaveAttribute('target', '_blank');
+  await expect(theirs.locator('b, img')).toHaveCount(0);
+  await expect(theirs.locator('.confab-bubble')).toContainText('<b>bold</b><img src=x onerror="window.pwned=1">');
+  expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+
+  for (const n of [1, 2, 3]) {
+    await input.fill(`user ${n}`);
+    await input.press('Enter');
+    await staff.reply(chatId, `staff ${n}`);
+  }
+  await expect(page.getByTestId('support-message')).toHaveCount(8);
+  await expect(page.getByTestId('support-pending')).toHaveCount(0);
+  await expectOrderedOnce(page);
+  const texts = await page.locator('[data-testid="support-message"] .confab-bubble').allTextContents();
+  expect(texts.slice(2)).toEqual(['user 1', 'staff 1', 'user 2', 'staff 2', 'user 3', 'staff 3']);
+
+  // The reload renders the same conversation once each, in order.
+  await page.reload();
+  await expect(page.getByTestId('support-widget')).toHaveAttribute('data-hydrated', 'true');
+  await openWidget(page);
+  await expect(page.getByTestId('support-message')).toHaveCount(8);
+  await expectOrderedOnce(page);
+});
+
+test('the badge counts unread replies up to "9+", clears on open, and both sides see the read', async ({ page }) => {
+  const email = await signUp(page);
+  await openWidget(page);
+  await page.getByTestId('support-input').fill('Is anyone there?');
+  await page.getByTestId('support-input').press('Enter');
+  await expect(page.locator('[data-sender="user"]')).toHaveCount(1);
+  const chatId = await staff.chatOf(email);
+
+  // Staff open the chat: the user's message shows "Seen".
+  await staff.view(chatId);
+  await expect(page.getByTestId('support-seen')).toBeVisible();
+
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('support-panel')).toHaveCount(0);
+  await expect(page.getByTestId('support-button')).toBeFocused();
+  for (const n of [1, 2, 3]) await staff.reply(chatId, `reply ${n}`);
+  await expect(page.getByTestId('support-badge')).toHaveText('3');
+  await expect(page.getByTestId('support-button')).toHaveAttribute('aria-label', 'Open support chat, 3 unread messages');
+  for (let n = 4; n <= 12; n++) await staff.reply(chatId, `reply ${n}`);
+  await expect(page.getByTestId('support-badge')).toHaveText('9+');
+  await expect(page.getByTestId('support-button')).toHaveAttribute('aria-label', /12 unread messages/);
+
+  await openWidget(page);
+  await expect(page.getByTestId('support-badge')).toHaveCount(0);
+  // The server recorded the read: staff see every reply read.
+  await expect
+    .poll(async () => (await staff.view(chatId)).messages.filter((m) => m.sender_type === 'admin' && !m.read_at).length)
+    .toBe(0);
+  await page.reload();
+  await expect(page.getByTestId('support-widget')).toHaveAttribute('data-hydrated', 'true');
+  await expect(page.getByTestId('support-badge')).toHaveCount(0);
+});
+
+test('the dot is grey while the server is down; messages written meanwhile arrive once', async ({ page, browserConsole }) => {
+  // The browser reports the refused reconnection attempts and polls while the server is down.
+  test.setTimeout(90_000);
+  browserConsole.allow(/ERR_CONNECTION_REFUSED|WebSocket connection|Failed to load resource/);
+  const email = await signUp(page);
+  await openWidget(page);
+  await page.getByTestId('support-input').fill('before the outage');
+  await page.getByTestId('support-input').press('Enter');
+  await expect(page.locator('[data-sender="user"]')).toHaveCount(1);
+  const chatId = await staff.chatOf(email);
+
+  await confab.halt();
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'closed');
+  for (const text of ['during the outage 1', 'during the outage 2']) {
+    await page.getByTestId('support-input').fill(text);
+    await page.getByTestId('support-input').press('Enter');
+  }
+  await expect(page.getByTestId('support-pending')).toHaveCount(2);
+
+  await confab.resume();
+  await staff.reply(chatId, 'we are back');
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open', { timeout: 40_000 });
+  await expect(page.getByTestId('support-pending')).toHaveCount(0, { timeout: 20_000 });
+  await expect(page.getByTestId('support-message')).toHaveCount(4);
+  for (const text of ['during the outage 1', 'during the outage 2', 'we are back']) {
+    await expect(page.locator('.confab-bubble', { hasText: text })).toHaveCount(1);
+  }
+  await expectOrderedOnce(page);
+});
+
+test('the hosted widget has no accessibility violations, closed or open', async ({ page }) => {
+  await signUp(page);
+  const closed = await new AxeBuilder({ page }).analyze();
+  expect(closed.violations).toEqual([]);
+  await openWidget(page);
+  await page.getByTestId('support-input').fill('An accessible hello');
+  await page.getByTestId('support-input').press('Enter');
+  await expect(page.locator('[data-sender="user"]')).toHaveCount(1);
+  const open = await new AxeBuilder({ page }).analyze();
+  expect(open.violations).toEqual([]);
+});

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Builds the embed bundle, the widget alone for `<support-chat>` on other sites, after
+# `cargo leptos build` (make run, make test and make dev call it): the frontend crate with its
+# `embed` feature for wasm32, then wasm-bindgen (--target web) and wasm-opt -Oz, written under
+# the site's pkg/ with content-hashed names (served with long cache lifetimes) and a small
+# pkg/embed.json naming them, which public/embed.js reads.
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+
+site_pkg="$ROOT/target/site/pkg"
+[ -d "$site_pkg" ] || die "$site_pkg not found: run cargo leptos build first"
+
+cargo build -p frontend --lib --target wasm32-unknown-unknown --profile embed-release \
+  --no-default-features --features embed
+wasm="$TARGET_DIR/wasm32-unknown-unknown/embed-release/frontend.wasm"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name embed "$wasm"
+wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+  --enable-reference-types --enable-multivalue --enable-mutable-globals \
+  "$work/embed_bg.wasm" -o "$work/embed.opt.wasm"
+
+hash=$(cat "$work/embed.js" "$work/embed.opt.wasm" | sha256sum | cut -c1-16)
+rm -f "$site_pkg"/embed-*
+cp "$work/embed.js" "$site_pkg/embed-$hash.js"
+cp "$work/embed.opt.wasm" "$site_pkg/embed-$hash.wasm"
+printf '{"module":"embed-%s.js","wasm":"embed-%s.wasm"}\n' "$hash" "$hash" >"$site_pkg/embed.json"
+# Precompressed copies, as cargo-leptos --precompress writes for its own files.
+for file in "$site_pkg/embed-$hash.js" "$site_pkg/embed-$hash.wasm" "$site_pkg/embed.json"; do
+  gzip -9 -k -f "$file"
+done
+echo "embed bundle: pkg/embed-$hash.{js,wasm}"
