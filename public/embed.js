@@ -1,12 +1,6 @@
-/* Confab's widget for any website:
- *   <script src="https://HOST/embed.js" async></script>
- *   <support-chat></support-chat>
- * Defines <support-chat>, draws its button at once inside an open shadow root, and loads
- * the widget (wasm, its glue and styles) only on intent (hover, focus, click) or, when idle,
- * if this visitor already has a conversation. Calls made before then are queued.
- * Attributes: server, user-id, email, name, user-hash, color, position (right|left),
- * locale (en|ja), open. Methods: open(), close(), toggle(), identify({...}), logout().
- * Events: support-chat:ready, support-chat:message, support-chat:unread. */
+/* Confab's <support-chat> element (README: "The widget"). Draws the button at once in a shadow
+ * root; loads the widget's wasm on intent, or when idle for a visitor with a conversation;
+ * queues calls made before then. */
 (() => {
   'use strict';
   if (window.customElements.get('support-chat')) return;

@@ -17,7 +17,7 @@ wasm="$TARGET_DIR/wasm32-unknown-unknown/embed-release/frontend.wasm"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name embed "$wasm"
-wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
+wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$work/embed_bg.wasm" -o "$work/embed.opt.wasm"
 

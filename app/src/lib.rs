@@ -4,6 +4,8 @@
 //! The same crate is compiled twice: with `ssr` into the server binary, which renders pages and
 //! runs server functions, and with `hydrate` into the wasm bundle, which takes over those pages in
 //! the browser.
+// The widget's views nest deeply; their types exceed the default limit in release builds.
+#![recursion_limit = "256"]
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};

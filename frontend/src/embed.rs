@@ -2,8 +2,11 @@
 //! element, a container inside its shadow root and the element's attributes, and drives the
 //! returned [`SupportChatWidget`] from the element's methods.
 
-use app::widget::{
-    Access, Announcement, ChatWidget, Identity, Locale, WidgetModel, WidgetSetup, browser,
+use app::{
+    realtime::wire,
+    widget::{
+        Access, Announcement, ChatWidget, Identity, Locale, WidgetModel, WidgetSetup, browser,
+    },
 };
 use leptos::{mount::mount_to, prelude::*};
 use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
@@ -79,13 +82,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, options: &JsValue) -> Su
 /// count) on the element; they bubble out of the shadow root.
 fn announce(host: &HtmlElement, announcement: &Announcement) {
     let (name, detail) = match announcement {
-        Announcement::Message(message) => (
-            "support-chat:message",
-            serde_json::to_string(message)
-                .ok()
-                .and_then(|json| js_sys::JSON::parse(&json).ok())
-                .unwrap_or(JsValue::NULL),
-        ),
+        Announcement::Message(message) => ("support-chat:message", wire::message_object(message)),
         Announcement::Unread(count) => ("support-chat:unread", JsValue::from(*count as u32)),
     };
     let init = CustomEventInit::new();

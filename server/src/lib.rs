@@ -3,6 +3,9 @@
 //! `main.rs` only parses arguments and calls [`run`]; integration tests call [`build_router`]
 //! so they exercise exactly the router production serves.
 
+// The app's view types (rendered here on the server) nest deeper than the default limit.
+#![recursion_limit = "256"]
+
 mod admin;
 pub mod config;
 pub mod database;

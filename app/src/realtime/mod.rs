@@ -5,8 +5,6 @@
 //! order, whether they arrive replayed, live, in a `sent` answer or from the polling fallback
 //! ([`ChatLog`]). The connection itself (`socket`, browser only) drives them.
 
-use std::collections::HashMap;
-
 use leptos::prelude::{RwSignal, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -14,9 +12,11 @@ use uuid::Uuid;
 use crate::model::{SenderType, SupportMessage};
 
 #[cfg(feature = "browser")]
+pub mod fetch;
+#[cfg(feature = "browser")]
 mod socket;
 #[cfg(feature = "browser")]
-pub(crate) use socket::sleep_ms;
+pub mod wire;
 #[cfg(feature = "browser")]
 pub use socket::{LiveChat, LiveChatOptions};
 
@@ -41,7 +41,8 @@ pub struct ChatSignals {
     pub log: RwSignal<ChatLog>,
     /// Messages on their way (shown as "sending") or refused (shown with "retry").
     pub pending: RwSignal<Vec<Pending>>,
-    /// Who is typing on the other side, as last announced.
+    /// Who is typing on the other side: set by an announcement, cleared by their next
+    /// message or 6 s after their last announcement.
     pub typing: RwSignal<Option<SenderType>>,
 }
 
@@ -116,37 +117,29 @@ impl Backoff {
     }
 }
 
-/// A chat's messages as the client knows them: each once, in `seq` order.
+/// A chat's messages as the client knows them: each once, in `seq` order. A message's `seq`
+/// never changes and no two messages of a chat share one, so `seq` finds a message.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct ChatLog {
     messages: Vec<SupportMessage>,
-    positions: HashMap<Uuid, usize>,
 }
 
 impl ChatLog {
-    /// Adds what is new (by id) in `incoming`, updates what changed (a read receipt), and
-    /// keeps `seq` order whatever order they came in. Returns the messages that were new.
+    /// Adds what is new in `incoming`, updates what changed (a read receipt), and keeps
+    /// `seq` order whatever order they came in. Returns the messages that were new.
     pub fn merge(
         &mut self,
         incoming: impl IntoIterator<Item = SupportMessage>,
     ) -> Vec<SupportMessage> {
         let mut added = Vec::new();
         for message in incoming {
-            if let Some(&at) = self.positions.get(&message.id) {
-                self.messages[at] = message;
-                continue;
+            match self.messages.binary_search_by_key(&message.seq, |m| m.seq) {
+                Ok(at) => self.messages[at] = message,
+                Err(at) => {
+                    added.push(message.clone());
+                    self.messages.insert(at, message);
+                }
             }
-            added.push(message.clone());
-            self.messages.push(message);
-        }
-        if !added.is_empty() {
-            self.messages.sort_by_key(|m| m.seq);
-            self.positions = self
-                .messages
-                .iter()
-                .enumerate()
-                .map(|(at, m)| (m.id, at))
-                .collect();
         }
         added
     }

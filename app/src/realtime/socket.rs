@@ -2,17 +2,25 @@
 //! a widget token), subscribes with `after` = the newest `seq` it holds, reconnects with
 //! exponential backoff and jitter, polls `after_seq` every 5 s while the socket is down, and
 //! sends messages with a `client_id` that it re-sends after a reconnect until answered.
+//!
+//! Event-driven on the browser's `WebSocket` (open, message and close callbacks), with the
+//! connection's state in one shared cell.
 
-use futures::{SinkExt, StreamExt, channel::mpsc, future::Either};
-use gloo_net::websocket::{Message, State, futures::WebSocket};
-use leptos::{prelude::*, task::spawn_local};
+use std::{cell::RefCell, rc::Rc};
+
+use leptos::prelude::*;
 use uuid::Uuid;
+use wasm_bindgen::{JsCast, closure::Closure};
+use web_sys::{MessageEvent, WebSocket};
 
-use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending};
+use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending, fetch, wire};
 use crate::{
-    model::{SenderType, SupportMessage},
+    model::SenderType,
     protocol::{Channel, ClientFrame, ServerFrame},
 };
+
+/// How long "typing…" shows after the other side's last announcement.
+const TYPING_LASTS_MS: u64 = 6_000;
 
 /// How often the polling fallback asks for new messages while the socket is down.
 const POLL_EVERY_MS: u32 = 5_000;
@@ -33,19 +41,49 @@ pub struct LiveChatOptions {
 pub struct LiveChat {
     signals: ChatSignals,
     chat_id: Uuid,
-    outbox: StoredValue<mpsc::UnboundedSender<ClientFrame>>,
+    link: StoredValue<Link, LocalStorage>,
+}
+
+type Link = Rc<RefCell<Connection>>;
+
+/// The callbacks a socket holds; dropped with it.
+struct Callbacks {
+    _open: Closure<dyn FnMut()>,
+    _message: Closure<dyn FnMut(MessageEvent)>,
+    _close: Closure<dyn FnMut()>,
+}
+
+struct Connection {
+    options: LiveChatOptions,
+    signals: ChatSignals,
+    socket: Option<(WebSocket, Callbacks)>,
+    backoff: Backoff,
+    /// `close()` was called: no reconnection, no polling.
+    stopped: bool,
+    /// A read receipt asked for while the socket was down; sent once it is open.
+    mark_read_waiting: bool,
+    /// When the other side last said it was typing (ms since the epoch).
+    typing_at: f64,
 }
 
 impl LiveChat {
     /// Starts following the chat into `signals` (which hold what the page rendered already).
     pub fn connect(options: LiveChatOptions, signals: ChatSignals) -> Self {
-        let (outbox, frames) = mpsc::unbounded();
         let chat_id = options.chat_id;
-        spawn_local(run(options, signals, outbox.clone(), frames));
+        let link = Rc::new(RefCell::new(Connection {
+            options,
+            signals,
+            socket: None,
+            backoff: Backoff::new(500, 30_000),
+            stopped: false,
+            mark_read_waiting: false,
+            typing_at: 0.0,
+        }));
+        open_socket(&link);
         Self {
             signals,
             chat_id,
-            outbox: StoredValue::new(outbox),
+            link: StoredValue::new_local(link),
         }
     }
 
@@ -60,7 +98,7 @@ impl LiveChat {
                 failed: false,
             });
         });
-        self.push(ClientFrame::SendMessage {
+        self.push(&ClientFrame::SendMessage {
             chat_id: self.chat_id,
             content,
             client_id,
@@ -78,7 +116,7 @@ impl LiveChat {
             }
         });
         if let Some(content) = content {
-            self.push(ClientFrame::SendMessage {
+            self.push(&ClientFrame::SendMessage {
                 chat_id: self.chat_id,
                 content,
                 client_id,
@@ -96,135 +134,224 @@ impl LiveChat {
         });
     }
 
-    /// Tells the other side this side is typing.
+    /// Tells the other side this side is typing (dropped while the socket is down).
     pub fn typing(&self) {
-        self.push(ClientFrame::Typing {
+        self.push(&ClientFrame::Typing {
             chat_id: self.chat_id,
         });
     }
 
-    /// Marks the other side's messages read.
+    /// Marks the other side's messages read (now, or as soon as the socket is open).
     pub fn mark_read(&self) {
-        self.push(ClientFrame::MarkRead {
+        if !self.push(&ClientFrame::MarkRead {
             chat_id: self.chat_id,
-        });
+        }) {
+            self.link
+                .with_value(|link| link.borrow_mut().mark_read_waiting = true);
+        }
     }
 
     /// Stops for good: the socket closes and no reconnection follows.
     pub fn close(&self) {
-        self.outbox.with_value(|outbox| outbox.close_channel());
-    }
-
-    fn push(&self, frame: ClientFrame) {
-        self.outbox.with_value(|outbox| {
-            if outbox.unbounded_send(frame).is_err() {
-                leptos::logging::warn!("the live chat has stopped; the frame was dropped");
+        self.link.with_value(|link| {
+            let mut connection = link.borrow_mut();
+            connection.stopped = true;
+            if let Some((socket, _callbacks)) = connection.socket.take() {
+                // The callbacks are dropped here: the socket must not call them any more.
+                socket.set_onopen(None);
+                socket.set_onmessage(None);
+                socket.set_onclose(None);
+                let _ = socket.close();
             }
         });
     }
-}
 
-/// Connects, serves until the socket drops, polls while waiting to reconnect; until closed.
-async fn run(
-    options: LiveChatOptions,
-    signals: ChatSignals,
-    outbox: mpsc::UnboundedSender<ClientFrame>,
-    mut frames: mpsc::UnboundedReceiver<ClientFrame>,
-) {
-    let mut backoff = Backoff::new(500, 30_000);
-    while !outbox.is_closed() {
-        signals.state.set(ConnectionState::Connecting);
-        if let Ok(socket) = WebSocket::open(&socket_url(&options.server))
-            && serve(&options, signals, &mut frames, socket).await
-        {
-            backoff.reset();
-        }
-        if outbox.is_closed() {
-            break;
-        }
-        signals.state.set(ConnectionState::Closed);
-        let delay = backoff.next_delay_ms(js_sys::Math::random());
-        poll_until(&options, signals, delay).await;
+    /// Sends `frame` if the socket is open; returns whether it went. Unsent messages go
+    /// again on reconnect (they are pending).
+    fn push(&self, frame: &ClientFrame) -> bool {
+        self.link.with_value(|link| send(&link.borrow(), frame))
     }
 }
 
-/// One socket's life; returns whether it got as far as subscribing.
-async fn serve(
-    options: &LiveChatOptions,
-    signals: ChatSignals,
-    frames: &mut mpsc::UnboundedReceiver<ClientFrame>,
-    socket: WebSocket,
-) -> bool {
-    if !opened(&socket).await {
-        return false;
+fn send(connection: &Connection, frame: &ClientFrame) -> bool {
+    match &connection.socket {
+        Some((socket, _)) if socket.ready_state() == WebSocket::OPEN => {
+            socket.send_with_str(&wire::client_frame(frame)).is_ok()
+        }
+        _ => false,
     }
-    let (mut tx, mut rx) = socket.split();
-    let mut hello = Vec::new();
-    if let Some(token) = &options.token {
-        hello.push(ClientFrame::Auth {
-            token: token.clone(),
-        });
+}
+
+/// Opens a socket with its callbacks; they drive everything after.
+fn open_socket(link: &Link) {
+    let url = socket_url(&link.borrow().options.server);
+    let Ok(socket) = WebSocket::new(&url) else {
+        closed(link);
+        return;
+    };
+    let on_open = {
+        let link = Rc::clone(link);
+        Closure::<dyn FnMut()>::new(move || hello(&link))
+    };
+    let on_message = {
+        let link = Rc::clone(link);
+        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            if let Some(frame) = event
+                .data()
+                .as_string()
+                .and_then(|t| wire::server_frame(&t))
+            {
+                received(&link, frame);
+            }
+        })
+    };
+    let on_close = {
+        let link = Rc::clone(link);
+        Closure::<dyn FnMut()>::new(move || closed(&link))
+    };
+    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+    let callbacks = Callbacks {
+        _open: on_open,
+        _message: on_message,
+        _close: on_close,
+    };
+    link.borrow_mut().socket = Some((socket, callbacks));
+}
+
+/// Open: authenticate, subscribe from the newest `seq` held, send what is still pending.
+fn hello(link: &Link) {
+    let connection = link.borrow();
+    let signals = connection.signals;
+    let chat_id = connection.options.chat_id;
+    if let Some(token) = &connection.options.token {
+        send(
+            &connection,
+            &ClientFrame::Auth {
+                token: token.clone(),
+            },
+        );
     }
-    hello.push(ClientFrame::Subscribe {
-        channel: Channel::Chat,
-        chat_id: Some(options.chat_id),
-        after: Some(signals.log.with_untracked(ChatLog::last_seq)),
-    });
-    // Unanswered sends go again: the server answers a known client_id with the original.
-    hello.extend(
-        signals
-            .pending
-            .get_untracked()
-            .into_iter()
-            .map(|p| ClientFrame::SendMessage {
-                chat_id: options.chat_id,
-                content: p.content,
-                client_id: p.client_id,
-            }),
+    send(
+        &connection,
+        &ClientFrame::Subscribe {
+            channel: Channel::Chat,
+            chat_id: Some(chat_id),
+            after: Some(signals.log.with_untracked(ChatLog::last_seq)),
+        },
     );
-    for frame in hello {
-        if tx.send(encode(&frame)).await.is_err() {
-            return false;
-        }
-    }
-    let mut subscribed = false;
-    loop {
-        match futures::future::select(rx.next(), frames.next()).await {
-            Either::Left((Some(Ok(Message::Text(text))), _)) => {
-                let Ok(frame) = serde_json::from_str::<ServerFrame>(&text) else {
-                    continue;
-                };
-                if matches!(frame, ServerFrame::Subscribed { .. }) {
-                    subscribed = true;
-                    signals.state.set(ConnectionState::Open);
-                }
-                apply(signals, frame);
-            }
-            Either::Left((Some(Ok(Message::Bytes(_))), _)) => {}
-            Either::Left((Some(Err(_)) | None, _)) => return subscribed,
-            Either::Right((Some(frame), _)) => {
-                if tx.send(encode(&frame)).await.is_err() {
-                    return subscribed;
-                }
-            }
-            // Closed: dropping the socket's halves closes it.
-            Either::Right((None, _)) => return subscribed,
-        }
+    // Unanswered sends go again: the server answers a known client_id with the original.
+    for pending in signals.pending.get_untracked() {
+        send(
+            &connection,
+            &ClientFrame::SendMessage {
+                chat_id,
+                content: pending.content,
+                client_id: pending.client_id,
+            },
+        );
     }
 }
 
-/// Waits until the socket is open; `false` when it failed instead (the server is down), so
-/// nothing is ever sent into a closed socket.
-async fn opened(socket: &WebSocket) -> bool {
-    // Chromium gives up on an unreachable server within seconds; 20 s bounds the rest.
-    for _ in 0..400 {
-        match socket.state() {
-            State::Open => return true,
-            State::Connecting => sleep_ms(50).await,
-            State::Closing | State::Closed => return false,
+fn received(link: &Link, frame: ServerFrame) {
+    let signals = link.borrow().signals;
+    if matches!(frame, ServerFrame::Subscribed { .. }) {
+        {
+            let mut connection = link.borrow_mut();
+            connection.backoff.reset();
+            if std::mem::take(&mut connection.mark_read_waiting) {
+                let chat_id = connection.options.chat_id;
+                send(&connection, &ClientFrame::MarkRead { chat_id });
+            }
         }
+        signals.state.set(ConnectionState::Open);
     }
-    false
+    if matches!(frame, ServerFrame::Typing { .. }) {
+        // "Typing…" lasts until a message comes, or 6 s after the last announcement.
+        let at = js_sys::Date::now();
+        link.borrow_mut().typing_at = at;
+        let link = Rc::clone(link);
+        set_timeout(
+            move || {
+                if link.borrow().typing_at == at {
+                    signals.typing.set(None);
+                }
+            },
+            std::time::Duration::from_millis(TYPING_LASTS_MS),
+        );
+    }
+    apply(signals, frame);
+}
+
+/// The socket closed (or never opened): try again after a backoff, polling meanwhile.
+fn closed(link: &Link) {
+    // The closed socket stays in its slot until the next one replaces it: this may be its
+    // own close callback running, which must not be dropped while it runs.
+    let (signals, delay) = {
+        let mut connection = link.borrow_mut();
+        if connection.stopped {
+            return;
+        }
+        let delay = connection.backoff.next_delay_ms(js_sys::Math::random());
+        (connection.signals, delay)
+    };
+    signals.state.set(ConnectionState::Closed);
+    let reconnect = Rc::clone(link);
+    set_timeout(
+        move || {
+            if !reconnect.borrow().stopped {
+                reconnect
+                    .borrow()
+                    .signals
+                    .state
+                    .set(ConnectionState::Connecting);
+                open_socket(&reconnect);
+            }
+        },
+        std::time::Duration::from_millis(u64::from(delay)),
+    );
+    poll_later(link);
+}
+
+/// While the socket is not subscribed: asks REST for new messages every 5 s.
+fn poll_later(link: &Link) {
+    let link = Rc::clone(link);
+    set_timeout(
+        move || {
+            let down = {
+                let connection = link.borrow();
+                !connection.stopped
+                    && connection.signals.state.get_untracked() != ConnectionState::Open
+            };
+            if down {
+                leptos::task::spawn_local(poll_once(Rc::clone(&link)));
+                poll_later(&link);
+            }
+        },
+        std::time::Duration::from_millis(u64::from(POLL_EVERY_MS)),
+    );
+}
+
+async fn poll_once(link: Link) {
+    let (url, token, signals) = {
+        let connection = link.borrow();
+        let signals = connection.signals;
+        let url = format!(
+            "{}/api/support_chat/messages?after_seq={}&limit=200",
+            connection.options.server,
+            signals.log.with_untracked(ChatLog::last_seq)
+        );
+        (url, connection.options.token.clone(), signals)
+    };
+    let Ok(answer) = fetch::send("GET", &url, token.as_deref(), None).await else {
+        return;
+    };
+    if let Some(messages) = answer.body.as_ref().and_then(wire::messages) {
+        signals.log.update(|log| {
+            log.merge(messages);
+        });
+    }
 }
 
 /// Applies a server frame to the reactive state.
@@ -272,39 +399,6 @@ fn apply(signals: ChatSignals, frame: ServerFrame) {
     }
 }
 
-/// While the socket is down: asks REST for new messages every 5 s until `delay_ms` passed.
-async fn poll_until(options: &LiveChatOptions, signals: ChatSignals, delay_ms: u32) {
-    let mut waited = 0;
-    while waited < delay_ms {
-        let step = POLL_EVERY_MS.min(delay_ms - waited);
-        sleep_ms(step).await;
-        waited += step;
-        if step == POLL_EVERY_MS {
-            poll_once(options, signals).await;
-        }
-    }
-}
-
-async fn poll_once(options: &LiveChatOptions, signals: ChatSignals) {
-    let url = format!(
-        "{}/api/support_chat/messages?after_seq={}&limit=200",
-        options.server,
-        signals.log.with_untracked(ChatLog::last_seq)
-    );
-    let mut request = gloo_net::http::Request::get(&url);
-    if let Some(token) = &options.token {
-        request = request.header("Authorization", &format!("Bearer {token}"));
-    }
-    let Ok(response) = request.send().await else {
-        return;
-    };
-    if let Ok(messages) = response.json::<Vec<SupportMessage>>().await {
-        signals.log.update(|log| {
-            log.merge(messages);
-        });
-    }
-}
-
 /// `ws(s)://host/ws` for `server` (`""`: the page's own origin).
 fn socket_url(server: &str) -> String {
     let base = if server.is_empty() {
@@ -316,20 +410,4 @@ fn socket_url(server: &str) -> String {
         .replacen("https://", "wss://", 1)
         .replacen("http://", "ws://", 1);
     format!("{base}/ws")
-}
-
-fn encode(frame: &ClientFrame) -> Message {
-    Message::Text(serde_json::to_string(frame).unwrap_or_default())
-}
-
-/// Resolves after `ms` milliseconds (a browser timer).
-pub(crate) async fn sleep_ms(ms: u32) {
-    let (done, wait) = futures::channel::oneshot::channel::<()>();
-    set_timeout(
-        move || {
-            let _ = done.send(());
-        },
-        std::time::Duration::from_millis(u64::from(ms)),
-    );
-    let _ = wait.await;
 }

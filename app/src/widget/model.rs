@@ -91,24 +91,30 @@ pub struct WidgetModel {
     pub loading_older: RwSignal<bool>,
     /// The notification sound is off.
     pub muted: RwSignal<bool>,
-    /// Who hears about messages and unread counts (the embed's DOM events).
-    #[cfg(feature = "browser")]
-    announce: StoredValue<Option<Listener>, LocalStorage>,
     access: StoredValue<Access>,
+    /// The browser side's own state.
     #[cfg(feature = "browser")]
-    live: StoredValue<Option<LiveChat>>,
-    #[cfg(feature = "browser")]
-    identity: StoredValue<Identity>,
-    /// A connection attempt is running or done (so opening twice connects once).
-    #[cfg(feature = "browser")]
-    started: StoredValue<bool>,
-    /// The newest `seq` the host was told about: history loaded at start is not news.
-    #[cfg(feature = "browser")]
-    announced_seq: StoredValue<i64>,
+    inner: StoredValue<Inner, LocalStorage>,
     /// Open once the browser takes over (the server always renders the widget closed, so
     /// its rendering never depends on the reader's time zone).
     #[cfg(feature = "browser")]
     open_at_start: bool,
+}
+
+/// What only the browser side keeps: not reactive, read and written by the actions.
+#[cfg(feature = "browser")]
+#[derive(Default)]
+struct Inner {
+    /// Who hears about messages and unread counts (the embed's DOM events).
+    announce: Option<Listener>,
+    /// The connection, once the chat is known.
+    live: Option<LiveChat>,
+    /// Who the embedding site says the visitor is.
+    identity: Identity,
+    /// A connection attempt is running or done (so opening twice connects once).
+    started: bool,
+    /// The newest `seq` the host was told about: history loaded at start is not news.
+    announced_seq: i64,
 }
 
 /// Local-storage key of the mute preference.
@@ -134,17 +140,9 @@ impl WidgetModel {
             has_older: RwSignal::new(has_older),
             loading_older: RwSignal::new(false),
             muted: RwSignal::new(false),
-            #[cfg(feature = "browser")]
-            announce: StoredValue::new_local(None),
             access: StoredValue::new(setup.access),
             #[cfg(feature = "browser")]
-            live: StoredValue::new(None),
-            #[cfg(feature = "browser")]
-            identity: StoredValue::new(Identity::default()),
-            #[cfg(feature = "browser")]
-            started: StoredValue::new(false),
-            #[cfg(feature = "browser")]
-            announced_seq: StoredValue::new(0),
+            inner: StoredValue::new_local(Inner::default()),
             #[cfg(feature = "browser")]
             open_at_start: setup.open,
         }
@@ -182,12 +180,12 @@ impl WidgetModel {
         self.muted.set(browser::stored(MUTED_KEY).is_some());
         let model = *self;
         // Announce new messages (and play the chime for staff ones) as they arrive.
-        self.announced_seq
-            .set_value(self.chat.log.with_untracked(|l| l.last_seq()));
-        let seen = self.announced_seq;
+        let start = self.chat.log.with_untracked(|l| l.last_seq());
+        self.inner.update_value(|i| i.announced_seq = start);
+        let inner = self.inner;
         Effect::new(move |_| {
             let newest: Vec<SupportMessage> = model.chat.log.with(|log| {
-                let since = seen.get_value();
+                let since = inner.with_value(|i| i.announced_seq);
                 log.messages()
                     .iter()
                     .filter(|m| m.seq > since)
@@ -195,7 +193,7 @@ impl WidgetModel {
                     .collect()
             });
             if let Some(last) = newest.last() {
-                seen.set_value(last.seq);
+                inner.update_value(|i| i.announced_seq = last.seq);
             }
             for message in newest {
                 if message.sender_type == SenderType::Admin && !model.muted.get_untracked() {
@@ -235,10 +233,10 @@ impl WidgetModel {
 
     /// Connects if not connected yet: the session (embedded), the chat, then the socket.
     pub fn connect(&self) {
-        if self.started.get_value() {
+        if self.inner.with_value(|i| i.started) {
             return;
         }
-        self.started.set_value(true);
+        self.inner.update_value(|i| i.started = true);
         let model = *self;
         leptos::task::spawn_local(async move {
             let mut wait_ms = 1_000;
@@ -251,7 +249,7 @@ impl WidgetModel {
                             failure.message
                         );
                         model.notice.set(Some(Notice::LoadFailed));
-                        crate::realtime::sleep_ms(wait_ms).await;
+                        crate::realtime::fetch::sleep_ms(wait_ms).await;
                         wait_ms = (wait_ms * 2).min(30_000);
                     }
                 }
@@ -277,9 +275,8 @@ impl WidgetModel {
             log.merge(chat.messages.iter().cloned());
         });
         let history_end = self.chat.log.with_untracked(|l| l.last_seq());
-        if self.announced_seq.get_value() < history_end {
-            self.announced_seq.set_value(history_end);
-        }
+        self.inner
+            .update_value(|i| i.announced_seq = i.announced_seq.max(history_end));
         if self.chat_id.get_untracked().is_none() {
             self.has_older.set(chat.messages.len() >= OLDER_PAGE);
         }
@@ -296,7 +293,7 @@ impl WidgetModel {
             },
             self.chat,
         );
-        self.live.set_value(Some(live));
+        self.inner.update_value(|i| i.live = Some(live));
         if self.open.get_untracked() && self.unread() > 0 {
             live.mark_read();
         }
@@ -310,7 +307,7 @@ impl WidgetModel {
             Access::Embedded { server } => server,
         };
         let key = token_key(&server);
-        let identity = self.identity.get_value();
+        let identity = self.inner.with_value(|i| i.identity.clone());
         let current = super::browser::stored(&key);
         let session = remote::start_session(&server, current.as_deref(), &identity).await;
         let session = match session {
@@ -350,17 +347,18 @@ impl WidgetModel {
 
     /// Tells `listener` about every new message and unread count from now on.
     pub fn on_announcement(&self, listener: impl Fn(Announcement) + 'static) {
-        self.announce.set_value(Some(Rc::new(listener)));
+        self.inner
+            .update_value(|i| i.announce = Some(Rc::new(listener)));
     }
 
     fn tell(&self, announcement: Announcement) {
-        if let Some(listener) = self.announce.get_value() {
+        if let Some(listener) = self.inner.with_value(|i| i.announce.clone()) {
             listener(announcement);
         }
     }
 
     fn with_live(&self, action: impl FnOnce(&LiveChat)) {
-        if let Some(live) = self.live.get_value() {
+        if let Some(live) = self.inner.with_value(|i| i.live) {
             action(&live);
         }
     }
@@ -438,8 +436,8 @@ impl WidgetModel {
     /// The site says who the visitor is: reconnects as them (a verified identity adopts the
     /// anonymous conversation on the server).
     pub fn identify(&self, identity: Identity) {
-        self.identity.set_value(identity);
-        if self.started.get_value() {
+        self.inner.update_value(|i| i.identity = identity);
+        if self.inner.with_value(|i| i.started) {
             self.restart();
         }
     }
@@ -449,7 +447,8 @@ impl WidgetModel {
         if let Access::Embedded { server } = self.access.get_value() {
             super::browser::store(&token_key(&server), None);
         }
-        self.identity.set_value(Identity::default());
+        self.inner
+            .update_value(|i| i.identity = Identity::default());
         self.visitor.set(None);
         self.open.set(false);
         self.stop();
@@ -462,11 +461,13 @@ impl WidgetModel {
 
     fn stop(&self) {
         self.with_live(LiveChat::close);
-        self.live.set_value(None);
-        self.started.set_value(false);
+        self.inner.update_value(|i| {
+            i.live = None;
+            i.started = false;
+            i.announced_seq = 0;
+        });
         self.chat_id.set(None);
         self.has_older.set(false);
-        self.announced_seq.set_value(0);
         self.chat.clear();
     }
 }

@@ -1,11 +1,14 @@
 //! The widget's REST calls: starting a visitor session, loading the chat and older pages, and
 //! recording a visitor's email. The hosted app authenticates by its session cookie; embedding
-//! sites by the visitor's bearer token. Browser builds only.
+//! sites by the visitor's bearer token. JSON goes through `realtime::wire` (the browser's own
+//! parser). Browser builds only.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
-use serde::{Deserialize, Serialize};
+use wasm_bindgen::JsValue;
 
-use crate::model::{SupportChat, SupportMessage, UserProfile};
+use crate::{
+    model::{SupportChat, SupportMessage, UserProfile},
+    realtime::{fetch, wire},
+};
 
 /// How a request proves who the visitor is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -17,24 +20,20 @@ pub enum Credentials {
 }
 
 /// What an embedding site says about the visitor; every field optional.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Identity {
     /// The site's own id for the visitor (needs `user_hash`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_id: Option<String>,
     /// Their email.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
     /// Their name.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     /// HMAC of `user_id` computed by the site's server.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub user_hash: Option<String>,
 }
 
 /// `POST /api/widget/session`'s answer.
-#[derive(Clone, Debug, Deserialize)]
+#[derive(Clone, Debug)]
 pub struct WidgetSession {
     /// The bearer token.
     pub token: String,
@@ -51,37 +50,35 @@ pub struct Failure {
     pub message: String,
 }
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ErrorDetail,
-}
-
-#[derive(Deserialize)]
-struct ErrorDetail {
-    message: String,
-}
-
 /// Starts (or resumes, with `current`) a visitor session, claiming `identity`.
 pub async fn start_session(
     server: &str,
     current: Option<&str>,
     identity: &Identity,
 ) -> Result<WidgetSession, Failure> {
-    let mut request = Request::post(&format!("{server}/api/widget/session"));
-    if let Some(token) = current {
-        request = request.header("Authorization", &format!("Bearer {token}"));
-    }
-    let request = request.json(identity).map_err(local_failure)?;
-    read(request.send().await).await
+    let body = wire::object(&[
+        ("user_id", identity.user_id.as_deref()),
+        ("email", identity.email.as_deref()),
+        ("name", identity.name.as_deref()),
+        ("user_hash", identity.user_hash.as_deref()),
+    ]);
+    let url = format!("{server}/api/widget/session");
+    let answer = fetch::send("POST", &url, current, Some(&body)).await;
+    read(answer, |v| {
+        Some(WidgetSession {
+            token: js_sys::Reflect::get(v, &"token".into()).ok()?.as_string()?,
+            visitor: wire::profile(&js_sys::Reflect::get(v, &"visitor".into()).ok()?)?,
+        })
+    })
 }
 
 /// The visitor's chat (created on first use) with its newest messages.
 pub async fn chat(server: &str, credentials: &Credentials) -> Result<SupportChat, Failure> {
-    let request = authorised(
-        Request::get(&format!("{server}/api/support_chat")),
-        credentials,
-    );
-    read(request.send().await).await
+    let url = format!("{server}/api/support_chat");
+    read(
+        fetch::send("GET", &url, credentials.token(), None).await,
+        wire::chat,
+    )
 }
 
 /// Up to `limit` messages older than `before`, oldest first.
@@ -91,13 +88,11 @@ pub async fn older(
     before: uuid::Uuid,
     limit: usize,
 ) -> Result<Vec<SupportMessage>, Failure> {
-    let request = authorised(
-        Request::get(&format!(
-            "{server}/api/support_chat/messages?before={before}&limit={limit}"
-        )),
-        credentials,
-    );
-    read(request.send().await).await
+    let url = format!("{server}/api/support_chat/messages?before={before}&limit={limit}");
+    read(
+        fetch::send("GET", &url, credentials.token(), None).await,
+        wire::messages,
+    )
 }
 
 /// Records the email an anonymous visitor gave.
@@ -106,50 +101,45 @@ pub async fn give_email(
     credentials: &Credentials,
     email: &str,
 ) -> Result<UserProfile, Failure> {
-    #[derive(Serialize)]
-    struct Update<'a> {
-        email: &'a str,
-    }
-    let request = authorised(
-        Request::patch(&format!("{server}/api/widget/visitor")),
-        credentials,
+    let url = format!("{server}/api/widget/visitor");
+    let body = wire::object(&[("email", Some(email))]);
+    read(
+        fetch::send("PATCH", &url, credentials.token(), Some(&body)).await,
+        wire::profile,
     )
-    .json(&Update { email })
-    .map_err(local_failure)?;
-    read(request.send().await).await
 }
 
-fn authorised(request: RequestBuilder, credentials: &Credentials) -> RequestBuilder {
-    match credentials {
-        Credentials::Cookie => request,
-        Credentials::Bearer(token) => request.header("Authorization", &format!("Bearer {token}")),
+impl Credentials {
+    fn token(&self) -> Option<&str> {
+        match self {
+            Self::Cookie => None,
+            Self::Bearer(token) => Some(token),
+        }
     }
 }
 
-async fn read<T: for<'de> Deserialize<'de>>(
-    sent: Result<Response, gloo_net::Error>,
+/// The answer decoded by `decode` when it succeeded, else the server's error message.
+fn read<T>(
+    sent: Result<fetch::Answer, String>,
+    decode: impl Fn(&JsValue) -> Option<T>,
 ) -> Result<T, Failure> {
-    let response = sent.map_err(|err| Failure {
-        status: 0,
-        message: err.to_string(),
-    })?;
-    let status = response.status();
-    if response.ok() {
-        return response.json::<T>().await.map_err(|err| Failure {
-            status,
-            message: err.to_string(),
-        });
+    let answer = sent.map_err(|message| Failure { status: 0, message })?;
+    if answer.ok() {
+        return answer
+            .body
+            .as_ref()
+            .and_then(decode)
+            .ok_or_else(|| Failure {
+                status: answer.status,
+                message: "the server's answer could not be read".to_owned(),
+            });
     }
-    let message = match response.json::<ErrorBody>().await {
-        Ok(body) => body.error.message,
-        Err(_) => response.status_text(),
-    };
-    Err(Failure { status, message })
-}
-
-fn local_failure(err: gloo_net::Error) -> Failure {
-    Failure {
-        status: 0,
-        message: err.to_string(),
-    }
+    Err(Failure {
+        status: answer.status,
+        message: answer
+            .body
+            .as_ref()
+            .and_then(wire::error_message)
+            .unwrap_or_else(|| format!("HTTP {}", answer.status)),
+    })
 }

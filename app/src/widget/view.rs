@@ -3,7 +3,7 @@
 //! Message text is always a text node; URLs become links that open in a new tab without
 //! access to this page.
 
-use leptos::{ev, html, prelude::*};
+use leptos::{either::Either, ev, html, prelude::*};
 use uuid::Uuid;
 
 use super::{
@@ -15,6 +15,10 @@ use crate::{
     model::{SenderType, SupportMessage},
     realtime::Pending,
 };
+
+const BUBBLE_ICON: &str =
+    "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+const CLOSE_ICON: &str = "M6 6l12 12M18 6L6 18";
 
 /// How far from the bottom (px) still counts as "at the newest message".
 const STICKY_PX: i32 = 48;
@@ -45,12 +49,9 @@ pub fn ChatWidget(
             data-hydrated=move || hydrated.get().to_string()
         >
             <ChatButton model button_ref />
-            <Show when=move || model.open.get()>
-                <ChatPanel model on_close=close />
-            </Show>
+            {move || model.open.get().then(|| view! { <ChatPanel model on_close=close /> })}
         </div>
     }
-    .into_any()
 }
 
 /// The round button: a speech bubble when closed, an X when open, with the unread badge.
@@ -68,24 +69,12 @@ fn ChatButton(model: WidgetModel, button_ref: NodeRef<html::Button>) -> impl Int
             aria-controls="confab-panel"
             on:click=move |_| model.open.update(|open| *open = !*open)
         >
-            <Show
-                when=move || model.open.get()
-                fallback=|| {
-                    view! {
-                        <svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon">
-                            <path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z" />
-                        </svg>
-                    }
-                }
-            >
-                <svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon">
-                    <path d="M6 6l12 12M18 6L6 18" />
-                </svg>
-            </Show>
+            <svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon">
+                <path d=move || if model.open.get() { CLOSE_ICON } else { BUBBLE_ICON } />
+            </svg>
             <UnreadBadge model />
         </button>
     }
-    .into_any()
 }
 
 /// The count of unread staff messages, "9+" above nine; nothing when there are none.
@@ -153,7 +142,7 @@ fn ChatPanel(
                     on:click=move |_| on_close()
                 >
                     <svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon-small">
-                        <path d="M6 6l12 12M18 6L6 18" />
+                        <path d=CLOSE_ICON />
                     </svg>
                 </button>
             </div>
@@ -179,7 +168,6 @@ fn ChatPanel(
             <InputArea model />
         </section>
     }
-    .into_any()
 }
 
 /// The sound toggle, remembered on this site.
@@ -201,13 +189,10 @@ fn MuteToggle(model: WidgetModel) -> impl IntoView {
         >
             <svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon-small">
                 <path d="M4 9h4l5-4v14l-5-4H4z" />
-                <Show when=move || model.muted.get()>
-                    <path d="M16 9l5 6M21 9l-5 6" />
-                </Show>
+                <path d=move || if model.muted.get() { "M16 9l5 6M21 9l-5 6" } else { "" } />
             </svg>
         </button>
     }
-    .into_any()
 }
 
 /// The conversation: scrolls, sticks to the newest message unless the reader scrolled up
@@ -217,8 +202,8 @@ fn MessageList(model: WidgetModel) -> impl IntoView {
     let strings = model.locale.strings();
     let list_ref = NodeRef::<html::Div>::new();
     // Distance from the bottom when the reader last scrolled; 0 = following the newest.
-    let from_bottom = StoredValue::new(0);
-    let (unseen_below, set_unseen_below) = signal(false);
+    let from_bottom = StoredValue::new(0.0_f64);
+    let unseen_below = RwSignal::new(false);
     let last_user_seen = Memo::new(move |_| {
         model.chat.log.with(|log| {
             log.messages()
@@ -235,9 +220,9 @@ fn MessageList(model: WidgetModel) -> impl IntoView {
             return;
         };
         let distance = list.scroll_height() - list.scroll_top() - list.client_height();
-        from_bottom.set_value(distance);
+        from_bottom.set_value(f64::from(distance));
         if distance <= STICKY_PX {
-            set_unseen_below.set(false);
+            unseen_below.set(false);
         }
         if list.scroll_top() < STICKY_PX {
             #[cfg(feature = "browser")]
@@ -255,14 +240,15 @@ fn MessageList(model: WidgetModel) -> impl IntoView {
         let Some(list) = list_ref.get() else {
             return shape;
         };
-        let distance = from_bottom.get_value();
+        // Whole pixels: scroll positions are set in px.
+        let distance = from_bottom.get_value() as i32;
         if distance <= STICKY_PX {
             list.set_scroll_top(list.scroll_height());
         } else {
             // Older messages prepended: the same distance from the bottom keeps the place.
             list.set_scroll_top(list.scroll_height() - list.client_height() - distance);
             if previous.is_some_and(|(_, last)| last != shape.1) {
-                set_unseen_below.set(true);
+                unseen_below.set(true);
             }
         }
         let _ = pending;
@@ -273,8 +259,8 @@ fn MessageList(model: WidgetModel) -> impl IntoView {
         if let Some(list) = list_ref.get_untracked() {
             list.set_scroll_top(list.scroll_height());
         }
-        from_bottom.set_value(0);
-        set_unseen_below.set(false);
+        from_bottom.set_value(0.0);
+        unseen_below.set(false);
     };
 
     view! {
@@ -289,55 +275,78 @@ fn MessageList(model: WidgetModel) -> impl IntoView {
                 data-testid="support-messages"
                 on:scroll=on_scroll
             >
-                <Show when=move || model.loading_older.get()>
-                    <p class="confab-hint">{strings.loading}</p>
-                </Show>
-                <Show when=move || {
-                    model.chat.log.with(|l| l.messages().is_empty())
-                        && model.chat.pending.with(Vec::is_empty)
-                }>
-                    <p class="confab-hint confab-empty">{strings.empty}</p>
-                </Show>
-                <For
-                    each=move || model.chat.log.with(|l| l.messages().to_vec())
-                    key=|m| (m.id, m.read_at.is_some())
-                    let(message)
+                <p class="confab-hint" hidden=move || !model.loading_older.get()>
+                    {strings.loading}
+                </p>
+                <p
+                    class="confab-hint confab-empty"
+                    hidden=move || {
+                        !model.chat.log.with(|l| l.messages().is_empty())
+                            || !model.chat.pending.with(Vec::is_empty)
+                    }
                 >
-                    <MessageBubble
-                        model
-                        seen=Signal::derive({
-                            let id = message.id;
-                            move || last_user_seen.get() == Some(id)
-                        })
-                        message
-                    />
-                </For>
-                <For
-                    each=move || model.chat.pending.get()
-                    key=|p| (p.client_id, p.failed)
-                    let(pending)
-                >
-                    <PendingBubble model pending />
+                    {strings.empty}
+                </p>
+                // One keyed list for sent and pending messages: pending ones come last.
+                <For each=move || rows(model) key=Row::key let(row)>
+                    {match row {
+                        Row::Sent(message) => {
+                            Either::Left(view! { <MessageBubble model last_user_seen message /> })
+                        }
+                        Row::Pending(pending) => Either::Right(view! { <PendingBubble model pending /> }),
+                    }}
                 </For>
             </div>
-            <Show when=move || unseen_below.get()>
-                <button
-                    type="button"
-                    class="confab-pill"
-                    data-testid="support-new-messages"
-                    on:click=jump_to_newest
-                >
-                    {strings.new_messages}
-                </button>
-            </Show>
+            <button
+                type="button"
+                class="confab-pill"
+                data-testid="support-new-messages"
+                hidden=move || !unseen_below.get()
+                on:click=jump_to_newest
+            >
+                {strings.new_messages}
+            </button>
         </div>
     }
-    .into_any()
+}
+
+/// A line of the message list: a message the server has, or one on its way.
+#[derive(Clone)]
+enum Row {
+    Sent(SupportMessage),
+    Pending(Pending),
+}
+
+impl Row {
+    /// Identity for the keyed list; a read receipt or a failure draws the row again.
+    fn key(&self) -> (Uuid, bool) {
+        match self {
+            Self::Sent(m) => (m.id, m.read_at.is_some()),
+            Self::Pending(p) => (p.client_id, p.failed),
+        }
+    }
+}
+
+fn rows(model: WidgetModel) -> Vec<Row> {
+    let mut rows: Vec<Row> = model
+        .chat
+        .log
+        .with(|log| log.messages().iter().cloned().map(Row::Sent).collect());
+    model
+        .chat
+        .pending
+        .with(|p| rows.extend(p.iter().cloned().map(Row::Pending)));
+    rows
 }
 
 /// One message: the user's on the right in the primary colour, staff's on the left, muted.
 #[component]
-fn MessageBubble(model: WidgetModel, message: SupportMessage, seen: Signal<bool>) -> impl IntoView {
+fn MessageBubble(
+    model: WidgetModel,
+    message: SupportMessage,
+    last_user_seen: Memo<Option<Uuid>>,
+) -> impl IntoView {
+    let id = message.id;
     let strings = model.locale.strings();
     let mine = message.sender_type == SenderType::User;
     let sender = if mine { strings.you } else { strings.staff };
@@ -353,15 +362,14 @@ fn MessageBubble(model: WidgetModel, message: SupportMessage, seen: Signal<bool>
             <span class="confab-sr">{sender}</span>
             <div class="confab-bubble">{message_text(&message.content)}</div>
             <div class="confab-meta">
-                <time datetime=message.created_at.to_rfc3339()>{time}</time>
-                <Show when=move || mine && seen.get()>
-                    " · "
-                    <span data-testid="support-seen">{strings.seen}</span>
-                </Show>
+                <time>{time}</time>
+                {move || {
+                    (mine && last_user_seen.get() == Some(id))
+                        .then(|| view! { " · " <span data-testid="support-seen">{strings.seen}</span> })
+                }}
             </div>
         </div>
     }
-    .into_any()
 }
 
 /// A message on its way, or refused with a way to send it again.
@@ -402,7 +410,6 @@ fn PendingBubble(model: WidgetModel, pending: Pending) -> impl IntoView {
             </div>
         </div>
     }
-    .into_any()
 }
 
 /// Text nodes and safe links; never HTML.
@@ -436,46 +443,26 @@ fn message_time(message: &SupportMessage, locale: text::Locale) -> String {
     }
 }
 
-/// "Support is typing…" for a few seconds after staff's last keystroke announcement.
+/// "Support is typing…" while staff type.
 #[component]
 fn TypingLine(model: WidgetModel) -> impl IntoView {
     let strings = model.locale.strings();
-    let (visible, set_visible) = signal(false);
-    let generation = StoredValue::new(0_u32);
-    Effect::new(move |_| {
-        if model.chat.typing.get() == Some(SenderType::Admin) {
-            set_visible.set(true);
-            let this = generation.get_value().wrapping_add(1);
-            generation.set_value(this);
-            set_timeout(
-                move || {
-                    if generation.get_value() == this {
-                        set_visible.set(false);
-                        model.chat.typing.set(None);
-                    }
-                },
-                std::time::Duration::from_secs(6),
-            );
-        } else {
-            set_visible.set(false);
-        }
-    });
     view! {
         <p class="confab-typing" aria-live="polite" data-testid="support-typing">
-            {move || visible.get().then_some(strings.staff_typing)}
+            {move || (model.chat.typing.get() == Some(SenderType::Admin)).then_some(strings.staff_typing)}
         </p>
     }
-    .into_any()
 }
 
 /// For anonymous visitors without an email, once they wrote: an offer to leave one.
 #[component]
 fn EmailPrompt(model: WidgetModel) -> impl IntoView {
     let strings = model.locale.strings();
-    let (dismissed, set_dismissed) = signal(false);
-    let (saved, set_saved) = signal(false);
-    let (error, set_error) = signal(None::<String>);
-    let (email, set_email) = signal(String::new());
+    let dismissed = RwSignal::new(false);
+    let saved = RwSignal::new(false);
+    // The server's refusal, "" when none.
+    let error = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
     let wanted = move || {
         let wrote = model.chat.log.with(|l| {
             l.messages()
@@ -497,59 +484,60 @@ fn EmailPrompt(model: WidgetModel) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match model.give_email(address).await {
                 Ok(()) => {
-                    set_error.set(None);
-                    set_saved.set(true);
+                    error.set(String::new());
+                    saved.set(true);
                 }
-                Err(message) => set_error.set(Some(message)),
+                Err(message) => error.set(message),
             }
         });
         #[cfg(not(feature = "browser"))]
-        let _ = (address, set_error, set_saved);
+        let _ = (address, error, saved);
     };
-    view! {
-        <Show when=wanted>
-            <div class="confab-email" data-testid="support-email-prompt">
-                <Show
-                    when=move || saved.get()
-                    fallback=move || {
-                        view! {
-                            <form on:submit=submit>
-                                <label for="confab-email-input">{strings.email_prompt}</label>
-                                <div class="confab-email-row">
-                                    <input
-                                        id="confab-email-input"
-                                        type="email"
-                                        autocomplete="email"
-                                        placeholder=strings.email_label
-                                        prop:value=move || email.get()
-                                        on:input=move |ev| set_email.set(event_target_value(&ev))
-                                    />
-                                    <button type="submit" class="confab-small-button">
-                                        {strings.email_save}
-                                    </button>
-                                    <button
-                                        type="button"
-                                        class="confab-link-button"
-                                        on:click=move |_| set_dismissed.set(true)
-                                    >
-                                        {strings.dismiss}
-                                    </button>
-                                </div>
-                                {move || {
-                                    error
-                                        .get()
-                                        .map(|e| view! { <p class="confab-failed" role="alert">{e}</p> })
-                                }}
-                            </form>
+    let form = move || {
+        view! {
+            <form on:submit=submit>
+                <label for="confab-email-input">{strings.email_prompt}</label>
+                <div class="confab-email-row">
+                    <input
+                        id="confab-email-input"
+                        type="email"
+                        autocomplete="email"
+                        placeholder=strings.email_label
+                        prop:value=move || email.get()
+                        on:input=move |ev| email.set(event_target_value(&ev))
+                    />
+                    <button type="submit" class="confab-small-button">
+                        {strings.email_save}
+                    </button>
+                    <button
+                        type="button"
+                        class="confab-link-button"
+                        on:click=move |_| dismissed.set(true)
+                    >
+                        {strings.dismiss}
+                    </button>
+                </div>
+                <p class="confab-failed" role="alert">
+                    {move || error.get()}
+                </p>
+            </form>
+        }
+    };
+    move || {
+        wanted().then(|| {
+            view! {
+                <div class="confab-email" data-testid="support-email-prompt">
+                    {move || {
+                        if saved.get() {
+                            Either::Left(view! { <p role="status">{strings.email_saved}</p> })
+                        } else {
+                            Either::Right(form())
                         }
-                    }
-                >
-                    <p role="status">{strings.email_saved}</p>
-                </Show>
-            </div>
-        </Show>
+                    }}
+                </div>
+            }
+        })
     }
-    .into_any()
 }
 
 /// The message box: grows with its text; Enter sends, Shift+Enter adds a line, and Enter
@@ -557,7 +545,7 @@ fn EmailPrompt(model: WidgetModel) -> impl IntoView {
 #[component]
 fn InputArea(model: WidgetModel) -> impl IntoView {
     let strings = model.locale.strings();
-    let (draft, set_draft) = signal(String::new());
+    let draft = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Textarea>::new();
     let last_typing = StoredValue::new(0.0_f64);
     let blank = move || draft.with(|d| d.trim().is_empty());
@@ -578,7 +566,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         model.send(content);
         #[cfg(not(feature = "browser"))]
         let _ = content;
-        set_draft.set(String::new());
+        draft.set(String::new());
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {
         // keyCode 229: the key went to an IME (Safari reports isComposing late).
@@ -588,7 +576,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         }
     };
     let on_input = move |ev: ev::Event| {
-        set_draft.set(event_target_value(&ev));
+        draft.set(event_target_value(&ev));
         #[cfg(feature = "browser")]
         {
             let now = js_sys::Date::now();
@@ -632,5 +620,4 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
             </button>
         </form>
     }
-    .into_any()
 }

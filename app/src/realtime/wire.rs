@@ -1,0 +1,255 @@
+//! The browser's JSON codec for the wire types the widget reads and writes: decoding uses the
+//! browser's own `JSON.parse` and reads fields by name; encoding builds plain objects for
+//! `JSON.stringify`. The server and the tests use the serde derivations on the same types;
+//! in the browser those (with serde_json's parser and formatter) weighed about 70 KB of the
+//! embed bundle's compressed size, so this side reads and writes the documented JSON directly.
+//! Field names are the public contract's (README: REST API, `/ws` protocol); the browser tests
+//! exercise every decoder against the running server.
+
+use chrono::{DateTime, Utc};
+use js_sys::{Array, JSON, Object, Reflect};
+use uuid::Uuid;
+use wasm_bindgen::JsValue;
+
+use crate::{
+    model::{Role, SenderType, SupportChat, SupportMessage, UserProfile},
+    protocol::{Channel, ClientFrame, ErrorCode, ServerFrame},
+};
+
+/// Parses JSON text into a browser value.
+pub fn parse(text: &str) -> Option<JsValue> {
+    JSON::parse(text).ok()
+}
+
+/// JSON text of a browser value.
+pub fn stringify(value: &JsValue) -> String {
+    JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .unwrap_or_default()
+}
+
+fn get(object: &JsValue, key: &str) -> JsValue {
+    Reflect::get(object, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn text(object: &JsValue, key: &str) -> Option<String> {
+    get(object, key).as_string()
+}
+
+fn number(object: &JsValue, key: &str) -> Option<f64> {
+    get(object, key).as_f64()
+}
+
+fn id(object: &JsValue, key: &str) -> Option<Uuid> {
+    Uuid::parse_str(&text(object, key)?).ok()
+}
+
+/// An RFC 3339 timestamp, to the millisecond (the browser's precision).
+fn time(object: &JsValue, key: &str) -> Option<DateTime<Utc>> {
+    let millis = js_sys::Date::parse(&text(object, key)?);
+    // NaN (unparsable) fails the range check and gives None.
+    if !(-8.64e15..=8.64e15).contains(&millis) {
+        return None;
+    }
+    DateTime::from_timestamp_millis(millis as i64)
+}
+
+fn sender(name: &str) -> Option<SenderType> {
+    match name {
+        "user" => Some(SenderType::User),
+        "admin" => Some(SenderType::Admin),
+        _ => None,
+    }
+}
+
+/// A message (`SupportMessage`).
+pub fn message(value: &JsValue) -> Option<SupportMessage> {
+    Some(SupportMessage {
+        id: id(value, "id")?,
+        content: text(value, "content")?,
+        sender_type: sender(&text(value, "sender_type")?)?,
+        read_at: time(value, "read_at"),
+        created_at: time(value, "created_at")?,
+        seq: number(value, "seq")? as i64,
+        client_id: id(value, "client_id"),
+    })
+}
+
+/// An array of messages; `None` if anything in it is not a message.
+pub fn messages(value: &JsValue) -> Option<Vec<SupportMessage>> {
+    if !Array::is_array(value) {
+        return None;
+    }
+    Array::from(value).iter().map(|m| message(&m)).collect()
+}
+
+/// A chat with its messages (`SupportChat`).
+pub fn chat(value: &JsValue) -> Option<SupportChat> {
+    Some(SupportChat {
+        id: id(value, "id")?,
+        messages: messages(&get(value, "messages"))?,
+    })
+}
+
+/// A person (`UserProfile`).
+pub fn profile(value: &JsValue) -> Option<UserProfile> {
+    Some(UserProfile {
+        id: id(value, "id")?,
+        email: text(value, "email"),
+        name: text(value, "name"),
+        role: match text(value, "role")?.as_str() {
+            "admin" => Role::Admin,
+            _ => Role::User,
+        },
+        verified: get(value, "verified").as_bool().unwrap_or(false),
+    })
+}
+
+/// `{"error": {"message": …}}`'s message.
+pub fn error_message(value: &JsValue) -> Option<String> {
+    text(&get(value, "error"), "message")
+}
+
+/// The server frames a chat client acts on; `None` for the others (staff channel frames,
+/// `pong`) and for anything malformed.
+pub fn server_frame(text_frame: &str) -> Option<ServerFrame> {
+    let value = parse(text_frame)?;
+    let chat_id = || id(&value, "chat_id");
+    Some(match text(&value, "type")?.as_str() {
+        "subscribed" => ServerFrame::Subscribed {
+            channel: Channel::Chat,
+            chat_id: chat_id(),
+            seq: number(&value, "seq").map(|s| s as i64),
+        },
+        "new_message" => ServerFrame::NewMessage {
+            chat_id: chat_id()?,
+            message: message(&get(&value, "message"))?,
+        },
+        "sent" => ServerFrame::Sent {
+            client_id: id(&value, "client_id")?,
+            message: message(&get(&value, "message"))?,
+        },
+        "read" => ServerFrame::Read {
+            chat_id: chat_id()?,
+            // Absent in frames from servers before the field existed: the user read.
+            reader: text(&value, "reader")
+                .and_then(|r| sender(&r))
+                .unwrap_or(SenderType::User),
+            read_at: time(&value, "read_at")?,
+            up_to_seq: number(&value, "up_to_seq")? as i64,
+        },
+        "typing" => ServerFrame::Typing {
+            chat_id: chat_id()?,
+            sender_type: sender(&text(&value, "sender_type")?)?,
+        },
+        "error" => ServerFrame::Error {
+            code: ErrorCode::Invalid,
+            message: text(&value, "message").unwrap_or_default(),
+            reference: text(&value, "ref"),
+        },
+        _ => return None,
+    })
+}
+
+/// A plain object of string fields, skipping `None`s.
+pub fn object(fields: &[(&str, Option<&str>)]) -> JsValue {
+    let object = Object::new();
+    for (key, value) in fields {
+        if let Some(value) = value {
+            let _ = Reflect::set(&object, &JsValue::from_str(key), &JsValue::from_str(value));
+        }
+    }
+    object.into()
+}
+
+fn channel_name(channel: Channel) -> &'static str {
+    match channel {
+        Channel::Chat => "chat",
+        Channel::Admin => "admin",
+    }
+}
+
+/// JSON text of a client frame, as the `/ws` protocol names it.
+pub fn client_frame(frame: &ClientFrame) -> String {
+    let chat = |kind: &str, chat_id: &Uuid| {
+        object(&[
+            ("type", Some(kind)),
+            ("chat_id", Some(&chat_id.to_string())),
+        ])
+    };
+    let value = match frame {
+        ClientFrame::Auth { token } => object(&[("type", Some("auth")), ("token", Some(token))]),
+        ClientFrame::Subscribe {
+            channel,
+            chat_id,
+            after,
+        } => {
+            let value = object(&[
+                ("type", Some("subscribe")),
+                ("channel", Some(channel_name(*channel))),
+                ("chat_id", chat_id.map(|c| c.to_string()).as_deref()),
+            ]);
+            if let Some(after) = after {
+                let _ = Reflect::set(&value, &"after".into(), &JsValue::from_f64(*after as f64));
+            }
+            value
+        }
+        ClientFrame::SendMessage {
+            chat_id,
+            content,
+            client_id,
+        } => object(&[
+            ("type", Some("send_message")),
+            ("chat_id", Some(&chat_id.to_string())),
+            ("content", Some(content)),
+            ("client_id", Some(&client_id.to_string())),
+        ]),
+        ClientFrame::Typing { chat_id } => chat("typing", chat_id),
+        ClientFrame::MarkRead { chat_id } => chat("mark_read", chat_id),
+        ClientFrame::Unsubscribe { channel, chat_id } => object(&[
+            ("type", Some("unsubscribe")),
+            ("channel", Some(channel_name(*channel))),
+            ("chat_id", chat_id.map(|c| c.to_string()).as_deref()),
+        ]),
+        ClientFrame::Ping => object(&[("type", Some("ping"))]),
+    };
+    stringify(&value)
+}
+
+/// A message as a plain object, shaped as the REST API's (for the embed's DOM events).
+pub fn message_object(message: &SupportMessage) -> JsValue {
+    let iso = |t: &DateTime<Utc>| {
+        js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
+            .to_iso_string()
+            .as_string()
+    };
+    let value = object(&[
+        ("id", Some(&message.id.to_string())),
+        ("content", Some(&message.content)),
+        (
+            "sender_type",
+            Some(match message.sender_type {
+                SenderType::User => "user",
+                SenderType::Admin => "admin",
+            }),
+        ),
+        ("created_at", iso(&message.created_at).as_deref()),
+        (
+            "client_id",
+            message.client_id.map(|c| c.to_string()).as_deref(),
+        ),
+    ]);
+    let read_at = message
+        .read_at
+        .as_ref()
+        .and_then(iso)
+        .map_or(JsValue::NULL, |t| JsValue::from_str(&t));
+    let _ = Reflect::set(&value, &"read_at".into(), &read_at);
+    let _ = Reflect::set(
+        &value,
+        &"seq".into(),
+        &JsValue::from_f64(message.seq as f64),
+    );
+    value
+}
