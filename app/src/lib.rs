@@ -10,7 +10,7 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
+    SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
@@ -65,10 +65,12 @@ pub fn App() -> impl IntoView {
         <Router>
             <SiteHeader />
             <Routes fallback=NotFound>
-                <Route path=StaticSegment("") view=LandingPage />
-                <Route path=StaticSegment("signin") view=SignInPage />
-                <Route path=StaticSegment("signup") view=SignUpPage />
-                <Route path=StaticSegment("admin") view=StaffPage />
+                // In order: every Suspense (the header, the widget's button and badge) is rendered in
+                // place, so the page shows them before any script runs.
+                <Route path=StaticSegment("") view=LandingPage ssr=SsrMode::InOrder />
+                <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
+                <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::InOrder />
+                <Route path=StaticSegment("admin") view=StaffPage ssr=SsrMode::InOrder />
             </Routes>
             <HostedChatWidget />
         </Router>

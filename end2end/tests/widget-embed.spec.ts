@@ -110,6 +110,10 @@ test('an anonymous visitor chats, then identify() with a correct hash carries th
   await expect
     .poll(() => page.evaluate(() => (window as any).events.filter((e: any) => e.name === 'support-chat:message').map((e: any) => e.detail.content)))
     .toEqual(['anonymous hello', 'Hello, visitor']);
+  // The reply arrived while the panel was open: read at once, so the count went 1 then 0.
+  await expect
+    .poll(() => page.evaluate(() => (window as any).events.filter((e: any) => e.name === 'support-chat:unread').map((e: any) => e.detail)))
+    .toEqual([0, 1, 0]);
 
   await page.evaluate((hash) => {
     (document.querySelector('support-chat') as any).identify({ user_id: 'cust-42', email: 'cust42@example.com', name: 'Customer 42', user_hash: hash });
@@ -121,6 +125,43 @@ test('an anonymous visitor chats, then identify() with a correct hash carries th
   const chatId = await staff.chatOf('cust42@example.com');
   const contents = (await staff.view(chatId)).messages.map((m) => m.content);
   expect(contents).toEqual(['anonymous hello', 'Hello, visitor', 'now verified']);
+
+  // logout(): the visitor's token and conversation are gone from this site.
+  await page.evaluate(() => (document.querySelector('support-chat') as any).logout());
+  await expect(page.getByTestId('support-panel')).toHaveCount(0);
+  expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('confab:widget:token:')))).toEqual([]);
+  await page.getByTestId('support-button').click();
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
+  await expect(page.getByTestId('support-message')).toHaveCount(0);
+});
+
+test('the widget loads only on intent, from files any origin may load and cache', async ({ page }) => {
+  const requested: string[] = [];
+  page.on('request', (r) => requested.push(new URL(r.url()).pathname));
+  await page.goto(page_url('locale="ja" position="left"'));
+  const button = page.getByRole('button', { name: 'サポートチャットを開く' });
+  await expect(button).toBeVisible();
+  // A first-time visitor: nothing but embed.js until they show intent.
+  await page.waitForTimeout(2000);
+  expect(requested.filter((p) => p.startsWith('/pkg/') || p === '/widget.css')).toEqual([]);
+  const box = await button.boundingBox();
+  expect(box!.x).toBeLessThan(100);
+  await button.hover();
+  await expect.poll(() => requested.some((p) => /^\/pkg\/embed-[0-9a-f]{16}\.wasm$/.test(p))).toBe(true);
+  await page.getByTestId('support-button').click();
+  await expect(page.getByTestId('support-input')).toHaveAttribute('placeholder', 'メッセージを入力…');
+
+  for (const path of ['/embed.js', '/widget.css', '/pkg/embed.json']) {
+    const answer = await page.request.get(`${confab.url}${path}`);
+    expect(answer.headers()['access-control-allow-origin'], path).toBe('*');
+    expect(answer.headers()['cross-origin-resource-policy'], path).toBe('cross-origin');
+    expect(answer.headers()['cache-control'], path).toBe('public, max-age=300');
+  }
+  const manifest = await (await page.request.get(`${confab.url}/pkg/embed.json`)).json();
+  const wasm = await page.request.get(`${confab.url}/pkg/${manifest.wasm}`);
+  expect(wasm.headers()['content-type']).toBe('application/wasm');
+  expect(wasm.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+  expect(wasm.headers()['access-control-allow-origin']).toBe('*');
 });
 
 test('a wrong user-hash is refused visibly and the visitor stays anonymous', async ({ page, browserConsole }) => {

@@ -96,7 +96,7 @@ test('messages go both ways live, in order, once; Enter sends, Shift+Enter adds 
   await expectOrderedOnce(page);
 });
 
-test('the badge counts unread replies up to "9+", clears on open, and both sides see the read', async ({ page }) => {
+test('the badge counts unread replies up to "9+", clears on open, and both sides see the read', async ({ page, browser }) => {
   const email = await signUp(page);
   await openWidget(page);
   await page.getByTestId('support-input').fill('Is anyone there?');
@@ -114,6 +114,13 @@ test('the badge counts unread replies up to "9+", clears on open, and both sides
   for (const n of [1, 2, 3]) await staff.reply(chatId, `reply ${n}`);
   await expect(page.getByTestId('support-badge')).toHaveText('3');
   await expect(page.getByTestId('support-button')).toHaveAttribute('aria-label', 'Open support chat, 3 unread messages');
+  // The server renders the badge: it shows before (here: without) any wasm.
+  const noScript = await browser.newContext({ javaScriptEnabled: false, storageState: await page.context().storageState() });
+  const plain = await noScript.newPage();
+  await plain.goto(`${confab.url}/`);
+  await expect(plain.getByTestId('support-badge')).toHaveText('3');
+  await expect(plain.getByTestId('support-button')).toHaveAttribute('aria-label', 'Open support chat, 3 unread messages');
+  await noScript.close();
   for (let n = 4; n <= 12; n++) await staff.reply(chatId, `reply ${n}`);
   await expect(page.getByTestId('support-badge')).toHaveText('9+');
   await expect(page.getByTestId('support-button')).toHaveAttribute('aria-label', /12 unread messages/);

@@ -15,6 +15,8 @@ use crate::{api::get_hosted_widget, model::SupportChat};
 /// link) opens it.
 #[component]
 pub fn HostedChatWidget() -> impl IntoView {
+    // The routes render in order, so the button and badge are in the page as sent (usable
+    // before the wasm arrives), not streamed in afterwards by a script.
     let widget = Resource::new(|| (), |()| get_hosted_widget());
     let open = use_query_map().with_untracked(|q| q.get("support").as_deref() == Some("open"));
     view! {
