@@ -123,6 +123,15 @@ pub struct SupportChat {
     pub messages: Vec<SupportMessage>,
 }
 
+/// A page of the dashboard's list, and where the next one starts.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChatListPage {
+    /// The chats, newest activity first, chats without messages last.
+    pub chats: Vec<SupportChatListItem>,
+    /// The last chat of this page when more follow: the next page is `after` it.
+    pub next_after: Option<Uuid>,
+}
+
 /// What the hosted app's widget starts from for a signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostedWidget {

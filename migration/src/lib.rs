@@ -14,6 +14,7 @@ mod m20261122_000004_create_sessions;
 mod m20261122_000005_add_users_external_id;
 mod m20261201_000006_add_message_seq;
 mod m20261201_000007_create_notification_jobs;
+mod m20261201_000008_add_chat_list_figures;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_add_users_external_id::Migration),
             Box::new(m20261201_000006_add_message_seq::Migration),
             Box::new(m20261201_000007_create_notification_jobs::Migration),
+            Box::new(m20261201_000008_add_chat_list_figures::Migration),
         ]
     }
 }

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    model::{AdminSupportChat, SupportChatListItem, SupportMessage, UserProfile},
+    model::{AdminSupportChat, ChatListPage, SupportMessage, UserProfile},
 };
 
 /// Every staff account, oldest first.
@@ -32,18 +32,19 @@ pub async fn list_staff() -> Result<Vec<UserProfile>, AppError> {
     )
 }
 
-/// Active (or archived) chats, newest activity first.
+/// A page of active (or archived) chats, newest activity first, after the chat `after`.
 ///
 /// # Errors
-/// 401 when signed out, 403 for non-staff.
+/// 401 when signed out, 403 for non-staff, 404 for an unknown `after`.
 #[server(prefix = "/rpc", endpoint = "admin/chats")]
-pub async fn list_chats(archived: bool) -> Result<Vec<SupportChatListItem>, AppError> {
+pub async fn list_chats(archived: bool, after: Option<Uuid>) -> Result<ChatListPage, AppError> {
     use super::request::{answer, staff};
+    use crate::server::chats;
 
     answer(
         async {
             let state = staff().await?;
-            crate::server::chats::list_for_admin(&state.db, archived).await
+            chats::list_for_admin(&state.db, archived, after, chats::DEFAULT_LIST_PAGE).await
         }
         .await,
     )

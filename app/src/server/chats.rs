@@ -6,18 +6,19 @@
 //! owns its transaction and what follows it ([`Effects`]): a reply email's job is written
 //! inside the transaction, live events go out only after commit.
 
-use std::collections::HashMap;
-
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
+    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, NullOrdering, Order},
 };
 use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    model::{AdminSupportChat, SenderType, SupportChat as ChatView, SupportChatListItem, preview},
+    model::{
+        AdminSupportChat, ChatListPage, SenderType, SupportChat as ChatView, SupportChatListItem,
+        preview,
+    },
     server::{
         clock,
         effects::Effects,
@@ -50,6 +51,10 @@ pub async fn get_or_create(
         admin_viewed_at: Set(None),
         archived_at: Set(None),
         last_seq: Set(0),
+        message_count: Set(0),
+        last_message_preview: Set(None),
+        last_message_sender: Set(None),
+        last_user_message_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })
@@ -408,7 +413,8 @@ pub async fn post_message(
     })
 }
 
-/// Records `message` as the chat's newest (`last_message_at`, `last_seq`), and clears
+/// Records `message` as the chat's newest (`last_message_at`, `last_seq`, the list's
+/// figures), and clears
 /// `archived_at` when `unarchive` and the chat is archived.
 async fn touch_last_message(
     txn: &sea_orm::DatabaseTransaction,
@@ -417,9 +423,17 @@ async fn touch_last_message(
     unarchive: bool,
 ) -> Result<support_chat::Model, AppError> {
     let reopen = unarchive && archived(&chat);
+    let message_count = chat.message_count + 1;
     let mut touched = chat.into_active_model();
     touched.last_message_at = Set(Some(message.created_at));
     touched.last_seq = Set(message.seq);
+    // The list's figures, kept with the message so a list page never aggregates.
+    touched.message_count = Set(message_count);
+    touched.last_message_preview = Set(Some(preview(&message.content)));
+    touched.last_message_sender = Set(Some(message.sender_type));
+    if message.sender_type == SenderType::User {
+        touched.last_user_message_at = Set(Some(message.created_at));
+    }
     touched.updated_at = Set(message.created_at);
     if reopen {
         touched.archived_at = Set(None);
@@ -583,32 +597,35 @@ async fn set_timestamp(
     Ok(chat)
 }
 
-/// Per-chat figures for the list, computed for all listed chats at once.
-#[derive(Default)]
-struct ChatFigures {
-    message_count: u64,
-    unread: bool,
-    last_content: Option<String>,
-    last_sender: Option<SenderType>,
-}
+/// Most chats one list page holds, and how many without `limit`.
+pub const MAX_LIST_PAGE: u64 = 200;
+/// Chats in a list page when the caller names no `limit`.
+pub const DEFAULT_LIST_PAGE: u64 = 50;
 
-/// The dashboard's list: active or archived chats, newest activity first, chats without
-/// messages last. Three queries whatever the number of chats.
+/// A page of the dashboard's list: active or archived chats, newest activity first, chats
+/// without messages last, ties by id; starting after the chat `after` (a keyset on
+/// `(last_message_at, id)`, read from that chat's row). One indexed range of rows: the
+/// figures are on each row.
 ///
 /// # Errors
-/// Internal error on database failure.
+/// 404 for an unknown `after`; 422 for a `limit` outside 1–[`MAX_LIST_PAGE`].
 pub async fn list_for_admin(
     db: &DatabaseConnection,
     show_archived: bool,
-) -> Result<Vec<SupportChatListItem>, AppError> {
-    let filter = if show_archived {
-        support_chat::Column::ArchivedAt.is_not_null()
-    } else {
-        support_chat::Column::ArchivedAt.is_null()
-    };
-    // 1: the chats with their owners.
-    let chats = SupportChat::find()
-        .filter(filter)
+    after: Option<Uuid>,
+    limit: u64,
+) -> Result<ChatListPage, AppError> {
+    if !(1..=MAX_LIST_PAGE).contains(&limit) {
+        return Err(AppError::validation(format!(
+            "limit must be between 1 and {MAX_LIST_PAGE}"
+        )));
+    }
+    let mut query = SupportChat::find()
+        .filter(if show_archived {
+            support_chat::Column::ArchivedAt.is_not_null()
+        } else {
+            support_chat::Column::ArchivedAt.is_null()
+        })
         .find_also_related(User)
         .order_by_with_nulls(
             support_chat::Column::LastMessageAt,
@@ -616,16 +633,44 @@ pub async fn list_for_admin(
             NullOrdering::Last,
         )
         .order_by_desc(support_chat::Column::Id)
-        .all(db)
-        .await?;
-    let mut figures = chat_figures(db, ListScope::Archived(show_archived)).await?;
-    Ok(chats
-        .into_iter()
-        .map(|(chat, user)| {
-            let f = figures.remove(&chat.id).unwrap_or_default();
-            list_item_of(chat, user, f)
-        })
-        .collect())
+        // One more than the page: whether a next page exists.
+        .limit(limit + 1);
+    if let Some(after) = after {
+        let cursor = SupportChat::find_by_id(after)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such chat"))?;
+        query = query.filter(after_in_list_order(&cursor));
+    }
+    let mut rows = query.all(db).await?;
+    let more = rows.len() as u64 > limit;
+    rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
+    let next_after = more.then(|| rows.last().map(|(chat, _)| chat.id)).flatten();
+    Ok(ChatListPage {
+        chats: rows
+            .into_iter()
+            .map(|(chat, user)| list_item_of(chat, user))
+            .collect(),
+        next_after,
+    })
+}
+
+/// The chats after `cursor` in list order (newest activity first, then id, no activity last).
+fn after_in_list_order(cursor: &support_chat::Model) -> Condition {
+    use support_chat::Column;
+    match cursor.last_message_at {
+        Some(at) => Condition::any()
+            .add(Column::LastMessageAt.lt(at))
+            .add(
+                Condition::all()
+                    .add(Column::LastMessageAt.eq(at))
+                    .add(Column::Id.lt(cursor.id)),
+            )
+            .add(Column::LastMessageAt.is_null()),
+        None => Condition::all()
+            .add(Column::LastMessageAt.is_null())
+            .add(Column::Id.lt(cursor.id)),
+    }
 }
 
 /// One chat's entry in the dashboard's list, as [`list_for_admin`] shows it.
@@ -641,104 +686,27 @@ pub async fn list_item(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;
-    let mut figures = chat_figures(db, ListScope::Chat(chat_id)).await?;
-    let f = figures.remove(&chat.id).unwrap_or_default();
-    Ok(list_item_of(chat, user, f))
+    Ok(list_item_of(chat, user))
 }
 
 fn list_item_of(
     chat: support_chat::Model,
     user: Option<crate::server::entities::user::Model>,
-    f: ChatFigures,
 ) -> SupportChatListItem {
+    let unread = match (chat.last_user_message_at, chat.admin_viewed_at) {
+        (Some(wrote), Some(viewed)) => wrote > viewed,
+        (Some(_), None) => true,
+        (None, _) => false,
+    };
     SupportChatListItem {
         id: chat.id,
         user_id: chat.user_id,
         user_email: user.and_then(|u| u.email),
         last_message_at: chat.last_message_at,
-        last_message_preview: f.last_content.as_deref().map(preview),
-        last_message_sender: f.last_sender,
-        message_count: f.message_count,
-        unread: f.unread,
+        last_message_preview: chat.last_message_preview.clone(),
+        last_message_sender: chat.last_message_sender,
+        message_count: u64::try_from(chat.message_count).unwrap_or_default(),
+        unread,
         archived: archived(&chat),
     }
-}
-
-/// Which chats [`chat_figures`] computes for.
-#[derive(Clone, Copy)]
-enum ListScope {
-    /// Every archived (`true`) or active (`false`) chat.
-    Archived(bool),
-    /// One chat.
-    Chat(Uuid),
-}
-
-impl ListScope {
-    /// The SQL condition on `support_chats` and its bound values.
-    fn condition(self, backend: sea_orm::DatabaseBackend) -> (String, Vec<sea_orm::Value>) {
-        match self {
-            Self::Archived(true) => ("support_chats.archived_at IS NOT NULL".into(), vec![]),
-            Self::Archived(false) => ("support_chats.archived_at IS NULL".into(), vec![]),
-            Self::Chat(id) => {
-                let placeholder = match backend {
-                    sea_orm::DatabaseBackend::Postgres => "$1",
-                    _ => "?",
-                };
-                (format!("support_chats.id = {placeholder}"), vec![id.into()])
-            }
-        }
-    }
-}
-
-/// Counts, unread flags (2) and newest messages (3) of every chat in the list.
-async fn chat_figures(
-    db: &DatabaseConnection,
-    scope: ListScope,
-) -> Result<HashMap<Uuid, ChatFigures>, AppError> {
-    let backend = db.get_database_backend();
-    let (scope_filter, values) = scope.condition(backend);
-    let mut figures: HashMap<Uuid, ChatFigures> = HashMap::new();
-    let counts = format!(
-        "SELECT support_messages.chat_id AS chat_id, COUNT(*) AS message_count, \
-           MAX(CASE WHEN {UNREAD_FOR_ADMIN} THEN 1 ELSE 0 END) AS unread \
-         FROM support_messages JOIN support_chats ON support_chats.id = support_messages.chat_id \
-         WHERE {scope_filter} GROUP BY support_messages.chat_id"
-    );
-    for row in db
-        .query_all_raw(Statement::from_sql_and_values(
-            backend,
-            counts,
-            values.clone(),
-        ))
-        .await?
-    {
-        let chat_id: Uuid = row.try_get("", "chat_id")?;
-        let count: i64 = row.try_get("", "message_count")?;
-        let unread: i32 = row.try_get("", "unread")?;
-        let entry = figures.entry(chat_id).or_default();
-        entry.message_count = u64::try_from(count).unwrap_or_default();
-        entry.unread = unread > 0;
-    }
-    let newest = format!(
-        "SELECT chat_id, content, sender_type FROM ( \
-           SELECT support_messages.chat_id, support_messages.content, support_messages.sender_type, \
-             ROW_NUMBER() OVER (PARTITION BY support_messages.chat_id \
-               ORDER BY support_messages.created_at DESC, support_messages.id DESC) AS newest_first \
-           FROM support_messages JOIN support_chats ON support_chats.id = support_messages.chat_id \
-           WHERE {scope_filter}) newest WHERE newest_first = 1"
-    );
-    for row in db
-        .query_all_raw(Statement::from_sql_and_values(backend, newest, values))
-        .await?
-    {
-        let chat_id: Uuid = row.try_get("", "chat_id")?;
-        let sender: String = row.try_get("", "sender_type")?;
-        let entry = figures.entry(chat_id).or_default();
-        entry.last_content = Some(row.try_get("", "content")?);
-        entry.last_sender = match sender.as_str() {
-            "admin" => Some(SenderType::Admin),
-            _ => Some(SenderType::User),
-        };
-    }
-    Ok(figures)
 }

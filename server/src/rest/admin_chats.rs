@@ -6,7 +6,12 @@ use app::{
     model::{AdminSupportChat, SenderType, SupportChatListItem, SupportMessage},
     server::{auth::current_user::AdminUser, chats, state::AppState},
 };
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::IntoResponse,
+};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
@@ -14,11 +19,11 @@ use uuid::Uuid;
 use super::{
     body::JsonBody,
     error_body::ErrorBody,
-    extract::{ApiQuery, PageQuery, PathId},
+    extract::{ApiQuery, PageQuery, PathId, parse_id},
     support_chat::{NewMessage, posted_answer},
 };
 
-/// `?archived=true|false`.
+/// `?archived=true|false&limit=N&after=ID`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -26,20 +31,43 @@ pub(crate) struct ListQuery {
     /// `true` for the archive, `false` (default) for active chats.
     #[serde(default)]
     archived: bool,
+    /// How many chats, 1 to 200; default 50.
+    #[param(minimum = 1, maximum = 200)]
+    limit: Option<u64>,
+    /// The page after this chat (the last of the previous page); the `Link` header of each
+    /// page names the next one.
+    #[param(value_type = Option<Uuid>)]
+    after: Option<String>,
 }
 
-/// `GET /api/admin/chats`: active (or archived) chats, newest activity first.
+/// `GET /api/admin/chats`: a page of active (or archived) chats, newest activity first,
+/// chats without messages last; `Link: <…>; rel="next"` (RFC 8288) when more follow.
 #[utoipa::path(get, path = "/api/admin/chats", operation_id = "list_chats", tag = "staff", params(ListQuery),
     security(("cookie" = [])),
-    responses((status = 200, body = Vec<SupportChatListItem>), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody)))]
+    responses((status = 200, body = Vec<SupportChatListItem>, headers(("Link" = String, description = "`<URL>; rel=\"next\"` when another page follows"))), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat (the `after` cursor)", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     _admin: AdminUser,
     ApiQuery(query): ApiQuery<ListQuery>,
-) -> Result<Json<Vec<SupportChatListItem>>, AppError> {
-    Ok(Json(
-        chats::list_for_admin(&state.db, query.archived).await?,
-    ))
+) -> Result<impl IntoResponse, AppError> {
+    let after = query
+        .after
+        .as_deref()
+        .map(|raw| parse_id("after", raw))
+        .transpose()?;
+    let limit = query.limit.unwrap_or(chats::DEFAULT_LIST_PAGE);
+    let page = chats::list_for_admin(&state.db, query.archived, after, limit).await?;
+    let mut headers = HeaderMap::new();
+    if let Some(next) = page.next_after {
+        let link = format!(
+            "</api/admin/chats?archived={}&limit={limit}&after={next}>; rel=\"next\"",
+            query.archived
+        );
+        if let Ok(value) = HeaderValue::from_str(&link) {
+            headers.insert(header::LINK, value);
+        }
+    }
+    Ok((headers, Json(page.chats)))
 }
 
 /// `GET /api/admin/chats/{id}`: the chat with its newest page of messages; records the view.

@@ -81,7 +81,7 @@ impl PageQuery {
     }
 }
 
-fn parse_id(what: &str, raw: &str) -> Result<Uuid, AppError> {
+pub(crate) fn parse_id(what: &str, raw: &str) -> Result<Uuid, AppError> {
     raw.parse()
         .map_err(|_| AppError::bad_request(format!("{what} {raw:?} is not a valid id")))
 }

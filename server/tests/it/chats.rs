@@ -249,7 +249,10 @@ async fn the_admin_list_orders_filters_and_summarises() {
         .await
         .expect("view");
 
-    let list = chats::list_for_admin(&db, false).await.expect("list");
+    let list = chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+        .await
+        .expect("list")
+        .chats;
     let order: Vec<Uuid> = list.iter().map(|c| c.id).collect();
     assert_eq!(
         order,
@@ -281,14 +284,21 @@ async fn the_admin_list_orders_filters_and_summarises() {
     chats::archive(&db, &Effects::default(), ada_chat.id)
         .await
         .expect("archive");
-    let archived = chats::list_for_admin(&db, true).await.expect("list");
+    let archived = chats::list_for_admin(&db, true, None, chats::MAX_LIST_PAGE)
+        .await
+        .expect("list")
+        .chats;
     assert_eq!(
         archived.iter().map(|c| c.id).collect::<Vec<_>>(),
         [ada_chat.id]
     );
     assert!(archived[0].archived);
     assert_eq!(
-        chats::list_for_admin(&db, false).await.expect("list").len(),
+        chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+            .await
+            .expect("list")
+            .chats
+            .len(),
         2
     );
 }
@@ -303,7 +313,13 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
     });
     let mut queries_for = Vec::new();
     for chats_wanted in [1_usize, 5, 25] {
-        while chats::list_for_admin(&db, false).await.expect("list").len() < chats_wanted {
+        while chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+            .await
+            .expect("list")
+            .chats
+            .len()
+            < chats_wanted
+        {
             let user = visitors::create_anonymous(&db).await.expect("user");
             let chat = chats::get_or_create(&db, user.id).await.expect("chat");
             post(&db, chat.id, SenderType::User, "hi")
@@ -311,7 +327,10 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
                 .expect("post");
         }
         statements.store(0, Ordering::SeqCst);
-        let list = chats::list_for_admin(&db, false).await.expect("list");
+        let list = chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+            .await
+            .expect("list")
+            .chats;
         assert_eq!(list.len(), chats_wanted);
         queries_for.push(statements.load(Ordering::SeqCst));
     }

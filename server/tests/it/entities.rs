@@ -43,6 +43,10 @@ fn chat_for(user_id: Uuid) -> support_chat::ActiveModel {
         admin_viewed_at: Set(None),
         archived_at: Set(None),
         last_seq: Set(0),
+        message_count: Set(0),
+        last_message_preview: Set(None),
+        last_message_sender: Set(None),
+        last_user_message_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -1,6 +1,7 @@
 //! Integration tests: the real router on 127.0.0.1:0 and a real database per test — a SQLite
 //! file, or a fresh PostgreSQL database when `DATABASE_URL` points at a PostgreSQL server.
 
+mod admin_list;
 mod auth;
 mod chat_api;
 mod chats;

@@ -179,6 +179,10 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("created_at", true, ts),
             ("updated_at", true, ts),
             ("last_seq", true, bigint),
+            ("message_count", true, bigint),
+            ("last_message_preview", false, text),
+            ("last_message_sender", false, short),
+            ("last_user_message_at", false, ts),
         ],
     );
     assert_columns(
@@ -232,6 +236,10 @@ async fn the_specified_indexes_exist() {
             (
                 "idx_support_chats_last_message_at".to_owned(),
                 idx(false, &["last_message_at"])
+            ),
+            (
+                "idx_support_chats_list_order".to_owned(),
+                idx(false, &["last_message_at", "id"])
             ),
             (
                 "idx_support_chats_user_id".to_owned(),
@@ -400,4 +408,37 @@ async fn existing_messages_get_their_sequence_numbers() {
         .expect("read chat")
         .expect("a chat");
     assert_eq!(last.try_get::<i64>("", "last_seq").expect("last_seq"), 3);
+
+    // The list's figures are filled in from the history (migration 8).
+    let figures = db
+        .query_one_raw(Statement::from_string(
+            backend,
+            "SELECT message_count, last_message_preview, last_message_sender, \
+             last_user_message_at FROM support_chats",
+        ))
+        .await
+        .expect("read figures")
+        .expect("a chat");
+    assert_eq!(
+        figures.try_get::<i64>("", "message_count").expect("count"),
+        3
+    );
+    assert_eq!(
+        figures
+            .try_get::<String>("", "last_message_preview")
+            .expect("preview"),
+        "third"
+    );
+    assert_eq!(
+        figures
+            .try_get::<String>("", "last_message_sender")
+            .expect("sender"),
+        "user"
+    );
+    assert_eq!(
+        figures
+            .try_get::<chrono::DateTime<chrono::Utc>>("", "last_user_message_at")
+            .expect("last user message"),
+        at(30)
+    );
 }

@@ -158,6 +158,10 @@ async fn chat_with_message(app: &TestApp, user_id: Uuid, text: &str) -> Uuid {
         admin_viewed_at: Set(None),
         archived_at: Set(None),
         last_seq: Set(1),
+        message_count: Set(1),
+        last_message_preview: Set(Some(text.to_owned())),
+        last_message_sender: Set(Some(SenderType::User)),
+        last_user_message_at: Set(Some(now)),
         created_at: Set(now),
         updated_at: Set(now),
     }

@@ -214,10 +214,31 @@ async fn move_conversation(
                 .into_iter()
                 .flatten()
                 .max();
+            let user_wrote = [to_chat.last_user_message_at, from_chat.last_user_message_at]
+                .into_iter()
+                .flatten()
+                .max();
+            let message_count = to_chat.message_count + from_chat.message_count;
+            // The moved messages are numbered last: the newest by seq is theirs, if any.
+            let newest = if from_chat.message_count > 0 {
+                (
+                    from_chat.last_message_preview.clone(),
+                    from_chat.last_message_sender,
+                )
+            } else {
+                (
+                    to_chat.last_message_preview.clone(),
+                    to_chat.last_message_sender,
+                )
+            };
             from_chat.delete(txn).await?;
             let mut chat = to_chat.into_active_model();
             chat.last_message_at = Set(latest);
             chat.last_seq = Set(last_seq);
+            chat.message_count = Set(message_count);
+            chat.last_message_preview = Set(newest.0);
+            chat.last_message_sender = Set(newest.1);
+            chat.last_user_message_at = Set(user_wrote);
             chat.updated_at = Set(clock::now());
             chat.update(txn).await?;
         }

@@ -19,6 +19,14 @@ pub struct Model {
     pub archived_at: Option<DateTimeUtc>,
     /// The `seq` of the newest message; 0 before the first.
     pub last_seq: i64,
+    /// How many messages the chat has (the dashboard list's figure).
+    pub message_count: i64,
+    /// The newest message's preview (`model::preview`); `None` until the first.
+    pub last_message_preview: Option<String>,
+    /// Who wrote the newest message; `None` until the first.
+    pub last_message_sender: Option<crate::model::SenderType>,
+    /// When the user last wrote: unread for staff when after `admin_viewed_at`.
+    pub last_user_message_at: Option<DateTimeUtc>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row last changed.
