@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="confab" href="/pkg/confab.css" />
+        // The widget's styles: the same file other sites' <support-chat> loads.
+        <Stylesheet id="confab-widget" href="/widget.css" />
         <Link rel="icon" href="/favicon.ico" />
         <Title text="Confab — self-hosted live support chat" />
         <Meta

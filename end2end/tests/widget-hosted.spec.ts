@@ -136,6 +136,28 @@ test('the badge counts unread replies up to "9+", clears on open, and both sides
   await expect(page.getByTestId('support-badge')).toHaveCount(0);
 });
 
+test('older messages load on scroll-up, each once, in order', async ({ page }) => {
+  const email = await signUp(page);
+  await openWidget(page);
+  await page.getByTestId('support-input').fill('The first message');
+  await page.getByTestId('support-input').press('Enter');
+  await expect(page.locator('[data-sender="user"]')).toHaveCount(1);
+  const chatId = await staff.chatOf(email);
+  for (let n = 1; n <= 59; n++) await staff.reply(chatId, `reply ${n}`);
+  // A fresh page holds the newest 50; the first message is older.
+  await page.reload();
+  await expect(page.getByTestId('support-widget')).toHaveAttribute('data-hydrated', 'true');
+  await openWidget(page);
+  await expect(page.getByTestId('support-message')).toHaveCount(50);
+  await expect(page.locator('.confab-bubble', { hasText: 'The first message' })).toHaveCount(0);
+  // The widget is styled on the hosted page too: a fixed-size panel whose list scrolls.
+  expect(await page.getByTestId('support-panel').evaluate((p) => (p as HTMLElement).offsetWidth)).toBe(370);
+  await page.getByTestId('support-messages').evaluate((list) => list.scrollTo(0, 0));
+  await expect(page.getByTestId('support-message')).toHaveCount(60);
+  await expect(page.locator('.confab-bubble', { hasText: 'The first message' })).toHaveCount(1);
+  await expectOrderedOnce(page);
+});
+
 test('the dot is grey while the server is down; messages written meanwhile arrive once', async ({ page, browserConsole }) => {
   // The browser reports the refused reconnection attempts and polls while the server is down.
   test.setTimeout(90_000);
