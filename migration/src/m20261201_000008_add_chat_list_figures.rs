@@ -2,8 +2,14 @@
 //! indexed range of rows and never aggregates over messages: how many messages, the newest
 //! one's preview and sender, and when the user last wrote (unread for staff = the user wrote
 //! after staff last opened the chat). The posting transaction keeps them current; existing
-//! chats are filled in from their messages here. An index serves the list's keyset order,
-//! newest activity first, chats without messages last.
+//! chats are filled in from their messages here.
+//!
+//! Indexes make a page of the list a walk along one index in the list's order (newest activity
+//! first, chats without messages last, then id), each as its backend's planner uses it:
+//! PostgreSQL, one partial index per tab (it will not order by the columns after an
+//! `IS NULL` prefix); SQLite, one index led by `archived_at` (with partial indexes its planner
+//! still picks the plain `archived_at` index and sorts every active chat: 180 ms at 100,000
+//! chats).
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -23,7 +29,31 @@ enum ListFigures {
 /// Characters of the newest message kept as the preview (as `app::model::PREVIEW_CHARS`).
 const PREVIEW_CHARS: u32 = 100;
 
-const LIST_ORDER_INDEX: &str = "idx_support_chats_list_order";
+/// The list-order indexes of each backend: (name, columns, rows covered).
+fn list_order_indexes(
+    backend: sea_orm::DatabaseBackend,
+) -> Vec<(&'static str, &'static str, &'static str)> {
+    match backend {
+        sea_orm::DatabaseBackend::Postgres => vec![
+            (
+                "idx_support_chats_active_order",
+                "last_message_at DESC NULLS LAST, id DESC",
+                " WHERE archived_at IS NULL",
+            ),
+            (
+                "idx_support_chats_archived_order",
+                "last_message_at DESC NULLS LAST, id DESC",
+                " WHERE archived_at IS NOT NULL",
+            ),
+        ],
+        // The archive (the smaller tab) is sorted.
+        _ => vec![(
+            "idx_support_chats_list_order",
+            "archived_at, last_message_at DESC, id DESC",
+            "",
+        )],
+    }
+}
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -59,28 +89,26 @@ impl MigrationTrait for Migration {
                  ORDER BY m.seq DESC LIMIT 1)"
         ))
         .await?;
-        // Newest activity first, chats without messages last, then by id: the list's keyset.
-        let nulls_last = match manager.get_database_backend() {
-            sea_orm::DatabaseBackend::Postgres => " NULLS LAST",
-            _ => "",
-        };
-        db.execute_unprepared(&format!(
-            "CREATE INDEX {LIST_ORDER_INDEX} ON support_chats \
-             (last_message_at DESC{nulls_last}, id DESC)"
-        ))
-        .await?;
+        for (name, columns, rows) in list_order_indexes(manager.get_database_backend()) {
+            db.execute_unprepared(&format!(
+                "CREATE INDEX {name} ON support_chats ({columns}){rows}"
+            ))
+            .await?;
+        }
         Ok(())
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_index(
-                Index::drop()
-                    .name(LIST_ORDER_INDEX)
-                    .table(SupportChats::Table)
-                    .to_owned(),
-            )
-            .await?;
+        for (name, _, _) in list_order_indexes(manager.get_database_backend()) {
+            manager
+                .drop_index(
+                    Index::drop()
+                        .name(name)
+                        .table(SupportChats::Table)
+                        .to_owned(),
+                )
+                .await?;
+        }
         for column in [
             ListFigures::MessageCount,
             ListFigures::LastMessagePreview,

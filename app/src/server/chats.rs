@@ -626,14 +626,21 @@ pub async fn list_for_admin(
         } else {
             support_chat::Column::ArchivedAt.is_null()
         })
-        .find_also_related(User)
-        .order_by_with_nulls(
+        .find_also_related(User);
+    // Newest activity first, chats without messages last, written as each backend's index
+    // (migration 8) reads it: SQLite puts NULLs last in descending order by itself, and an
+    // explicit NULLS LAST there makes it sort instead of walking the index.
+    query = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => query.order_by_with_nulls(
             support_chat::Column::LastMessageAt,
             Order::Desc,
             NullOrdering::Last,
-        )
+        ),
+        _ => query.order_by_desc(support_chat::Column::LastMessageAt),
+    };
+    // One more than the page: whether a next page exists.
+    query = query
         .order_by_desc(support_chat::Column::Id)
-        // One more than the page: whether a next page exists.
         .limit(limit + 1);
     if let Some(after) = after {
         let cursor = SupportChat::find_by_id(after)
