@@ -88,6 +88,12 @@ async fn fifty_concurrent_posts_into_one_chat_are_all_stored() {
         newest["created_at"].as_str().map(str::to_owned),
         "last_message_at is the newest message's time"
     );
+    // The list's figures on the row counted every one of them, and name the newest.
+    assert_eq!(chat_row.message_count, CLIENTS as i64);
+    assert_eq!(
+        chat_row.last_message_preview.as_deref(),
+        newest["content"].as_str()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -115,4 +121,40 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
         .expect("count chats");
     assert_eq!(messages, CLIENTS as u64, "one stored message per visitor");
     assert_eq!(chats, CLIENTS as u64, "one chat per visitor");
+}
+
+/// Staff opening a chat is a write too (it marks the user's messages read): staff views
+/// racing the user's posts all succeed, and every post is stored and counted.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn staff_views_racing_user_posts_all_succeed() {
+    let app = TestApp::spawn_with(&app_flags()).await;
+    let staff = app.admin_session("racer@example.com").await;
+    let token = app.visitor_token().await;
+    let chat = app.get_json("/api/support_chat", Some(&token)).await;
+    let chat_id = chat["id"].as_str().expect("chat id").to_owned();
+
+    let posts = join_all((0..CLIENTS / 2).map(|i| {
+        let (app, token) = (&app, token.as_str());
+        post(app, token, format!("racing message {i}"))
+    }));
+    let views = join_all((0..CLIENTS / 2).map(|_| {
+        let (app, staff, path) = (&app, staff.as_str(), format!("/api/admin/chats/{chat_id}"));
+        async move { app.get_with_cookie(&path, staff).await.status() }
+    }));
+    let (posted, viewed) = futures::join!(posts, views);
+
+    assert_all_created(&posted);
+    assert!(
+        viewed.iter().all(|s| *s == StatusCode::OK),
+        "staff views: {viewed:?}"
+    );
+    let chat_row = app::server::entities::SupportChat::find_by_id(
+        chat_id.parse::<uuid::Uuid>().expect("uuid"),
+    )
+    .one(&app.db)
+    .await
+    .expect("query")
+    .expect("chat row");
+    assert_eq!(chat_row.message_count, (CLIENTS / 2) as i64);
+    assert_eq!(chat_row.last_seq, (CLIENTS / 2) as i64);
 }
