@@ -28,8 +28,14 @@ cleanup() {
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   if [ $status -ne 0 ]; then
-    echo "--- server log ---"
-    cat "$work/server.log"
+    # The server's log first, then what the failing step printed, so the failure itself is
+    # what a reader of the last lines of the run sees.
+    echo "--- server log (last 60 lines) ---"
+    tail -n 60 "$work/server.log"
+    if [ -s "$work/step.log" ]; then
+      echo "--- the failing step's output (last 120 lines) ---"
+      tail -n 120 "$work/step.log"
+    fi
   fi
   rm -rf "$work"
 }
@@ -54,11 +60,12 @@ CONFAB_ST_STAFF_SESSION=$(curl -fsS -D - -o /dev/null "$base/rpc/auth/sign_in" \
 [ -n "$CONFAB_ST_STAFF_SESSION" ] || die "could not sign in the staff account for Schemathesis"
 export CONFAB_ST_VISITOR_TOKEN CONFAB_ST_STAFF_SESSION
 (cd "$work" && "$ROOT/.tools/venv/bin/st" --config-file "$ROOT/end2end/schemathesis/schemathesis.toml" \
-  run "$base/api/openapi.json" --checks all --seed 1 --max-examples 100 --workers 2)
+  run "$base/api/openapi.json" --checks all --seed 1 --max-examples 100 --workers 2) 2>&1 |
+  tee "$work/step.log"
 
 step "Playwright in Chromium"
 cd end2end
 # The widget tests start servers of their own (to restart them, or to let a second loopback
 # port embed the widget) from the same binary and site.
 CONFAB_BASE_URL="http://127.0.0.1:$port" CONFAB_BIN="$bin" CONFAB_SITE_ROOT="$ROOT/target/site" \
-  npx playwright test
+  npx playwright test 2>&1 | tee "$work/step.log"
