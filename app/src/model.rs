@@ -161,6 +161,10 @@ pub struct SupportChatListItem {
     pub unread: bool,
     /// Whether the chat is archived.
     pub archived: bool,
+    /// Search results only (`?q=`): the newest matching message around the words searched
+    /// for; absent when the chat matched by its user's email. Added after the first release.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_snippet: Option<String>,
 }
 
 /// A chat as staff see it (the spec's `AdminSupportChat`).
@@ -177,6 +181,19 @@ pub struct AdminSupportChat {
     pub archived: bool,
     /// Messages in chronological order.
     pub messages: Vec<SupportMessage>,
+}
+
+/// The dashboard's conversation page: the chat, and who it is with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StaffConversation {
+    /// The chat with its newest messages.
+    pub chat: AdminSupportChat,
+    /// Its user.
+    pub user: UserProfile,
+    /// When the user was first seen (their account or visitor record was created).
+    pub user_since: DateTime<Utc>,
+    /// When the chat was created.
+    pub chat_started: DateTime<Utc>,
 }
 
 /// Longest preview in the chat list, in characters.

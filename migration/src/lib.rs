@@ -15,6 +15,8 @@ mod m20261122_000005_add_users_external_id;
 mod m20261201_000006_add_message_seq;
 mod m20261201_000007_create_notification_jobs;
 mod m20261201_000008_add_chat_list_figures;
+mod m20261201_000009_add_chat_search;
+mod m20261201_000010_add_unread_chats_index;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -56,6 +58,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000006_add_message_seq::Migration),
             Box::new(m20261201_000007_create_notification_jobs::Migration),
             Box::new(m20261201_000008_add_chat_list_figures::Migration),
+            Box::new(m20261201_000009_add_chat_search::Migration),
+            Box::new(m20261201_000010_add_unread_chats_index::Migration),
         ]
     }
 }

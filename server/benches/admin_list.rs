@@ -1,8 +1,9 @@
 //! Benchmark: the dashboard's reads at 100,000 chats and 1,000,000 messages, over real HTTP on
 //! 127.0.0.1, against SQLite (a temporary file) or PostgreSQL (`DATABASE_URL=postgres://…`):
-//! the list's first page, a deep page (after the 50,000th chat), and one chat's page (which
-//! also records the staff view, a write). Prints seeding time, then p50/p95 per request kind.
-//! `make bench` runs both backends.
+//! the list's first page, a deep page (after the 50,000th chat), one chat's page (which also
+//! records the staff view, a write), and searches (`?q=`) for a word of one chat, a word of one
+//! message in 64, a word of nine messages in ten, and an email. Prints seeding time, then
+//! p50/p95 per request kind. `make bench` runs both backends.
 
 use std::time::{Duration, Instant};
 
@@ -35,6 +36,73 @@ const MESSAGES_PER_CHAT: usize = 10;
 const BATCH: usize = 1_000;
 const WARM_UP: usize = 3;
 const SAMPLES: usize = 40;
+/// Each message carries one of these words, in turn: a search for one finds one message in 64.
+const TOPICS: [&str; 64] = [
+    "refund",
+    "invoice",
+    "password",
+    "login",
+    "billing",
+    "shipping",
+    "delivery",
+    "account",
+    "upgrade",
+    "downgrade",
+    "cancel",
+    "subscription",
+    "receipt",
+    "discount",
+    "coupon",
+    "error",
+    "crash",
+    "slow",
+    "export",
+    "import",
+    "integration",
+    "webhook",
+    "token",
+    "email",
+    "mobile",
+    "desktop",
+    "browser",
+    "cookie",
+    "privacy",
+    "security",
+    "report",
+    "dashboard",
+    "chart",
+    "calendar",
+    "reminder",
+    "notification",
+    "language",
+    "timezone",
+    "currency",
+    "tax",
+    "vat",
+    "address",
+    "phone",
+    "profile",
+    "avatar",
+    "upload",
+    "download",
+    "storage",
+    "quota",
+    "limit",
+    "trial",
+    "plan",
+    "team",
+    "invite",
+    "role",
+    "permission",
+    "audit",
+    "backup",
+    "restore",
+    "migration",
+    "api",
+    "sdk",
+    "plugin",
+    "theme",
+];
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -69,6 +137,22 @@ async fn main() -> anyhow::Result<()> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("fewer than 50,000 active chats"))?;
 
+    // The email of the 70,000th user, searched for by the random last part of its uuid.
+    let searched_user = User::find()
+        .filter(user::Column::Role.eq(Role::User))
+        .order_by_asc(user::Column::Id)
+        .offset(70_000)
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("fewer than 70,000 users"))?;
+    let email_part = searched_user
+        .id
+        .to_string()
+        .rsplit('-')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let args = Cli::try_parse_from(["confab", "--addr", &addr.to_string()])?.serve;
@@ -91,6 +175,19 @@ async fn main() -> anyhow::Result<()> {
             "one chat's page (records the view)",
             format!("{base}/{}", deep.id),
         ),
+        (
+            "search, a word of one chat (q=57123)",
+            format!("{base}?q=57123"),
+        ),
+        (
+            "search, a word of 1 message in 64 (q=refund)",
+            format!("{base}?q=refund"),
+        ),
+        (
+            "search, a word of 9 messages in 10 (q=lorem)",
+            format!("{base}?q=lorem"),
+        ),
+        ("search, part of an email", format!("{base}?q={email_part}")),
     ] {
         let (p50, p95, bytes) = measure(&http, &url, &cookie).await?;
         println!(
@@ -182,7 +279,8 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
             seq: Set(m as i64 + 1),
             client_id: Set(None),
             content: Set(format!(
-                "message {m} of chat {c}: {}",
+                "message {m} of chat {c} about {}: {}",
+                TOPICS[(c * 7 + m * 13) % TOPICS.len()],
                 "lorem ipsum ".repeat(m % 12)
             )),
             sender_type: Set(if m % 2 == 0 {

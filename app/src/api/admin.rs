@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::{
     error::AppError,
-    model::{AdminSupportChat, ChatListPage, SupportMessage, UserProfile},
+    model::{ChatListPage, StaffConversation, SupportMessage, UserProfile},
 };
 
 /// Every staff account, oldest first.
@@ -32,44 +32,112 @@ pub async fn list_staff() -> Result<Vec<UserProfile>, AppError> {
     )
 }
 
-/// A page of active (or archived) chats, newest activity first, after the chat `after`.
+/// A page of active (or archived) chats, newest activity first, after the chat `after`;
+/// with a non-blank `search`, only the chats it finds (as `?q=` of the REST list).
 ///
 /// # Errors
-/// 401 when signed out, 403 for non-staff, 404 for an unknown `after`.
+/// 401 when signed out, 403 for non-staff, 404 for an unknown `after`, 422 for a bad search.
 #[server(prefix = "/rpc", endpoint = "admin/chats")]
-pub async fn list_chats(archived: bool, after: Option<Uuid>) -> Result<ChatListPage, AppError> {
+pub async fn list_chats(
+    archived: bool,
+    #[server(default)] search: String,
+    after: Option<Uuid>,
+) -> Result<ChatListPage, AppError> {
     use super::request::{answer, staff};
-    use crate::server::chats;
+    use crate::server::{chat_search::SearchTerms, chats};
 
     answer(
         async {
             let state = staff().await?;
-            chats::list_for_admin(&state.db, archived, after, chats::DEFAULT_LIST_PAGE).await
+            let terms = SearchTerms::parse(&search)?;
+            chats::list_for_admin(
+                &state.db,
+                archived,
+                terms.as_ref(),
+                after,
+                chats::DEFAULT_LIST_PAGE,
+            )
+            .await
         }
         .await,
     )
 }
 
-/// One chat with its newest messages; records that staff looked at it.
+/// How many active chats are unread for staff.
 ///
 /// # Errors
-/// 401/403 as above; 404 for an unknown chat.
-#[server(prefix = "/rpc", endpoint = "admin/chat")]
-pub async fn get_admin_chat(chat_id: Uuid) -> Result<AdminSupportChat, AppError> {
+/// 401/403 as above.
+#[server(prefix = "/rpc", endpoint = "admin/unread_count")]
+pub async fn count_unread_chats() -> Result<u64, AppError> {
     use super::request::{answer, staff};
     use crate::server::chats;
 
     answer(
         async {
             let state = staff().await?;
-            chats::admin_view(
-                &state.db,
-                &state.effects,
-                chat_id,
-                chats::PageAt::NEWEST,
-                chats::MAX_PAGE,
-            )
-            .await
+            chats::count_unread_for_admin(&state.db).await
+        }
+        .await,
+    )
+}
+
+/// One chat with its newest messages and who it is with; records that staff looked at it.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat.
+#[server(prefix = "/rpc", endpoint = "admin/chat")]
+pub async fn get_admin_chat(chat_id: Uuid) -> Result<StaffConversation, AppError> {
+    use super::request::{answer, staff};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let state = staff().await?;
+            chats::staff_conversation(&state.db, &state.effects, chat_id).await
+        }
+        .await,
+    )
+}
+
+/// Older messages of a chat, before the message `before`, oldest first (the conversation
+/// page's scroll-up).
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat or message.
+#[server(prefix = "/rpc", endpoint = "admin/older")]
+pub async fn older_admin_messages(
+    chat_id: Uuid,
+    before: Uuid,
+) -> Result<Vec<SupportMessage>, AppError> {
+    use super::request::{answer, staff};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let state = staff().await?;
+            let page =
+                chats::message_page(&state.db, chat_id, chats::PageAt::before(before), 50).await?;
+            Ok(page.into_iter().map(Into::into).collect())
+        }
+        .await,
+    )
+}
+
+/// Records that staff looked at the chat now: the conversation page calls it while it stays
+/// open and visible, so what arrives while someone watches is never unread.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat.
+#[server(prefix = "/rpc", endpoint = "admin/viewed")]
+pub async fn record_chat_view(chat_id: Uuid) -> Result<(), AppError> {
+    use super::request::{answer, staff};
+    use crate::server::chats;
+
+    answer(
+        async {
+            let state = staff().await?;
+            chats::mark_viewed_by_admin(&state.db, &state.effects, chat_id).await?;
+            Ok(())
         }
         .await,
     )

@@ -6,9 +6,11 @@
 //! owns its transaction and what follows it ([`Effects`]): a reply email's job is written
 //! inside the transaction, live events go out only after commit.
 
+use std::collections::HashMap;
+
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set,
     sea_query::{Expr, NullOrdering, Order},
 };
 use uuid::Uuid;
@@ -16,10 +18,11 @@ use uuid::Uuid;
 use crate::{
     error::AppError,
     model::{
-        AdminSupportChat, ChatListPage, SenderType, SupportChat as ChatView, SupportChatListItem,
-        preview,
+        AdminSupportChat, ChatListPage, SenderType, StaffConversation, SupportChat as ChatView,
+        SupportChatListItem, preview,
     },
     server::{
+        chat_search::{self, SearchTerms},
         clock,
         effects::Effects,
         entities::{SupportChat, SupportMessage, User, support_chat, support_message},
@@ -298,6 +301,31 @@ pub async fn admin_view(
         user_email: owner.and_then(|u| u.email),
         archived: archived(&chat),
         messages: messages.into_iter().map(Into::into).collect(),
+    })
+}
+
+/// The dashboard's conversation page: the chat's newest messages (recording the view) and its
+/// user.
+///
+/// # Errors
+/// 404 for an unknown chat.
+pub async fn staff_conversation(
+    db: &DatabaseConnection,
+    effects: &Effects,
+    chat_id: Uuid,
+) -> Result<StaffConversation, AppError> {
+    let chat = admin_view(db, effects, chat_id, PageAt::NEWEST, MAX_PAGE).await?;
+    let (row, user) = SupportChat::find_by_id(chat_id)
+        .find_also_related(User)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such chat"))?;
+    let user = user.ok_or_else(|| AppError::not_found("no such chat"))?;
+    Ok(StaffConversation {
+        chat,
+        user_since: user.created_at,
+        user: user.into(),
+        chat_started: row.created_at,
     })
 }
 
@@ -597,6 +625,22 @@ async fn set_timestamp(
     Ok(chat)
 }
 
+/// How many active chats are unread for staff (the dashboard's title count).
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn count_unread_for_admin(db: &DatabaseConnection) -> Result<u64, AppError> {
+    // Word for word the predicate of migration 10's partial index, so the count reads it.
+    let count = SupportChat::find()
+        .filter(Expr::cust(
+            "archived_at IS NULL AND last_user_message_at IS NOT NULL \
+             AND (admin_viewed_at IS NULL OR last_user_message_at > admin_viewed_at)",
+        ))
+        .count(db)
+        .await?;
+    Ok(count)
+}
+
 /// Most chats one list page holds, and how many without `limit`.
 pub const MAX_LIST_PAGE: u64 = 200;
 /// Chats in a list page when the caller names no `limit`.
@@ -605,13 +649,15 @@ pub const DEFAULT_LIST_PAGE: u64 = 50;
 /// A page of the dashboard's list: active or archived chats, newest activity first, chats
 /// without messages last, ties by id; starting after the chat `after` (a keyset on
 /// `(last_message_at, id)`, read from that chat's row). One indexed range of rows: the
-/// figures are on each row.
+/// figures are on each row. With `search`, only the chats it matches, each with a snippet of
+/// its newest matching message.
 ///
 /// # Errors
 /// 404 for an unknown `after`; 422 for a `limit` outside 1–[`MAX_LIST_PAGE`].
 pub async fn list_for_admin(
     db: &DatabaseConnection,
     show_archived: bool,
+    search: Option<&SearchTerms>,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<ChatListPage, AppError> {
@@ -627,6 +673,12 @@ pub async fn list_for_admin(
             support_chat::Column::ArchivedAt.is_null()
         })
         .find_also_related(User);
+    if let Some(terms) = search {
+        query = query.filter(chat_search::matching_chats(
+            db.get_database_backend(),
+            terms,
+        ));
+    }
     // Newest activity first, chats without messages last, written as each backend's index
     // (migration 8) reads it: SQLite puts NULLs last in descending order by itself, and an
     // explicit NULLS LAST there makes it sort instead of walking the index.
@@ -653,10 +705,23 @@ pub async fn list_for_admin(
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_after = more.then(|| rows.last().map(|(chat, _)| chat.id)).flatten();
+    let mut snippets = match search {
+        Some(terms) => {
+            let ids: Vec<Uuid> = rows.iter().map(|(chat, _)| chat.id).collect();
+            chat_search::snippets(db, terms, &ids).await?
+        }
+        None => HashMap::new(),
+    };
     Ok(ChatListPage {
         chats: rows
             .into_iter()
-            .map(|(chat, user)| list_item_of(chat, user))
+            .map(|(chat, user)| {
+                let snippet = snippets.remove(&chat.id);
+                SupportChatListItem {
+                    match_snippet: snippet,
+                    ..list_item_of(chat, user)
+                }
+            })
             .collect(),
         next_after,
     })
@@ -715,5 +780,6 @@ fn list_item_of(
         message_count: u64::try_from(chat.message_count).unwrap_or_default(),
         unread,
         archived: archived(&chat),
+        match_snippet: None,
     }
 }

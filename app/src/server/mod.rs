@@ -2,6 +2,7 @@
 //! state the server hands to every request. Never compiled to wasm.
 
 pub mod auth;
+pub mod chat_search;
 pub mod chats;
 pub mod clock;
 pub mod content_security;

@@ -4,7 +4,7 @@
 use app::{
     error::AppError,
     model::{AdminSupportChat, SenderType, SupportChatListItem, SupportMessage},
-    server::{auth::current_user::AdminUser, chats, state::AppState},
+    server::{auth::current_user::AdminUser, chat_search::SearchTerms, chats, state::AppState},
 };
 use axum::{
     Json,
@@ -23,7 +23,7 @@ use super::{
     support_chat::{NewMessage, posted_answer},
 };
 
-/// `?archived=true|false&limit=N&after=ID`.
+/// `?archived=true|false&q=WORDS&limit=N&after=ID`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -31,6 +31,10 @@ pub(crate) struct ListQuery {
     /// `true` for the archive, `false` (default) for active chats.
     #[serde(default)]
     archived: bool,
+    /// Only chats whose user's email or one of whose messages holds every word (the last
+    /// one as a prefix); each result carries `match_snippet`. At most 200 characters.
+    #[param(max_length = 200)]
+    q: Option<String>,
     /// How many chats, 1 to 200; default 50.
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
@@ -55,14 +59,21 @@ pub(crate) async fn list(
         .as_deref()
         .map(|raw| parse_id("after", raw))
         .transpose()?;
+    let search = SearchTerms::parse(query.q.as_deref().unwrap_or_default())?;
     let limit = query.limit.unwrap_or(chats::DEFAULT_LIST_PAGE);
-    let page = chats::list_for_admin(&state.db, query.archived, after, limit).await?;
+    let page =
+        chats::list_for_admin(&state.db, query.archived, search.as_ref(), after, limit).await?;
     let mut headers = HeaderMap::new();
     if let Some(next) = page.next_after {
-        let link = format!(
-            "</api/admin/chats?archived={}&limit={limit}&after={next}>; rel=\"next\"",
-            query.archived
-        );
+        let mut next_query = form_urlencoded::Serializer::new(String::new());
+        next_query.append_pair("archived", if query.archived { "true" } else { "false" });
+        if search.is_some() {
+            next_query.append_pair("q", query.q.as_deref().unwrap_or_default());
+        }
+        next_query
+            .append_pair("limit", &limit.to_string())
+            .append_pair("after", &next.to_string());
+        let link = format!("</api/admin/chats?{}>; rel=\"next\"", next_query.finish());
         if let Ok(value) = HeaderValue::from_str(&link) {
             headers.insert(header::LINK, value);
         }

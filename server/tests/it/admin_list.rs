@@ -172,3 +172,109 @@ async fn bad_paging_gets_clear_errors() {
         assert!(!message.is_empty(), "{path}: a message");
     }
 }
+
+/// The chats `q` finds on the active tab, in list order, following `Link`s; with snippets.
+async fn search(app: &TestApp, staff: &str, q: &str, limit: u32) -> Vec<Value> {
+    let mut found = Vec::new();
+    let encoded: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+    let mut next = Some(format!("/api/admin/chats?q={encoded}&limit={limit}"));
+    while let Some(path) = next {
+        let (chats, link) = page(app, &path, staff).await;
+        if let Some(link) = &link {
+            assert!(
+                link.contains("q="),
+                "the next page keeps the search: {link}"
+            );
+        }
+        found.extend(chats);
+        next = link;
+    }
+    found
+}
+
+fn ids(chats: &[Value]) -> Vec<&str> {
+    chats
+        .iter()
+        .map(|c| c["id"].as_str().expect("id"))
+        .collect()
+}
+
+#[tokio::test]
+async fn search_finds_chats_by_message_words_and_email_in_list_order() {
+    let app = TestApp::spawn().await;
+    let staff = app.admin_session("searcher@example.com").await;
+    let (refund_token, refund_chat) = visitor_at(&app.http, &app.url).await;
+    post(&app, &refund_token, "Hello, I need help").await;
+    post(
+        &app,
+        &refund_token,
+        "Where is my REFUND for order #4521? It has been two weeks.",
+    )
+    .await;
+    post(&app, &refund_token, "thanks").await;
+    let (other_token, other_chat) = visitor_at(&app.http, &app.url).await;
+    post(&app, &other_token, "The refunding page shows an error").await;
+    let (quiet_token, _) = visitor_at(&app.http, &app.url).await;
+    post(&app, &quiet_token, "Nothing to see here").await;
+    // A signed-up user's email is searchable; their chat exists once they write.
+    let user = app
+        .sign_up("Zelda.Quinn@wonder.example", "correct horse battery")
+        .await;
+    let res = app
+        .http
+        .post(app.at("/api/support_chat/messages"))
+        .header(header::COOKIE, &user)
+        .json(&json!({ "content": "hi there" }))
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // Every word, case-insensitively; the last as a prefix: "refund" finds both, newest first.
+    let found = search(&app, &staff, "refund", 1).await;
+    assert_eq!(ids(&found), [other_chat.as_str(), refund_chat.as_str()]);
+    let snippet = found[1]["match_snippet"].as_str().expect("a snippet");
+    assert!(snippet.contains("REFUND for order"), "{snippet}");
+    assert!(snippet.chars().count() <= 121, "{snippet}");
+    // Two words must both appear in one message; punctuation is not an operator.
+    assert_eq!(
+        ids(&search(&app, &staff, "order 4521", 50).await),
+        [refund_chat.as_str()]
+    );
+    assert_eq!(
+        ids(&search(&app, &staff, "\"refund\" AND (NEAR", 50).await),
+        Vec::<&str>::new(),
+        "operators are words: no message holds 'and' and 'near'"
+    );
+    assert!(search(&app, &staff, "weeks two refund*", 50).await.len() == 1);
+    // Emails by their parts; such a result has no message snippet.
+    let by_email = search(&app, &staff, "zelda wonder", 50).await;
+    assert_eq!(by_email.len(), 1);
+    assert_eq!(by_email[0]["user_email"], "zelda.quinn@wonder.example");
+    assert!(by_email[0].get("match_snippet").is_none());
+    // The plain list carries no snippets; the archive tab searches the archive only.
+    let (plain, _) = page(&app, "/api/admin/chats", &staff).await;
+    assert!(plain.iter().all(|c| c.get("match_snippet").is_none()));
+    let (archived, _) = page(&app, "/api/admin/chats?archived=true&q=refund", &staff).await;
+    assert!(archived.is_empty());
+    // A visitor who leaves an email later is found by it.
+    let res = app
+        .http
+        .patch(app.at("/api/widget/visitor"))
+        .bearer_auth(&quiet_token)
+        .json(&json!({ "email": "late.comer@example.org" }))
+        .send()
+        .await
+        .expect("patch");
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(search(&app, &staff, "late comer", 50).await.len(), 1);
+    // Blank is the whole list; nonsense is refused clearly.
+    let (blank, _) = page(&app, "/api/admin/chats?q=%20%20", &staff).await;
+    assert_eq!(blank.len(), 4);
+    for bad in ["%40%40%40", "a%00b"] {
+        let path = format!("/api/admin/chats?q={bad}");
+        let (status, _code, message) = error_of(app.get_with_cookie(&path, &staff).await).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(message.contains('q'), "{message}");
+    }
+}

@@ -493,6 +493,20 @@ async fn bad_input_gets_a_clear_error_and_changes_nothing() {
 
 #[tokio::test]
 async fn server_functions_apply_the_same_rules_as_the_rest_api() {
+    /// A server function's JSON answer.
+    async fn rpc_json(
+        app: &TestApp,
+        endpoint: &str,
+        args: &[(&str, &str)],
+        session: &str,
+    ) -> Value {
+        app.rpc(endpoint, args, Some(session))
+            .await
+            .json()
+            .await
+            .expect("json")
+    }
+
     let app = TestApp::spawn().await;
     let user = app.sign_up("xia@example.com", "right password").await;
     let admin = app.admin_session("desk@example.com").await;
@@ -525,21 +539,25 @@ async fn server_functions_apply_the_same_rules_as_the_rest_api() {
         .rpc("admin/chats", &[("archived", "false")], Some(&user))
         .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
-    let list: Value = app
-        .rpc("admin/chats", &[("archived", "false")], Some(&admin))
-        .await
-        .json()
-        .await
-        .expect("json");
+    let list = rpc_json(&app, "admin/chats", &[("archived", "false")], &admin).await;
     assert_eq!(list["chats"][0]["unread"], true);
     assert_eq!(list["next_after"], Value::Null, "one chat: no next page");
-    let viewed: Value = app
-        .rpc("admin/chat", &[("chat_id", &chat_id)], Some(&admin))
-        .await
-        .json()
-        .await
-        .expect("json");
-    assert_eq!(viewed["user_email"], "xia@example.com");
+    let unread = rpc_json(&app, "admin/unread_count", &[], &admin).await;
+    assert_eq!(unread, json!(1), "the user's message is unread");
+    let searched = rpc_json(
+        &app,
+        "admin/chats",
+        &[("archived", "false"), ("search", "hosted widget")],
+        &admin,
+    )
+    .await;
+    assert_eq!(searched["chats"][0]["id"], chat_id.as_str());
+    let viewed = rpc_json(&app, "admin/chat", &[("chat_id", &chat_id)], &admin).await;
+    assert_eq!(viewed["chat"]["user_email"], "xia@example.com");
+    assert_eq!(viewed["user"]["email"], "xia@example.com");
+    assert_eq!(viewed["chat"]["messages"].as_array().map(Vec::len), Some(1));
+    let unread = rpc_json(&app, "admin/unread_count", &[], &admin).await;
+    assert_eq!(unread, json!(0), "viewed: nothing unread");
     let reply = app
         .rpc(
             "admin/reply",

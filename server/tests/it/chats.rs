@@ -249,7 +249,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
         .await
         .expect("view");
 
-    let list = chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+    let list = chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
         .await
         .expect("list")
         .chats;
@@ -284,7 +284,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
     chats::archive(&db, &Effects::default(), ada_chat.id)
         .await
         .expect("archive");
-    let archived = chats::list_for_admin(&db, true, None, chats::MAX_LIST_PAGE)
+    let archived = chats::list_for_admin(&db, true, None, None, chats::MAX_LIST_PAGE)
         .await
         .expect("list")
         .chats;
@@ -294,7 +294,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
     );
     assert!(archived[0].archived);
     assert_eq!(
-        chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+        chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
             .await
             .expect("list")
             .chats
@@ -313,7 +313,7 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
     });
     let mut queries_for = Vec::new();
     for chats_wanted in [1_usize, 5, 25] {
-        while chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+        while chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
             .await
             .expect("list")
             .chats
@@ -327,7 +327,7 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
                 .expect("post");
         }
         statements.store(0, Ordering::SeqCst);
-        let list = chats::list_for_admin(&db, false, None, chats::MAX_LIST_PAGE)
+        let list = chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
             .await
             .expect("list")
             .chats;

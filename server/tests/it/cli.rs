@@ -46,14 +46,19 @@ async fn migrate_up_down_and_status() {
 
     let up = confab(&db.url, &["migrate", "up"]);
     assert!(up.status.success(), "{up:?}");
-    assert_eq!(stdout(&up).matches("Applied").count(), 8, "{}", stdout(&up));
+    assert_eq!(
+        stdout(&up).matches("Applied").count(),
+        10,
+        "{}",
+        stdout(&up)
+    );
 
     let down = confab(&db.url, &["migrate", "down", "--steps", "1"]);
     assert!(down.status.success(), "{down:?}");
     let lines: Vec<String> = stdout(&down).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 8, "{lines:?}");
-    assert!(lines[7].starts_with("Pending") && lines[7].contains("chat_list_figures"));
-    assert!(lines[6].starts_with("Applied"));
+    assert_eq!(lines.len(), 10, "{lines:?}");
+    assert!(lines[9].starts_with("Pending") && lines[9].contains("unread_chats_index"));
+    assert!(lines[8].starts_with("Applied"));
 
     let status = confab(&db.url, &["migrate", "status"]);
     assert_eq!(stdout(&status), stdout(&down));
@@ -68,7 +73,7 @@ async fn migrate_fresh_requires_confirmation() {
 
     let fresh = confab(&db.url, &["migrate", "fresh", "--yes"]);
     assert!(fresh.status.success(), "{fresh:?}");
-    assert_eq!(stdout(&fresh).matches("Applied").count(), 8);
+    assert_eq!(stdout(&fresh).matches("Applied").count(), 10);
 }
 
 #[test]

@@ -257,6 +257,8 @@ async fn the_specified_indexes_exist() {
             );
         }
     }
+    // The unread count's partial index (migration 10).
+    chat_indexes.insert("idx_support_chats_unread".to_owned(), idx(false, &["id"]));
     assert_eq!(indexes(&db, "support_chats").await, chat_indexes);
     assert_eq!(
         indexes(&db, "support_messages").await,
@@ -279,6 +281,42 @@ async fn the_specified_indexes_exist() {
             ),
         ])
     );
+}
+
+/// The full-text search structures of migration 9, by name: GIN expression indexes on
+/// PostgreSQL (which `indexes` cannot list: they have no plain columns), FTS5 tables and
+/// their triggers on SQLite.
+#[tokio::test]
+async fn the_search_indexes_exist() {
+    let (test_db, db) = TestDb::fresh().await;
+    let backend = db.get_database_backend();
+    let (sql, expected): (&str, &[&str]) = match test_db.backend() {
+        DatabaseBackend::Postgres => (
+            "SELECT indexname AS name FROM pg_indexes \
+             WHERE schemaname = current_schema() AND indexdef LIKE '%USING gin%' ORDER BY 1",
+            &["idx_support_messages_search", "idx_users_email_search"],
+        ),
+        _ => (
+            "SELECT name FROM sqlite_master WHERE (type = 'table' AND sql LIKE '%fts5%') \
+               OR (type = 'trigger') ORDER BY 1",
+            &[
+                "support_messages_fts",
+                "support_messages_fts_insert",
+                "users_fts",
+                "users_fts_delete",
+                "users_fts_insert",
+                "users_fts_update",
+            ],
+        ),
+    };
+    let names: Vec<String> = db
+        .query_all_raw(Statement::from_string(backend, sql))
+        .await
+        .expect("read the schema")
+        .iter()
+        .map(|row| row.try_get("", "name").expect("name"))
+        .collect();
+    assert_eq!(names, expected);
 }
 
 #[tokio::test]
