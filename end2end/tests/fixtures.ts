@@ -12,7 +12,9 @@ export const test = base.extend<{ browserConsole: BrowserConsole }>({
   browserConsole: [
     async ({ page }, use) => {
       const errors: string[] = [];
-      const allowed: RegExp[] = [];
+      // The test machines have no sound card: Chromium reports the chime's audio device
+      // failing, sometimes, under load. That is the machine, not the page.
+      const allowed: RegExp[] = [/^The AudioContext encountered an error from the audio device/];
       page.on('console', (msg) => {
         if (msg.type() === 'error') errors.push(msg.text());
       });

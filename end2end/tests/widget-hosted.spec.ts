@@ -14,7 +14,10 @@ test.beforeEach(async () => {
   staff = await confab.staff();
 });
 
-test.afterEach(async () => {
+// The page closes before its server stops: hooks run before fixtures are torn down, and an
+// open page would report its refused reconnection as a console error.
+test.afterEach(async ({ page }) => {
+  await page.close();
   await staff.api.dispose();
   await confab.stop();
 });

@@ -41,12 +41,26 @@ pub fn local_time(timestamp_ms: i64, locale: &str) -> String {
         .into()
 }
 
+thread_local! {
+    /// The page's one audio context: each context holds an output stream of the audio device,
+    /// so one is made on the first chime and reused, never one per chime.
+    static AUDIO: std::cell::OnceCell<Option<web_sys::AudioContext>> =
+        const { std::cell::OnceCell::new() };
+}
+
 /// A short two-note chime, generated (no audio file). Browsers only allow sound after the
 /// visitor interacted with the page; before that this is silently nothing.
 pub fn chime() {
-    let Ok(context) = web_sys::AudioContext::new() else {
-        return;
-    };
+    AUDIO.with(|audio| {
+        if let Some(context) = audio.get_or_init(|| web_sys::AudioContext::new().ok()) {
+            play_chime(context);
+        }
+    });
+}
+
+fn play_chime(context: &web_sys::AudioContext) {
+    // A context made before the visitor's first interaction starts suspended.
+    let _ = context.resume();
     let now = context.current_time();
     for (i, frequency) in [880.0_f32, 1320.0].into_iter().enumerate() {
         let start = now + 0.12 * i as f64;
