@@ -10,12 +10,13 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    SsrMode, StaticSegment,
+    ParamSegment, SsrMode, StaticSegment,
     components::{Route, Router, Routes},
 };
 
 pub mod api;
 pub mod components;
+pub mod dashboard;
 pub mod error;
 pub mod model;
 pub mod pages;
@@ -25,6 +26,7 @@ pub mod realtime;
 pub mod server;
 pub mod widget;
 
+use dashboard::{ChatsPage, ConversationPage};
 use pages::{LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader, StaffPage};
 use widget::HostedChatWidget;
 
@@ -73,6 +75,16 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
                 <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::InOrder />
                 <Route path=StaticSegment("admin") view=StaffPage ssr=SsrMode::InOrder />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("chats"))
+                    view=ChatsPage
+                    ssr=SsrMode::InOrder
+                />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("chats"), ParamSegment("id"))
+                    view=ConversationPage
+                    ssr=SsrMode::InOrder
+                />
             </Routes>
             <HostedChatWidget />
         </Router>

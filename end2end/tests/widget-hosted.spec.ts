@@ -5,6 +5,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { Confab, type Staff } from './support/confab';
+import { openWidget, signUp as signUpAt } from './support/people';
 
 let confab: Confab;
 let staff: Staff;
@@ -22,25 +23,8 @@ test.afterEach(async ({ page }) => {
   await confab.stop();
 });
 
-/** Signs a new user up; returns their email, on the start page with the widget hydrated. */
-async function signUp(page: Page): Promise<string> {
-  const email = `widget-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-  await page.goto(`${confab.url}/signup`);
-  await expect(page.getByTestId('submit')).toHaveAttribute('data-hydrated', 'true');
-  await page.getByTestId('email').fill(email);
-  await page.getByTestId('name').fill('Wendy Widget');
-  await page.getByTestId('password').fill('a good password');
-  await page.getByTestId('submit').click();
-  await expect(page).toHaveURL(`${confab.url}/`);
-  await expect(page.getByTestId('support-widget')).toHaveAttribute('data-hydrated', 'true');
-  return email;
-}
-
-async function openWidget(page: Page) {
-  await page.getByTestId('support-button').click();
-  await expect(page.getByTestId('support-panel')).toBeVisible();
-  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
-}
+/** Signs a new user up on this test's server. */
+const signUp = (page: Page) => signUpAt(page, confab.url);
 
 /** Every message in the widget: seq order, each once. */
 async function expectOrderedOnce(page: Page) {

@@ -34,6 +34,13 @@ pub fn SiteHeader() -> impl IntoView {
                                     let staff = (user.role == Role::Admin)
                                         .then(|| {
                                             view! {
+                                                <a
+                                                    href="/admin/chats"
+                                                    rel="external"
+                                                    data-testid="nav-chats"
+                                                >
+                                                    "Support chats"
+                                                </a>
                                                 <a href="/admin" rel="external">
                                                     "Staff"
                                                 </a>

@@ -1,4 +1,5 @@
-//! The browser's side of the `/ws` protocol, for the widget and the dashboard.
+//! The browser's side of the `/ws` protocol, for the widget and the dashboard: one chat's
+//! connection (`socket`) and the staff dashboard's admin channel (`feed`).
 //!
 //! The pure rules live here and are unit-tested on the host: how long to wait before the next
 //! reconnection attempt ([`Backoff`]), and how a chat's messages are kept once each, in `seq`
@@ -12,11 +13,15 @@ use uuid::Uuid;
 use crate::model::{SenderType, SupportMessage};
 
 #[cfg(feature = "browser")]
+mod feed;
+#[cfg(feature = "browser")]
 pub mod fetch;
 #[cfg(feature = "browser")]
 mod socket;
 #[cfg(feature = "browser")]
 pub mod wire;
+#[cfg(feature = "browser")]
+pub use feed::{AdminFeed, FeedEvent};
 #[cfg(feature = "browser")]
 pub use socket::{LiveChat, LiveChatOptions};
 

@@ -14,10 +14,7 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{MessageEvent, WebSocket};
 
 use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending, fetch, wire};
-use crate::{
-    model::SenderType,
-    protocol::{Channel, ClientFrame, ServerFrame},
-};
+use crate::protocol::{Channel, ClientFrame, ServerFrame};
 
 /// How long "typing…" shows after the other side's last announcement.
 const TYPING_LASTS_MS: u64 = 6_000;
@@ -34,6 +31,9 @@ pub struct LiveChatOptions {
     pub token: Option<String>,
     /// The chat to follow.
     pub chat_id: Uuid,
+    /// Staff following a user's chat (the dashboard): the polling fallback reads the staff
+    /// endpoint instead of the chat owner's.
+    pub as_staff: bool,
 }
 
 /// A live chat: writes what arrives into the view's [`ChatSignals`], and sends.
@@ -47,7 +47,7 @@ pub struct LiveChat {
 type Link = Rc<RefCell<Connection>>;
 
 /// The callbacks a socket holds; dropped with it.
-struct Callbacks {
+pub(super) struct Callbacks {
     _open: Closure<dyn FnMut()>,
     _message: Closure<dyn FnMut(MessageEvent)>,
     _close: Closure<dyn FnMut()>,
@@ -158,10 +158,7 @@ impl LiveChat {
             connection.stopped = true;
             if let Some((socket, _callbacks)) = connection.socket.take() {
                 // The callbacks are dropped here: the socket must not call them any more.
-                socket.set_onopen(None);
-                socket.set_onmessage(None);
-                socket.set_onclose(None);
-                let _ = socket.close();
+                shut(&socket);
             }
         });
     }
@@ -185,39 +182,60 @@ fn send(connection: &Connection, frame: &ClientFrame) -> bool {
 /// Opens a socket with its callbacks; they drive everything after.
 fn open_socket(link: &Link) {
     let url = socket_url(&link.borrow().options.server);
-    let Ok(socket) = WebSocket::new(&url) else {
-        closed(link);
-        return;
+    let opened = {
+        let (opened, received_from, closing) = (Rc::clone(link), Rc::clone(link), Rc::clone(link));
+        open_with(
+            &url,
+            move || hello(&opened),
+            move |text| {
+                if let Some(frame) = wire::server_frame(&text) {
+                    received(&received_from, frame);
+                }
+            },
+            move || closed(&closing),
+        )
     };
-    let on_open = {
-        let link = Rc::clone(link);
-        Closure::<dyn FnMut()>::new(move || hello(&link))
-    };
-    let on_message = {
-        let link = Rc::clone(link);
-        Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-            if let Some(frame) = event
-                .data()
-                .as_string()
-                .and_then(|t| wire::server_frame(&t))
-            {
-                received(&link, frame);
-            }
-        })
-    };
-    let on_close = {
-        let link = Rc::clone(link);
-        Closure::<dyn FnMut()>::new(move || closed(&link))
-    };
+    match opened {
+        Some(socket) => link.borrow_mut().socket = Some(socket),
+        None => closed(link),
+    }
+}
+
+/// A WebSocket to `url` whose open, text-message and close events call the three functions;
+/// `None` when the browser refuses the URL.
+pub(super) fn open_with(
+    url: &str,
+    on_open: impl FnMut() + 'static,
+    mut on_text: impl FnMut(String) + 'static,
+    on_close: impl FnMut() + 'static,
+) -> Option<(WebSocket, Callbacks)> {
+    let socket = WebSocket::new(url).ok()?;
+    let on_open = Closure::<dyn FnMut()>::new(on_open);
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        if let Some(text) = event.data().as_string() {
+            on_text(text);
+        }
+    });
+    let on_close = Closure::<dyn FnMut()>::new(on_close);
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    let callbacks = Callbacks {
-        _open: on_open,
-        _message: on_message,
-        _close: on_close,
-    };
-    link.borrow_mut().socket = Some((socket, callbacks));
+    Some((
+        socket,
+        Callbacks {
+            _open: on_open,
+            _message: on_message,
+            _close: on_close,
+        },
+    ))
+}
+
+/// Closes `socket` for good: its callbacks are detached first, so none runs after.
+pub(super) fn shut(socket: &WebSocket) {
+    socket.set_onopen(None);
+    socket.set_onmessage(None);
+    socket.set_onclose(None);
+    let _ = socket.close();
 }
 
 /// Open: authenticate, subscribe from the newest `seq` held, send what is still pending.
@@ -337,9 +355,15 @@ async fn poll_once(link: Link) {
     let (url, token, signals) = {
         let connection = link.borrow();
         let signals = connection.signals;
+        let options = &connection.options;
+        let path = if options.as_staff {
+            format!("/api/admin/chats/{}", options.chat_id)
+        } else {
+            "/api/support_chat/messages".to_owned()
+        };
         let url = format!(
-            "{}/api/support_chat/messages?after_seq={}&limit=200",
-            connection.options.server,
+            "{}{path}?after_seq={}&limit=200",
+            options.server,
             signals.log.with_untracked(ChatLog::last_seq)
         );
         (url, connection.options.token.clone(), signals)
@@ -347,7 +371,12 @@ async fn poll_once(link: Link) {
     let Ok(answer) = fetch::send("GET", &url, token.as_deref(), None).await else {
         return;
     };
-    if let Some(messages) = answer.body.as_ref().and_then(wire::messages) {
+    // The owner's endpoint answers with the messages, the staff one with the chat.
+    let messages = answer
+        .body
+        .as_ref()
+        .and_then(|body| wire::messages(body).or_else(|| wire::chat(body).map(|c| c.messages)));
+    if let Some(messages) = messages {
         signals.log.update(|log| {
             log.merge(messages);
         });
@@ -358,7 +387,8 @@ async fn poll_once(link: Link) {
 fn apply(signals: ChatSignals, frame: ServerFrame) {
     match frame {
         ServerFrame::NewMessage { message, .. } => {
-            if message.sender_type != SenderType::User {
+            // The one who was typing sent their message.
+            if signals.typing.get_untracked() == Some(message.sender_type) {
                 signals.typing.set(None);
             }
             signals.log.update(|log| {
@@ -400,7 +430,7 @@ fn apply(signals: ChatSignals, frame: ServerFrame) {
 }
 
 /// `ws(s)://host/ws` for `server` (`""`: the page's own origin).
-fn socket_url(server: &str) -> String {
+pub(super) fn socket_url(server: &str) -> String {
     let base = if server.is_empty() {
         window().location().origin().unwrap_or_default()
     } else {

@@ -2,16 +2,15 @@
 //! full-text indexes of migration 9: FTS5 on SQLite, `tsvector` + GIN on PostgreSQL.
 //!
 //! A query is cut into words the way both indexes cut text (runs of letters and digits); a
-//! chat matches when its user's email or one of its messages holds every word, the last one as
-//! a prefix (so results follow typing). The words are rebuilt into each engine's query syntax
+//! chat matches when its user's email or one of its messages holds every word (whole words; a
+//! word typed with a trailing `*` as a prefix); for words in very many messages, one of their
+//! newest [`MAX_MATCHES`]. Whole words by default because a prefix makes FTS5 merge the lists
+//! of every word it starts, for the whole table, at each use. The words are rebuilt into each engine's query syntax
 //! from letters and digits only, so nothing a user types is ever read as an operator.
 
 use std::collections::HashMap;
 
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value,
-    sea_query::{Expr, SimpleExpr},
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 use uuid::Uuid;
 
 use crate::{error::AppError, model::cut_chars};
@@ -23,10 +22,17 @@ const MAX_WORDS: usize = 8;
 /// Longest snippet of the matching message, in characters.
 const SNIPPET_CHARS: usize = 120;
 
-/// A search query, as words.
+/// A search query, as words; each matches whole words, or words starting with it when it
+/// ends in `*` (`refund*` finds "refunding").
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SearchTerms {
-    words: Vec<String>,
+    words: Vec<Word>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Word {
+    text: String,
+    prefix: bool,
 }
 
 impl SearchTerms {
@@ -44,27 +50,45 @@ impl SearchTerms {
                 "q must be at most {MAX_QUERY_CHARS} characters of text"
             )));
         }
-        let words: Vec<String> = raw
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .take(MAX_WORDS)
-            .map(str::to_lowercase)
-            .collect();
+        let mut words = Vec::new();
+        for chunk in raw.split_whitespace() {
+            let runs: Vec<&str> = chunk
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect();
+            let last = runs.len().saturating_sub(1);
+            for (i, run) in runs.into_iter().enumerate() {
+                words.push(Word {
+                    text: run.to_lowercase(),
+                    prefix: i == last && chunk.ends_with('*'),
+                });
+            }
+        }
+        words.truncate(MAX_WORDS);
         if words.is_empty() {
             return Err(AppError::validation("q must contain a letter or a digit"));
         }
         Ok(Some(Self { words }))
     }
 
-    /// FTS5: `"word" "word"*` (quoted strings, implicitly AND-ed; the last a prefix).
+    /// FTS5: `"word" "word"*` (quoted strings, implicitly AND-ed; `*` for a prefix).
     fn fts5(&self) -> String {
-        let quoted: Vec<String> = self.words.iter().map(|w| format!("\"{w}\"")).collect();
-        format!("{}*", quoted.join(" "))
+        let quoted: Vec<String> = self
+            .words
+            .iter()
+            .map(|w| format!("\"{}\"{}", w.text, if w.prefix { "*" } else { "" }))
+            .collect();
+        quoted.join(" ")
     }
 
     /// PostgreSQL `to_tsquery`: `word & word:*`.
     fn tsquery(&self) -> String {
-        format!("{}:*", self.words.join(" & "))
+        let terms: Vec<String> = self
+            .words
+            .iter()
+            .map(|w| format!("{}{}", w.text, if w.prefix { ":*" } else { "" }))
+            .collect();
+        terms.join(" & ")
     }
 
     /// The engine's query text for `backend`.
@@ -82,119 +106,173 @@ const PG_MESSAGE_TEXT: &str =
 const PG_EMAIL_TEXT: &str =
     "to_tsvector('simple', regexp_replace(coalesce(email, ''), '[[:punct:][:space:]]+', ' ', 'g'))";
 
-/// A condition on `support_chats` rows: the chat's user's email or one of its messages matches.
-pub fn matching_chats(backend: DatabaseBackend, terms: &SearchTerms) -> SimpleExpr {
-    let query = terms.for_backend(backend);
-    match backend {
-        DatabaseBackend::Postgres => Expr::cust_with_values(
-            format!(
-                "(support_chats.id IN (SELECT chat_id FROM support_messages \
-                    WHERE {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1)) \
-                  OR support_chats.user_id IN (SELECT id FROM users \
-                    WHERE {PG_EMAIL_TEXT} @@ to_tsquery('simple', $1)))"
-            ),
-            [query],
-        ),
-        _ => Expr::cust_with_values(
-            "(support_chats.id IN (SELECT m.chat_id FROM support_messages_fts f \
-                JOIN support_messages m ON m.id = f.message_id WHERE support_messages_fts MATCH ?) \
-              OR support_chats.user_id IN (SELECT user_id FROM users_fts WHERE users_fts MATCH ?))",
-            [query.clone(), query],
-        ),
-    }
+/// How many of the newest messages holding the words are searched, and how many users whose
+/// email holds them. A word in every other message (a greeting) would otherwise make every
+/// search read most of the history; with the bound it finds the chats of its latest mentions,
+/// and any rarer word is searched in full.
+pub const MAX_MATCHES: u32 = 2_000;
+
+/// What a search found.
+#[derive(Clone, Debug, Default)]
+pub struct Found {
+    /// The chats, in no order.
+    pub chats: Vec<Uuid>,
+    /// SQLite: for each chat found by a message, the FTS row of its newest matching message
+    /// (its snippet is cut from that row alone).
+    newest_match: HashMap<Uuid, i64>,
 }
 
-/// For each of `chat_ids` with a matching message: a snippet of its newest one around the
-/// words. Chats found by their email only have none.
+/// The chats the words find: those of the [`MAX_MATCHES`] newest matching messages and of
+/// (up to as many) users whose email matches. FTS5 reads the newest matches first without
+/// sorting them all (it walks its index by rowid, in insertion order). PostgreSQL reads every
+/// match through the GIN index and keeps the newest (a top-N sort): ordering by the primary
+/// key instead would let its planner walk that key backwards computing each message's
+/// `tsvector`, which it picks for prefix queries whose rarity it cannot estimate (seconds for
+/// a rare word). The list query then reads the chats found by primary key and sorts at most a
+/// few thousand rows.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result<Found, AppError> {
+    let backend = db.get_database_backend();
+    let query = terms.for_backend(backend);
+    let statement = match backend {
+        DatabaseBackend::Postgres => Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT chat_id, NULL::bigint AS match_row FROM (SELECT chat_id FROM support_messages \
+                   WHERE {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
+                   ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_matches \
+                 UNION SELECT chat_id, NULL FROM (SELECT c.id AS chat_id FROM users u \
+                   JOIN support_chats c ON c.user_id = u.id \
+                   WHERE {PG_EMAIL_TEXT} @@ to_tsquery('simple', $1) LIMIT {MAX_MATCHES}) AS by_email"
+            ),
+            [query.into()],
+        ),
+        _ => Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT m.chat_id AS chat_id, MAX(newest_matches.rowid) AS match_row FROM \
+                   (SELECT rowid, message_id FROM support_messages_fts \
+                    WHERE support_messages_fts MATCH ? ORDER BY rowid DESC LIMIT {MAX_MATCHES}) \
+                   AS newest_matches \
+                   JOIN support_messages m ON m.id = newest_matches.message_id GROUP BY m.chat_id \
+                 UNION ALL SELECT chat_id, NULL FROM (SELECT c.id AS chat_id FROM users_fts u \
+                   JOIN support_chats c ON c.user_id = u.user_id \
+                   WHERE users_fts MATCH ? LIMIT {MAX_MATCHES})"
+            ),
+            [query.clone().into(), query.into()],
+        ),
+    };
+    let mut found = Found::default();
+    for row in db.query_all_raw(statement).await? {
+        let chat_id: Uuid = row.try_get("", "chat_id")?;
+        let match_row: Option<i64> = row.try_get("", "match_row")?;
+        if let Some(match_row) = match_row {
+            found.newest_match.insert(chat_id, match_row);
+        }
+        if !found.chats.contains(&chat_id) {
+            found.chats.push(chat_id);
+        }
+    }
+    Ok(found)
+}
+
+/// For each of `chat_ids` (a page of what [`find`] found) found by a message: a snippet of
+/// its newest matching message around the words. Chats found by their email have none.
 ///
 /// # Errors
 /// Internal error on database failure.
 pub async fn snippets(
     db: &DatabaseConnection,
     terms: &SearchTerms,
+    found: &Found,
     chat_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, String>, AppError> {
-    if chat_ids.is_empty() {
-        return Ok(HashMap::new());
-    }
     let backend = db.get_database_backend();
-    let mut values: Vec<Value> = vec![terms.for_backend(backend).into()];
-    values.extend(chat_ids.iter().map(|id| Value::from(*id)));
-    let sql = match backend {
-        DatabaseBackend::Postgres => {
-            let ids = placeholders(2, chat_ids.len(), true);
-            format!(
-                "SELECT DISTINCT ON (chat_id) chat_id, ts_headline('simple', content, \
-                   to_tsquery('simple', $1), 'StartSel=\"\", StopSel=\"\", MaxWords=18, MinWords=8, \
-                   ShortWord=1, FragmentDelimiter=\" … \"') AS snippet \
-                 FROM support_messages WHERE chat_id IN ({ids}) \
-                   AND {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
-                 ORDER BY chat_id, seq DESC"
-            )
+    let query = terms.for_backend(backend);
+    let mut snippets = HashMap::new();
+    if backend == DatabaseBackend::Postgres {
+        if chat_ids.is_empty() {
+            return Ok(snippets);
         }
-        _ => {
-            let ids = placeholders(2, chat_ids.len(), false);
-            // Newest first, so the first row of each chat is the one kept.
-            format!(
-                "SELECT m.chat_id AS chat_id, \
-                   snippet(support_messages_fts, 0, '', '', '…', 16) AS snippet \
-                 FROM support_messages_fts f JOIN support_messages m ON m.id = f.message_id \
-                 WHERE support_messages_fts MATCH ? AND m.chat_id IN ({ids}) \
-                 ORDER BY m.seq DESC"
-            )
+        let mut values: Vec<Value> = vec![query.into()];
+        values.extend(chat_ids.iter().map(|id| Value::from(*id)));
+        let ids = (2..chat_ids.len() + 2)
+            .map(|n| format!("${n}"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        // The page's chats' messages, by the chat index: each chat's newest match.
+        let sql = format!(
+            "SELECT DISTINCT ON (chat_id) chat_id, ts_headline('simple', content, \
+               to_tsquery('simple', $1), 'StartSel=\"\", StopSel=\"\", MaxWords=18, MinWords=8, \
+               ShortWord=1, FragmentDelimiter=\" … \"') AS snippet \
+             FROM support_messages WHERE chat_id IN ({ids}) \
+               AND {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
+             ORDER BY chat_id, seq DESC"
+        );
+        for row in db
+            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+            .await?
+        {
+            let chat_id: Uuid = row.try_get("", "chat_id")?;
+            let snippet: String = row.try_get("", "snippet")?;
+            snippets.insert(chat_id, cut_chars(snippet.trim(), SNIPPET_CHARS));
         }
-    };
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-        .await?;
-    let mut found = HashMap::new();
-    for row in rows {
-        let chat_id: Uuid = row.try_get("", "chat_id")?;
-        let snippet: String = row.try_get("", "snippet")?;
-        found
-            .entry(chat_id)
-            .or_insert_with(|| cut_chars(snippet.trim(), SNIPPET_CHARS));
+        return Ok(snippets);
     }
-    Ok(found)
-}
-
-/// `count` bind placeholders from number `first`: `$2, $3` (numbered) or `?, ?`.
-fn placeholders(first: usize, count: usize, numbered: bool) -> String {
-    (first..first + count)
-        .map(|n| {
-            if numbered {
-                format!("${n}")
-            } else {
-                "?".to_owned()
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
+    // FTS5 cuts a snippet from one row found by rowid within the match: a seek, not a scan.
+    for chat_id in chat_ids {
+        let Some(&row) = found.newest_match.get(chat_id) else {
+            continue;
+        };
+        let statement = Statement::from_sql_and_values(
+            backend,
+            "SELECT snippet(support_messages_fts, 0, '', '', '…', 16) AS snippet \
+             FROM support_messages_fts WHERE support_messages_fts MATCH ? AND rowid = ?",
+            [query.clone().into(), row.into()],
+        );
+        if let Some(found_row) = db.query_one_raw(statement).await? {
+            let snippet: String = found_row.try_get("", "snippet")?;
+            snippets.insert(*chat_id, cut_chars(snippet.trim(), SNIPPET_CHARS));
+        }
+    }
+    Ok(snippets)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn words(terms: &SearchTerms) -> Vec<&str> {
+        terms.words.iter().map(|w| w.text.as_str()).collect()
+    }
+
     #[test]
     fn queries_become_words_in_each_engines_syntax() {
-        let terms = SearchTerms::parse("  Refund: \"order\" OR-42 NEAR(x) ")
+        let terms = SearchTerms::parse("  Refund: \"order\" OR-42 NEAR(x) refu* ")
             .expect("valid")
             .expect("not blank");
-        assert_eq!(terms.words, ["refund", "order", "or", "42", "near", "x"]);
+        assert_eq!(
+            words(&terms),
+            ["refund", "order", "or", "42", "near", "x", "refu"]
+        );
         assert_eq!(
             terms.fts5(),
-            "\"refund\" \"order\" \"or\" \"42\" \"near\" \"x\"*"
+            "\"refund\" \"order\" \"or\" \"42\" \"near\" \"x\" \"refu\"*"
         );
-        assert_eq!(terms.tsquery(), "refund & order & or & 42 & near & x:*");
+        assert_eq!(
+            terms.tsquery(),
+            "refund & order & or & 42 & near & x & refu:*"
+        );
         let email = SearchTerms::parse("alice@example.com")
             .expect("valid")
             .expect("not blank");
-        assert_eq!(email.words, ["alice", "example", "com"]);
+        assert_eq!(words(&email), ["alice", "example", "com"]);
         let japanese = SearchTerms::parse("返金 について")
             .expect("valid")
             .expect("not blank");
-        assert_eq!(japanese.words, ["返金", "について"]);
+        assert_eq!(words(&japanese), ["返金", "について"]);
     }
 
     #[test]

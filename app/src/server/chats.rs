@@ -673,11 +673,18 @@ pub async fn list_for_admin(
             support_chat::Column::ArchivedAt.is_null()
         })
         .find_also_related(User);
-    if let Some(terms) = search {
-        query = query.filter(chat_search::matching_chats(
-            db.get_database_backend(),
-            terms,
-        ));
+    let found = match search {
+        Some(terms) => Some(chat_search::find(db, terms).await?),
+        None => None,
+    };
+    if let Some(found) = &found {
+        if found.chats.is_empty() {
+            return Ok(ChatListPage {
+                chats: Vec::new(),
+                next_after: None,
+            });
+        }
+        query = query.filter(support_chat::Column::Id.is_in(found.chats.iter().copied()));
     }
     // Newest activity first, chats without messages last, written as each backend's index
     // (migration 8) reads it: SQLite puts NULLs last in descending order by itself, and an
@@ -705,12 +712,12 @@ pub async fn list_for_admin(
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_after = more.then(|| rows.last().map(|(chat, _)| chat.id)).flatten();
-    let mut snippets = match search {
-        Some(terms) => {
+    let mut snippets = match (search, &found) {
+        (Some(terms), Some(found)) => {
             let ids: Vec<Uuid> = rows.iter().map(|(chat, _)| chat.id).collect();
-            chat_search::snippets(db, terms, &ids).await?
+            chat_search::snippets(db, terms, found, &ids).await?
         }
-        None => HashMap::new(),
+        _ => HashMap::new(),
     };
     Ok(ChatListPage {
         chats: rows

@@ -23,3 +23,4 @@ pub use model::{Access, Announcement, Notice, OLDER_PAGE, WidgetModel, WidgetSet
 pub use remote::Identity;
 pub use text::Locale;
 pub use view::ChatWidget;
+pub(crate) use view::message_text;

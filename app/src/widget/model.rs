@@ -290,6 +290,7 @@ impl WidgetModel {
                 server,
                 token,
                 chat_id: chat.id,
+                as_staff: false,
             },
             self.chat,
         );

@@ -413,7 +413,7 @@ fn PendingBubble(model: WidgetModel, pending: Pending) -> impl IntoView {
 }
 
 /// Text nodes and safe links; never HTML.
-fn message_text(content: &str) -> impl IntoView + use<> {
+pub(crate) fn message_text(content: &str) -> impl IntoView + use<> {
     text::segments(content)
         .into_iter()
         .map(|segment| match segment {
@@ -547,7 +547,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
     let strings = model.locale.strings();
     let draft = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Textarea>::new();
-    let last_typing = StoredValue::new(0.0_f64);
+    let typing = crate::components::TypingThrottle::new();
     let blank = move || draft.with(|d| d.trim().is_empty());
 
     // The panel opened: the message box has the focus.
@@ -569,24 +569,17 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         draft.set(String::new());
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {
-        // keyCode 229: the key went to an IME (Safari reports isComposing late).
-        if ev.key() == "Enter" && !ev.shift_key() && !ev.is_composing() && ev.key_code() != 229 {
+        if crate::components::sends_message(&ev) {
             ev.prevent_default();
             send();
         }
     };
     let on_input = move |ev: ev::Event| {
         draft.set(event_target_value(&ev));
-        #[cfg(feature = "browser")]
-        {
-            let now = js_sys::Date::now();
-            if now - last_typing.get_value() > 2_000.0 {
-                last_typing.set_value(now);
-                model.typing();
-            }
+        if typing.due() {
+            #[cfg(feature = "browser")]
+            model.typing();
         }
-        #[cfg(not(feature = "browser"))]
-        let _ = last_typing;
     };
     view! {
         <form

@@ -230,8 +230,13 @@ async fn search_finds_chats_by_message_words_and_email_in_list_order() {
         .expect("post");
     assert_eq!(res.status(), StatusCode::CREATED);
 
-    // Every word, case-insensitively; the last as a prefix: "refund" finds both, newest first.
-    let found = search(&app, &staff, "refund", 1).await;
+    // Whole words, case-insensitively: "refund" finds the one; "refund*" also the word
+    // "refunding", newest first.
+    assert_eq!(
+        ids(&search(&app, &staff, "refund", 50).await),
+        [refund_chat.as_str()]
+    );
+    let found = search(&app, &staff, "refund*", 1).await;
     assert_eq!(ids(&found), [other_chat.as_str(), refund_chat.as_str()]);
     let snippet = found[1]["match_snippet"].as_str().expect("a snippet");
     assert!(snippet.contains("REFUND for order"), "{snippet}");
@@ -246,9 +251,10 @@ async fn search_finds_chats_by_message_words_and_email_in_list_order() {
         Vec::<&str>::new(),
         "operators are words: no message holds 'and' and 'near'"
     );
-    assert!(search(&app, &staff, "weeks two refund*", 50).await.len() == 1);
+    assert_eq!(search(&app, &staff, "weeks two refun*", 50).await.len(), 1);
+    assert!(search(&app, &staff, "refun", 50).await.is_empty());
     // Emails by their parts; such a result has no message snippet.
-    let by_email = search(&app, &staff, "zelda wonder", 50).await;
+    let by_email = search(&app, &staff, "zelda wonder*", 50).await;
     assert_eq!(by_email.len(), 1);
     assert_eq!(by_email[0]["user_email"], "zelda.quinn@wonder.example");
     assert!(by_email[0].get("match_snippet").is_none());

@@ -1,0 +1,184 @@
+//! The chat list as one tab of the dashboard holds it: the pages loaded so far, kept in list
+//! order as live `chat_updated` entries arrive. Pure, so the host's tests cover the rules.
+
+use std::cmp::Ordering;
+
+use uuid::Uuid;
+
+use crate::model::{ChatListPage, SupportChatListItem};
+
+/// What one tab shows and how far it has loaded.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ChatList {
+    /// The chats in list order.
+    pub chats: Vec<SupportChatListItem>,
+    /// Whether more chats follow the last one shown (another page can load).
+    pub more: bool,
+}
+
+/// List order: newest activity first, chats without messages last, then by id (newest first).
+pub fn list_order(a: &SupportChatListItem, b: &SupportChatListItem) -> Ordering {
+    match (a.last_message_at, b.last_message_at) {
+        (Some(x), Some(y)) => y.cmp(&x),
+        (Some(_), None) => Ordering::Less,
+        (None, Some(_)) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+    .then_with(|| b.id.cmp(&a.id))
+}
+
+impl ChatList {
+    /// The first page.
+    pub fn from_page(page: ChatListPage) -> Self {
+        Self {
+            more: page.next_after.is_some(),
+            chats: page.chats,
+        }
+    }
+
+    /// Where the next page starts: after the last chat shown (its row's current place, so
+    /// chats that moved since the last page are neither skipped nor repeated).
+    pub fn next_cursor(&self) -> Option<Uuid> {
+        if self.more {
+            self.chats.last().map(|c| c.id)
+        } else {
+            None
+        }
+    }
+
+    /// Appends the next page; chats already shown (moved up meanwhile) are not repeated.
+    pub fn append(&mut self, page: ChatListPage) {
+        self.more = page.next_after.is_some();
+        for chat in page.chats {
+            if !self.chats.iter().any(|c| c.id == chat.id) {
+                self.chats.push(chat);
+            }
+        }
+    }
+
+    /// A chat's entry changed (`chat_updated`). It leaves this tab when it no longer belongs
+    /// (`archived` differs from the tab's); otherwise it takes its place in list order, unless
+    /// that place is past the pages loaded (a later page brings it). During a search only
+    /// chats already found are updated: whether another chat matches is the server's call.
+    pub fn apply(&mut self, mut entry: SupportChatListItem, archived_tab: bool, searching: bool) {
+        let shown = self.chats.iter().position(|c| c.id == entry.id);
+        if let Some(at) = shown {
+            let old = self.chats.remove(at);
+            if entry.match_snippet.is_none() {
+                entry.match_snippet = old.match_snippet;
+            }
+        }
+        if entry.archived != archived_tab || (searching && shown.is_none()) {
+            return;
+        }
+        let at = self
+            .chats
+            .partition_point(|c| list_order(c, &entry) == Ordering::Less);
+        if at == self.chats.len() && self.more {
+            return;
+        }
+        self.chats.insert(at, entry);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, Duration, Utc};
+
+    use super::*;
+
+    fn chat(n: u128, minutes_ago: Option<i64>, archived: bool) -> SupportChatListItem {
+        let now = DateTime::<Utc>::from_timestamp(1_800_000_000, 0).expect("time");
+        SupportChatListItem {
+            id: Uuid::from_u128(n),
+            user_id: Uuid::from_u128(1000 + n),
+            user_email: None,
+            last_message_at: minutes_ago.map(|m| now - Duration::minutes(m)),
+            last_message_preview: None,
+            last_message_sender: None,
+            message_count: 1,
+            unread: false,
+            archived,
+            match_snippet: None,
+        }
+    }
+
+    fn ids(list: &ChatList) -> Vec<u128> {
+        list.chats.iter().map(|c| c.id.as_u128()).collect()
+    }
+
+    fn page(chats: Vec<SupportChatListItem>, more: bool) -> ChatListPage {
+        ChatListPage {
+            next_after: more.then(|| chats.last().map(|c| c.id)).flatten(),
+            chats,
+        }
+    }
+
+    #[test]
+    fn updates_move_chats_to_their_place_and_out_of_the_wrong_tab() {
+        let mut list = ChatList::from_page(page(
+            vec![
+                chat(1, Some(1), false),
+                chat(2, Some(5), false),
+                chat(3, None, false),
+            ],
+            false,
+        ));
+        // Chat 3 gets a message: to the top, unread.
+        let mut newest = chat(3, Some(0), false);
+        newest.unread = true;
+        list.apply(newest, false, false);
+        assert_eq!(ids(&list), [3, 1, 2]);
+        assert!(list.chats[0].unread);
+        // Chat 1 is archived by someone: it leaves the active tab.
+        list.apply(chat(1, Some(1), true), false, false);
+        assert_eq!(ids(&list), [3, 2]);
+        // A new chat appears in its place.
+        list.apply(chat(9, Some(3), false), false, false);
+        assert_eq!(ids(&list), [3, 9, 2]);
+        // The archived tab takes in an archived chat and drops one restored (auto-unarchive).
+        let mut archive = ChatList::from_page(page(vec![chat(5, Some(10), true)], false));
+        archive.apply(chat(6, Some(2), true), true, false);
+        assert_eq!(ids(&archive), [6, 5]);
+        archive.apply(chat(5, Some(0), false), true, false);
+        assert_eq!(ids(&archive), [6]);
+    }
+
+    #[test]
+    fn entries_past_the_loaded_pages_wait_for_their_page_and_pages_never_repeat() {
+        let mut list = ChatList::from_page(page(
+            vec![chat(1, Some(1), false), chat(2, Some(2), false)],
+            true,
+        ));
+        list.apply(chat(7, Some(60), false), false, false);
+        assert_eq!(
+            ids(&list),
+            [1, 2],
+            "older than the last loaded: a later page"
+        );
+        assert_eq!(list.next_cursor(), Some(Uuid::from_u128(2)));
+        // Chat 4 moved to the top before the next page came: it is not shown twice.
+        list.apply(chat(4, Some(0), false), false, false);
+        list.append(page(
+            vec![chat(4, Some(0), false), chat(7, Some(60), false)],
+            false,
+        ));
+        assert_eq!(ids(&list), [4, 1, 2, 7]);
+        assert_eq!(list.next_cursor(), None);
+    }
+
+    #[test]
+    fn searches_only_update_what_they_found() {
+        let mut found = chat(1, Some(5), false);
+        found.match_snippet = Some("refund please".into());
+        let mut list = ChatList::from_page(page(vec![found], false));
+        list.apply(chat(2, Some(0), false), false, true);
+        assert_eq!(ids(&list), [1], "an unknown chat may not match");
+        list.apply(chat(1, Some(0), false), false, true);
+        assert_eq!(
+            list.chats[0].match_snippet.as_deref(),
+            Some("refund please"),
+            "the snippet stays"
+        );
+    }
+}

@@ -1,0 +1,183 @@
+//! What the dashboard writes about chats and times, as pure functions the host's tests cover:
+//! who a chat is with, its counts, "2 minutes ago", and the day dividers of a conversation.
+
+use chrono::{DateTime, Datelike, Utc};
+use uuid::Uuid;
+
+use crate::model::{SenderType, SupportChatListItem};
+
+/// Who the chat is with: the user's email, or "Visitor" and a short id that stays the same
+/// for that visitor (the end of their user id).
+pub fn person(user_email: Option<&str>, user_id: Uuid) -> String {
+    match user_email {
+        Some(email) => email.to_owned(),
+        None => {
+            let id = user_id.simple().to_string();
+            format!("Visitor {}", &id[id.len() - 6..])
+        }
+    }
+}
+
+/// The preview line of a card: the newest message, with "You: " when staff wrote it.
+pub fn preview_line(chat: &SupportChatListItem) -> String {
+    match (&chat.last_message_preview, chat.last_message_sender) {
+        (Some(text), Some(SenderType::Admin)) => format!("You: {text}"),
+        (Some(text), _) => text.clone(),
+        (None, _) => "No messages yet".to_owned(),
+    }
+}
+
+/// "1 message", "5 messages".
+pub fn message_count(count: u64) -> String {
+    if count == 1 {
+        "1 message".to_owned()
+    } else {
+        format!("{count} messages")
+    }
+}
+
+/// How long ago `then` was, seen at `now`: "just now", "2 minutes ago", "3 hours ago",
+/// "yesterday", "4 days ago"; past a week, the date ("Jan 29", with the year when not this
+/// year's). A time slightly in the future (clock skew) is "just now".
+pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
+    let seconds = (now - then).num_seconds();
+    let plural = |n: i64, unit: &str| {
+        if n == 1 {
+            format!("1 {unit} ago")
+        } else {
+            format!("{n} {unit}s ago")
+        }
+    };
+    match seconds {
+        ..45 => "just now".to_owned(),
+        45..3_600 => plural((seconds / 60).max(1), "minute"),
+        3_600..86_400 => plural(seconds / 3_600, "hour"),
+        86_400..172_800 => "yesterday".to_owned(),
+        172_800..604_800 => plural(seconds / 86_400, "day"),
+        _ if then.year() == now.year() => then.format("%b %-d").to_string(),
+        _ => then.format("%b %-d, %Y").to_string(),
+    }
+}
+
+/// The list's address for a tab, a search and a page cursor, as the page's links and forms
+/// write it: `/admin/chats?archived=true&q=refund&after=ID`.
+pub fn list_href(archived: bool, search: &str, after: Option<Uuid>) -> String {
+    let mut parts = Vec::new();
+    if archived {
+        parts.push("archived=true".to_owned());
+    }
+    if !search.trim().is_empty() {
+        parts.push(format!("q={}", query_value(search.trim())));
+    }
+    if let Some(after) = after {
+        parts.push(format!("after={after}"));
+    }
+    if parts.is_empty() {
+        "/admin/chats".to_owned()
+    } else {
+        format!("/admin/chats?{}", parts.join("&"))
+    }
+}
+
+/// Percent-encodes a query value (everything but unreserved characters).
+fn query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A day divider before the server knows the viewer's time zone: "Monday, January 29" in UTC
+/// (the browser rewrites it in the viewer's locale and zone once it runs).
+pub fn day_label_utc(at: DateTime<Utc>) -> String {
+    at.format("%A, %B %-d").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{Duration, TimeZone};
+
+    use super::*;
+
+    fn item(preview: Option<&str>, sender: Option<SenderType>) -> SupportChatListItem {
+        SupportChatListItem {
+            id: Uuid::nil(),
+            user_id: Uuid::nil(),
+            user_email: None,
+            last_message_at: None,
+            last_message_preview: preview.map(str::to_owned),
+            last_message_sender: sender,
+            message_count: 0,
+            unread: false,
+            archived: false,
+            match_snippet: None,
+        }
+    }
+
+    #[test]
+    fn people_are_emails_or_stable_short_visitor_ids() {
+        let id = Uuid::parse_str("01a23300-0a3e-76c6-85e0-d163f108b7c5").expect("uuid");
+        assert_eq!(person(Some("a@example.com"), id), "a@example.com");
+        assert_eq!(person(None, id), "Visitor 08b7c5");
+        assert_eq!(person(None, id), person(None, id));
+    }
+
+    #[test]
+    fn previews_say_you_when_staff_wrote_last() {
+        assert_eq!(
+            preview_line(&item(Some("On it"), Some(SenderType::Admin))),
+            "You: On it"
+        );
+        assert_eq!(
+            preview_line(&item(Some("Help"), Some(SenderType::User))),
+            "Help"
+        );
+        assert_eq!(preview_line(&item(None, None)), "No messages yet");
+        assert_eq!(message_count(1), "1 message");
+        assert_eq!(message_count(5), "5 messages");
+    }
+
+    #[test]
+    fn relative_times_read_naturally() {
+        let now = Utc
+            .with_ymd_and_hms(2026, 3, 10, 12, 0, 0)
+            .single()
+            .expect("time");
+        let ago = |d: Duration| relative_time(now - d, now);
+        assert_eq!(ago(Duration::seconds(-30)), "just now");
+        assert_eq!(ago(Duration::seconds(10)), "just now");
+        assert_eq!(ago(Duration::seconds(50)), "1 minute ago");
+        assert_eq!(ago(Duration::minutes(2)), "2 minutes ago");
+        assert_eq!(ago(Duration::minutes(61)), "1 hour ago");
+        assert_eq!(ago(Duration::hours(5)), "5 hours ago");
+        assert_eq!(ago(Duration::hours(30)), "yesterday");
+        assert_eq!(ago(Duration::days(4)), "4 days ago");
+        assert_eq!(ago(Duration::days(20)), "Feb 18");
+        assert_eq!(ago(Duration::days(400)), "Feb 3, 2025");
+    }
+
+    #[test]
+    fn list_addresses_keep_tab_search_and_cursor() {
+        let id = Uuid::from_u128(7);
+        assert_eq!(list_href(false, "", None), "/admin/chats");
+        assert_eq!(list_href(true, " ", None), "/admin/chats?archived=true");
+        assert_eq!(
+            list_href(true, "café & co", Some(id)),
+            format!("/admin/chats?archived=true&q=caf%C3%A9%20%26%20co&after={id}")
+        );
+    }
+
+    #[test]
+    fn day_labels_name_the_weekday_and_date() {
+        let at = Utc
+            .with_ymd_and_hms(2024, 1, 29, 23, 59, 0)
+            .single()
+            .expect("time");
+        assert_eq!(day_label_utc(at), "Monday, January 29");
+    }
+}
