@@ -206,6 +206,62 @@ test('search finds a chat by a word of its messages or its email; the keyboard g
   await expect(page.getByTestId('conversation-title')).toHaveText(login.email);
 });
 
+test('older messages load on scroll-up in the conversation, each once, in order', async ({ page, browser }) => {
+  const user = await userWhoWrote(browser, 'The very first message');
+  const staff = await confab.staff();
+  const chatId = await staff.chatOf(user.email);
+  for (let n = 1; n <= 205; n++) await staff.reply(chatId, `reply ${n}`);
+  await staff.api.dispose();
+  await signInStaff(page, confab.url, `/admin/chats/${chatId}`);
+  await expect(page.getByTestId('message-column')).toHaveAttribute('data-live', 'true');
+  // The page opens on the newest 200, at the bottom.
+  await expect(page.getByTestId('staff-message')).toHaveCount(200);
+  await expect(page.getByTestId('staff-message').last()).toContainText('reply 205');
+  await page.getByTestId('message-column').evaluate((column) => column.scrollTo(0, 0));
+  await expect(page.getByTestId('staff-message')).toHaveCount(206);
+  await expect(page.getByTestId('staff-message').first()).toContainText('The very first message');
+  expect(await expectOrderedOnce(page)).toHaveLength(206);
+});
+
+test('alerts: desktop notifications after the click that allows them, a sound toggle that is remembered', async ({
+  page,
+  browser,
+}) => {
+  // The browser's Notification, recorded: headless Chromium shows none.
+  await page.addInitScript(() => {
+    const shown: { title: string; body: string }[] = [];
+    (window as unknown as { shownNotifications: typeof shown }).shownNotifications = shown;
+    class RecordedNotification {
+      static permission = 'default';
+      static requestPermission() {
+        RecordedNotification.permission = 'granted';
+        return Promise.resolve('granted');
+      }
+      onclick: (() => void) | null = null;
+      constructor(title: string, options: { body?: string } = {}) {
+        shown.push({ title, body: options.body ?? '' });
+      }
+    }
+    (window as unknown as { Notification: unknown }).Notification = RecordedNotification;
+  });
+  await signInStaff(page, confab.url);
+  await expect(page.getByTestId('desk-live')).toHaveAttribute('data-live', 'true');
+  await page.getByTestId('notifications-enable').click();
+  await expect(page.getByTestId('notifications-enable')).toHaveCount(0);
+  const user = await userWhoWrote(browser, 'Anyone there?');
+  await expect
+    .poll(() => page.evaluate(() => (window as unknown as { shownNotifications: unknown[] }).shownNotifications))
+    .toEqual([{ title: `New message from ${user.email}`, body: 'Anyone there?' }]);
+
+  const sound = page.getByTestId('sound-toggle');
+  await expect(sound).toHaveAttribute('aria-pressed', 'true');
+  await sound.click();
+  await expect(sound).toHaveText('Sound off');
+  await page.reload();
+  await expect(page.getByTestId('desk-live')).toHaveAttribute('data-live', 'true');
+  await expect(page.getByTestId('sound-toggle')).toHaveAttribute('aria-pressed', 'false');
+});
+
 test('the pages are served whole: usable before any script runs', async ({ page, browser }) => {
   const user = await userWhoWrote(browser, 'Hello without scripts');
   await signInStaff(page, confab.url);
