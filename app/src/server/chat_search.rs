@@ -36,18 +36,19 @@ struct Word {
 }
 
 impl SearchTerms {
-    /// The words of `raw`; `None` when it is blank (no search).
+    /// The words of `raw`; `None` when it is blank (no search). Text without a letter or a
+    /// digit (punctuation, symbols, control characters) is a search that finds nothing.
     ///
     /// # Errors
-    /// 422 when it is too long, holds a NUL, or has text but no letter or digit.
+    /// 422 when it is longer than [`MAX_QUERY_CHARS`].
     pub fn parse(raw: &str) -> Result<Option<Self>, AppError> {
         let raw = raw.trim();
         if raw.is_empty() {
             return Ok(None);
         }
-        if raw.chars().count() > MAX_QUERY_CHARS || raw.contains('\0') {
+        if raw.chars().count() > MAX_QUERY_CHARS {
             return Err(AppError::validation(format!(
-                "q must be at most {MAX_QUERY_CHARS} characters of text"
+                "q must be at most {MAX_QUERY_CHARS} characters"
             )));
         }
         let mut words = Vec::new();
@@ -65,9 +66,6 @@ impl SearchTerms {
             }
         }
         words.truncate(MAX_WORDS);
-        if words.is_empty() {
-            return Err(AppError::validation("q must contain a letter or a digit"));
-        }
         Ok(Some(Self { words }))
     }
 
@@ -134,6 +132,9 @@ pub struct Found {
 /// # Errors
 /// Internal error on database failure.
 pub async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result<Found, AppError> {
+    if terms.words.is_empty() {
+        return Ok(Found::default());
+    }
     let backend = db.get_database_backend();
     let query = terms.for_backend(backend);
     let statement = match backend {
@@ -276,12 +277,24 @@ mod tests {
     }
 
     #[test]
-    fn blank_queries_search_nothing_and_bad_ones_are_refused() {
+    fn blank_queries_search_nothing_and_wordless_ones_find_nothing() {
         assert_eq!(SearchTerms::parse("   ").expect("blank is fine"), None);
-        for bad in ["@@@", "a\0b", &"x".repeat(MAX_QUERY_CHARS + 1)] {
-            let error = SearchTerms::parse(bad).expect_err(bad);
-            assert_eq!(error.status(), 422, "{bad:?}");
+        for wordless in ["@@@", "\0", "\u{4003e}", "*"] {
+            let terms = SearchTerms::parse(wordless)
+                .expect(wordless)
+                .expect("not blank");
+            assert!(terms.words.is_empty(), "{wordless:?}");
         }
+        let nul = SearchTerms::parse("a\0b")
+            .expect("valid")
+            .expect("not blank");
+        assert_eq!(
+            words(&nul),
+            ["a", "b"],
+            "a NUL separates words like any symbol"
+        );
+        let error = SearchTerms::parse(&"x".repeat(MAX_QUERY_CHARS + 1)).expect_err("too long");
+        assert_eq!(error.status(), 422);
         let many = SearchTerms::parse("a b c d e f g h i j")
             .expect("valid")
             .expect("not blank");

@@ -274,13 +274,15 @@ async fn search_finds_chats_by_message_words_and_email_in_list_order() {
         .expect("patch");
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(search(&app, &staff, "late comer", 50).await.len(), 1);
-    // Blank is the whole list; nonsense is refused clearly.
+    // Blank is the whole list; text without a word finds nothing; too long is refused.
     let (blank, _) = page(&app, "/api/admin/chats?q=%20%20", &staff).await;
     assert_eq!(blank.len(), 4);
-    for bad in ["%40%40%40", "a%00b"] {
-        let path = format!("/api/admin/chats?q={bad}");
-        let (status, _code, message) = error_of(app.get_with_cookie(&path, &staff).await).await;
-        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
-        assert!(message.contains('q'), "{message}");
+    for wordless in ["%40%40%40", "%00", "%F1%80%8F%BE"] {
+        let (found, next) = page(&app, &format!("/api/admin/chats?q={wordless}"), &staff).await;
+        assert!(found.is_empty() && next.is_none(), "{wordless}");
     }
+    let long = format!("/api/admin/chats?q={}", "x".repeat(201));
+    let (status, _code, message) = error_of(app.get_with_cookie(&long, &staff).await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(message.contains("200"), "{message}");
 }

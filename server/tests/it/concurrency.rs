@@ -121,6 +121,28 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
         .expect("count chats");
     assert_eq!(messages, CLIENTS as u64, "one stored message per visitor");
     assert_eq!(chats, CLIENTS as u64, "one chat per visitor");
+
+    // Every message written in the crowd is in the search index (the triggers ran inside
+    // each posting transaction): all of them by a shared word, each one by its own number.
+    use app::server::{chat_search::SearchTerms, chats as chat_service};
+    let search = |q: &str| SearchTerms::parse(q).expect("valid").expect("not blank");
+    let all = chat_service::list_for_admin(&app.db, false, Some(&search("says")), None, 200)
+        .await
+        .expect("search");
+    assert_eq!(all.chats.len(), CLIENTS);
+    assert!(all.chats.iter().all(|c| {
+        c.match_snippet
+            .as_deref()
+            .is_some_and(|s| s.contains("says"))
+    }));
+    let one = chat_service::list_for_admin(&app.db, false, Some(&search("visitor 37")), None, 200)
+        .await
+        .expect("search");
+    assert_eq!(one.chats.len(), 1);
+    assert_eq!(
+        one.chats[0].match_snippet.as_deref(),
+        Some("visitor 37 says hi")
+    );
 }
 
 /// Staff opening a chat is a write too (it marks the user's messages read): staff views
