@@ -67,6 +67,13 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// 503: the server is at capacity for this kind of work (password hashing); try again
+    /// after `retry_after_secs`.
+    #[error("the server is busy; try again in {retry_after_secs} s")]
+    Busy {
+        /// Seconds to wait before trying again.
+        retry_after_secs: u64,
+    },
     /// 500: something failed on the server; details are in its log.
     #[error("something went wrong on the server; please try again")]
     Internal,
@@ -129,6 +136,7 @@ impl AppError {
             Self::UnsupportedMediaType { .. } => 415,
             Self::Validation { .. } => 422,
             Self::RateLimited { .. } => 429,
+            Self::Busy { .. } => 503,
             Self::Internal | Self::Transport { .. } => 500,
         }
     }
@@ -146,6 +154,7 @@ impl AppError {
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",
             Self::Validation { .. } => "validation_failed",
             Self::RateLimited { .. } => "rate_limited",
+            Self::Busy { .. } => "busy",
             Self::Internal => "internal",
             Self::Transport { .. } => "transport",
         }
@@ -172,6 +181,9 @@ mod tests {
             AppError::validation("x"),
             AppError::RateLimited {
                 retry_after_secs: 3,
+            },
+            AppError::Busy {
+                retry_after_secs: 1,
             },
             AppError::Internal,
             AppError::MethodNotAllowed,
@@ -200,10 +212,10 @@ mod http {
             Self::Internal
         }
 
-        /// The `Retry-After` header value, for rate-limited answers.
+        /// The `Retry-After` header value, for rate-limited and busy answers.
         pub fn retry_after(&self) -> Option<HeaderValue> {
             match self {
-                Self::RateLimited { retry_after_secs } => {
+                Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs } => {
                     Some(HeaderValue::from(*retry_after_secs))
                 }
                 _ => None,
@@ -213,8 +225,16 @@ mod http {
 
     impl From<sea_orm::DbErr> for AppError {
         fn from(err: sea_orm::DbErr) -> Self {
-            Self::internal("database error", err)
+            Self::internal("database error", cause_chain(&err))
         }
+    }
+
+    /// An error and every error that caused it, outermost first: `a: b: c`.
+    fn cause_chain(err: &(dyn std::error::Error + 'static)) -> String {
+        std::iter::successors(Some(err), |e| e.source())
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(": ")
     }
 
     impl IntoResponse for AppError {

@@ -8,6 +8,13 @@ use uuid::Uuid;
 
 use crate::model::{SenderType, SupportChatListItem, SupportMessage, UserProfile};
 
+/// Close code of a socket whose session ended (signed out, revoked, carried over to a verified
+/// identity): the client stops and does not reconnect with the same credentials.
+pub const CLOSE_SIGNED_OUT: u16 = 4001;
+
+/// Close code of a socket that did not authenticate within 10 seconds of opening.
+pub const CLOSE_UNAUTHENTICATED: u16 = 4008;
+
 /// What a subscription is to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

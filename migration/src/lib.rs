@@ -17,6 +17,7 @@ mod m20261201_000007_create_notification_jobs;
 mod m20261201_000008_add_chat_list_figures;
 mod m20261201_000009_add_chat_search;
 mod m20261201_000010_add_unread_chats_index;
+mod m20261203_000011_create_limit_tables;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -60,6 +61,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000008_add_chat_list_figures::Migration),
             Box::new(m20261201_000009_add_chat_search::Migration),
             Box::new(m20261201_000010_add_unread_chats_index::Migration),
+            Box::new(m20261203_000011_create_limit_tables::Migration),
         ]
     }
 }

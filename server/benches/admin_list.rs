@@ -159,6 +159,7 @@ async fn main() -> anyhow::Result<()> {
     tokio::spawn(server::serve_on(
         listener,
         server::build_state(&args, db),
+        args.connection_rules(),
         std::future::pending(),
     ));
 

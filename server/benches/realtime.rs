@@ -253,7 +253,13 @@ impl Server {
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database)
             .env("CONFAB_LOG", "warn")
+            // One machine plays every client: no per-address or per-person limit applies.
             .env("CONFAB_WIDGET_SESSIONS_PER_HOUR", "1000000")
+            .env("CONFAB_CONNECTIONS_PER_ADDRESS", "1000000")
+            .env("CONFAB_SOCKETS_PER_ADDRESS", "1000000")
+            .env("CONFAB_SOCKETS_PER_USER", "1000000")
+            .env("CONFAB_MESSAGES_PER_MINUTE", "1000000")
+            .env("CONFAB_MESSAGE_BURST", "1000000")
             .stdout(Stdio::null())
             .spawn()
             .context("start confab")?;

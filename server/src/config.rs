@@ -3,7 +3,14 @@
 
 use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
-use app::server::{auth::visitors::IdentitySecret, state::AuthSettings};
+use std::time::Duration;
+
+use app::server::{
+    auth::visitors::IdentitySecret,
+    client_addr::TrustedNet,
+    limits::{LimitSettings, Rate},
+    state::AuthSettings,
+};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
@@ -138,6 +145,63 @@ pub struct ServeArgs {
     /// Reply emails.
     #[command(flatten)]
     pub mail: MailArgs,
+    /// The network in front: proxies, connections, metrics.
+    #[command(flatten)]
+    pub network: NetworkArgs,
+    /// Limits per person and per client address.
+    #[command(flatten)]
+    pub limits: LimitArgs,
+}
+
+/// What stands between Confab and its clients, and where operators look in.
+#[derive(Debug, Clone, Args)]
+pub struct NetworkArgs {
+    /// Reverse proxies whose `X-Forwarded-For` / `Forwarded` headers name the client:
+    /// comma-separated addresses and CIDRs, e.g. `127.0.0.1,::1,10.0.0.0/8`. Empty: trust none,
+    /// the TCP peer is the client.
+    #[arg(long, env = "CONFAB_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<TrustedNet>,
+    /// Connections open at once per client address (trusted proxies are not capped).
+    #[arg(long, env = "CONFAB_CONNECTIONS_PER_ADDRESS", default_value_t = 256,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub connections_per_address: u32,
+    /// Where to serve Prometheus metrics (`GET /metrics`), e.g. `127.0.0.1:9464`; a listener of
+    /// its own, never the public one. Unset: no metrics.
+    #[arg(long, env = "CONFAB_METRICS_ADDR")]
+    pub metrics_addr: Option<SocketAddr>,
+}
+
+/// Limits per person and per client address; over one, requests get 429 with `Retry-After`.
+#[derive(Debug, Clone, Args)]
+pub struct LimitArgs {
+    /// Messages one person (user, visitor or staff member) may post per minute, by any route.
+    #[arg(long, env = "CONFAB_MESSAGES_PER_MINUTE", default_value_t = 60,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub messages_per_minute: u32,
+    /// Messages one person may post at once before the per-minute rate applies.
+    #[arg(long, env = "CONFAB_MESSAGE_BURST", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub message_burst: u32,
+    /// Failed sign-ins per email from one client address in 5 minutes.
+    #[arg(long, env = "CONFAB_SIGN_IN_FAILURES_PER_ACCOUNT", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_failures_per_account: u32,
+    /// Failed sign-ins per client address in 5 minutes, whatever the email.
+    #[arg(long, env = "CONFAB_SIGN_IN_FAILURES_PER_ADDRESS", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_in_failures_per_address: u32,
+    /// New accounts per client address per hour.
+    #[arg(long, env = "CONFAB_SIGN_UPS_PER_HOUR", default_value_t = 10,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sign_ups_per_hour: u32,
+    /// WebSocket connections open at once per signed-in person.
+    #[arg(long, env = "CONFAB_SOCKETS_PER_USER", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sockets_per_user: u32,
+    /// WebSocket connections open at once per client address.
+    #[arg(long, env = "CONFAB_SOCKETS_PER_ADDRESS", default_value_t = 200,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub sockets_per_address: u32,
 }
 
 /// The widget on other sites: who may embed it, how visitors are verified and limited.
@@ -151,7 +215,7 @@ pub struct WidgetArgs {
     /// `https://shop.example.com,https://example.org`.
     #[arg(long, env = "CONFAB_WIDGET_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub widget_origins: Vec<String>,
-    /// New widget visitor sessions allowed per client IP per hour.
+    /// New widget visitor sessions allowed per client address per hour.
     #[arg(long, env = "CONFAB_WIDGET_SESSIONS_PER_HOUR", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub widget_sessions_per_hour: u32,
@@ -251,6 +315,41 @@ impl ServeArgs {
                 .as_ref()
                 .map(|s| IdentitySecret::new(s.expose())),
             widget_origins: self.widget.widget_origins.clone(),
+            trusted_proxies: self.network.trusted_proxies.clone(),
+        }
+    }
+
+    /// How the accept loop treats connections.
+    pub fn connection_rules(&self) -> crate::connections::ConnectionRules {
+        crate::connections::ConnectionRules {
+            trusted_proxies: self.network.trusted_proxies.clone(),
+            per_address: self.network.connections_per_address,
+        }
+    }
+
+    /// The limits as configured.
+    pub fn limit_settings(&self) -> LimitSettings {
+        let limits = &self.limits;
+        let minute = Duration::from_secs(60);
+        let five_minutes = 5 * minute;
+        let hour = 60 * minute;
+        LimitSettings {
+            messages: Rate::new(
+                limits.message_burst,
+                minute * limits.message_burst / limits.messages_per_minute,
+            ),
+            sign_in_failures_per_account: Rate::new(
+                limits.sign_in_failures_per_account,
+                five_minutes,
+            ),
+            sign_in_failures_per_address: Rate::new(
+                limits.sign_in_failures_per_address,
+                five_minutes,
+            ),
+            sign_ups_per_address: Rate::new(limits.sign_ups_per_hour, hour),
+            visitor_sessions_per_address: Rate::new(self.widget.widget_sessions_per_hour, hour),
+            sockets_per_user: limits.sockets_per_user,
+            sockets_per_address: limits.sockets_per_address,
         }
     }
 
@@ -367,6 +466,24 @@ mod tests {
         assert_eq!(auth.public_origin, "https://chat.example.com");
         assert!(auth.secure_cookies);
         assert_eq!(auth.cookie_name(), "__Host-confab_session");
+    }
+
+    #[test]
+    fn limits_and_proxies_are_read() {
+        let cli = Cli::try_parse_from([
+            "confab",
+            "--trusted-proxies",
+            "127.0.0.1,10.0.0.0/8,::1",
+            "--messages-per-minute",
+            "30",
+            "--message-burst",
+            "10",
+        ])
+        .expect("parses");
+        assert_eq!(cli.serve.network.trusted_proxies.len(), 3);
+        let limits = cli.serve.limit_settings();
+        assert_eq!(limits.messages, Rate::new(10, Duration::from_secs(20)));
+        assert!(Cli::try_parse_from(["confab", "--trusted-proxies", "proxy.local"]).is_err());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 
 mod admin;
 pub mod config;
+pub mod connections;
 pub mod database;
 mod embed_assets;
 mod health;
@@ -26,6 +27,8 @@ pub mod worker;
 pub use http_hygiene::MAX_BODY_BYTES;
 pub use router::build_router;
 pub use serve::{build_state, serve_on, shutdown_signal};
+pub use socket::MAX_FRAME_BYTES;
+pub use telemetry::serve_metrics;
 
 use config::{Cli, Command};
 

@@ -5,13 +5,13 @@ use app::{App, server::state::AppState, shell};
 use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
-use crate::{embed_assets, health, http_hygiene, rest, security, socket, unsubscribe};
+use crate::{embed_assets, health, http_hygiene, rest, security, socket, telemetry, unsubscribe};
 
 /// Builds the router production serves; tests build the same one.
 pub fn build_router(state: AppState) -> Router {
     let page_routes = generate_route_list(App);
     let options = state.leptos_options.clone();
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/ws", get(socket::upgrade))
@@ -22,6 +22,7 @@ pub fn build_router(state: AppState) -> Router {
         .merge(rest::routes(&state))
         // Pages and every `#[server]` function; both see `AppState` through context.
         .leptos_routes(&state, page_routes, move || shell(options.clone()))
+        .route_layer(middleware::from_fn(telemetry::track_http))
         // Files under the site root (wasm, js, css, favicon), else a rendered 404 page.
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
         .layer(middleware::from_fn_with_state(
@@ -35,5 +36,6 @@ pub fn build_router(state: AppState) -> Router {
         .layer(middleware::from_fn(embed_assets::cross_site_headers))
         .layer(middleware::from_fn(http_hygiene::read_whole_body))
         .layer(middleware::from_fn(http_hygiene::security_headers))
-        .with_state(state)
+        .with_state(state);
+    telemetry::trace_layer(router)
 }

@@ -65,6 +65,11 @@ fn is_own_origin(origin: &str, headers: &HeaderMap, public_origin: &str) -> bool
     }
 }
 
+/// Whether `origin` is one of Confab's own pages (whose sockets may authenticate by cookie).
+pub(crate) fn is_own_page(origin: &str, headers: &HeaderMap, state: &AppState) -> bool {
+    is_own_origin(origin, headers, &state.auth.public_origin)
+}
+
 /// Whether a page of `origin` may open the WebSocket: this server's own pages, and the
 /// embedding sites in `CONFAB_WIDGET_ORIGINS`.
 pub(crate) fn origin_may_connect(origin: &str, headers: &HeaderMap, state: &AppState) -> bool {

@@ -1,25 +1,22 @@
 //! `confab serve`: open the database, migrate, seed staff accounts as configured, listen, and
 //! stop cleanly on Ctrl-C or SIGTERM.
 
-use std::{future::Future, net::SocketAddr, sync::Arc};
+use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
 use app::server::{
-    auth::{accounts, rate_limit::RateLimits},
-    effects::Effects,
-    hub::Hub,
-    relay,
-    state::AppState,
+    auth::accounts, effects::Effects, hub::Hub, limits::Limits, relay, state::AppState,
 };
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
 
 use crate::{
     config::{GlobalArgs, ServeArgs},
+    connections::{self, ConnectionRules},
     database,
     mail::Mailer,
     router::build_router,
-    worker,
+    telemetry, worker,
 };
 
 /// Serves until a shutdown signal arrives.
@@ -45,6 +42,10 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
         );
     }
 
+    if let Some(addr) = args.network.metrics_addr {
+        let local = telemetry::serve_metrics(addr, state.db.clone()).await?;
+        tracing::info!(addr = %local, "Prometheus metrics at /metrics");
+    }
     let listener = TcpListener::bind(args.addr)
         .await
         .with_context(|| format!("could not listen on {}", args.addr))?;
@@ -55,18 +56,19 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
         database = %database::redact_url(&global.database_url),
         "Confab is listening"
     );
-    serve_on(listener, state, shutdown_signal())
+    serve_on(listener, state, args.connection_rules(), shutdown_signal())
         .await
         .context("the HTTP server stopped with an error")
 }
 
 /// The state every request sees, from the configuration and an open database.
 pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
+    let limits = Arc::new(Limits::for_database(args.limit_settings(), &db));
     AppState {
         leptos_options: args.leptos_options(),
         db,
         auth: Arc::new(args.auth_settings()),
-        limits: Arc::new(RateLimits::new(args.widget.widget_sessions_per_hour)),
+        limits,
         effects: Arc::new(Effects {
             hub: Arc::new(Hub::default()),
             reply_email_delay: args.reply_email_delay(),
@@ -75,30 +77,31 @@ pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
     }
 }
 
-/// Serves the router on `listener` until `shutdown` resolves. Tests call this too, so they
-/// see exactly what production serves, client addresses included.
+/// Serves the router on `listener` until `shutdown` resolves, with what runs beside it: the
+/// relay to other instances (PostgreSQL) and the upkeep of shared limits. Tests call this too,
+/// so they see exactly what production serves, client addresses and timeouts included.
 ///
 /// # Errors
 /// When the server fails to accept connections.
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
+    rules: ConnectionRules,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = Arc::clone(&state.effects.hub);
     if relay::start(&state.db, &hub) {
         tracing::info!("relaying live events to other instances through PostgreSQL");
     }
-    let app = build_router(state).into_make_service_with_connect_info::<SocketAddr>();
+    state.limits.spawn_upkeep();
+    let app = build_router(state);
     // Open sockets would keep a graceful shutdown waiting forever: they are asked to close
     // (1012, "resume elsewhere") as soon as the shutdown begins.
     let shutdown = async move {
         shutdown.await;
         hub.close_all();
     };
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    connections::serve(listener, app, rules, shutdown).await
 }
 
 /// Creates the staff accounts the configuration asks for: the operator's

@@ -6,6 +6,11 @@
 //! from the database second, and drops live duplicates by `seq` last, so nothing is lost or
 //! repeated while messages arrive during the replay; a live message that skips a `seq` (two
 //! commits published out of order) makes the connection read the gap from the database first.
+//!
+//! Bounded by design: a connection must authenticate within [`AUTH_DEADLINE`], every frame
+//! it is sent has [`SEND_DEADLINE`] to leave (a client that stops reading is dropped and its
+//! memory freed), sockets are capped per person and per client address, and a socket closes
+//! with [`CLOSE_SIGNED_OUT`] the moment its session ends, on whichever instance it ended.
 
 use std::{
     collections::HashMap,
@@ -16,13 +21,19 @@ use std::{
 use app::{
     error::AppError,
     model::{Role, SenderType, SupportMessage},
-    protocol::{Channel, ClientFrame, ErrorCode, ServerFrame},
+    protocol::{
+        CLOSE_SIGNED_OUT, CLOSE_UNAUTHENTICATED, Channel, ClientFrame, ErrorCode, ServerFrame,
+    },
     server::{
-        auth::{current_user, sessions},
+        auth::{
+            current_user::{self, Client},
+            sessions,
+        },
         chats,
         entities::{session::SessionKind, user},
         events::{self, Fact},
         hub::{Inbox, Topic},
+        limits::{SocketKey, SocketSlots},
         state::AppState,
     },
 };
@@ -38,8 +49,15 @@ use uuid::Uuid;
 
 use crate::security;
 
-/// Largest frame a client may send; larger ones close the connection with 1009.
-pub const MAX_FRAME_BYTES: usize = 16 * 1024;
+/// Largest frame a client may send; larger ones close the connection with 1009. It fits the
+/// largest valid message however it is escaped: 5,000 characters, each at most six bytes as
+/// JSON (`\u001f`), plus the frame around them.
+pub const MAX_FRAME_BYTES: usize = 40 * 1024;
+/// A connection that has not authenticated (cookie at the upgrade, or an `auth` frame) by
+/// then is closed.
+pub const AUTH_DEADLINE: Duration = Duration::from_secs(10);
+/// Longest a frame may wait to be written to a client before the client counts as gone.
+pub const SEND_DEADLINE: Duration = Duration::from_secs(10);
 /// Frames a connection may send per second, sustained…
 const FRAMES_PER_SECOND: f64 = 10.0;
 /// …and in a burst.
@@ -53,14 +71,17 @@ const TYPING_EVERY: Duration = Duration::from_secs(2);
 /// Messages read per query when replaying or filling a gap.
 const REPLAY_PAGE: u64 = chats::MAX_PAGE;
 
-/// The upgrade: checks the page's origin, reads the session cookie, and hands the socket to
-/// its connection loop. Small buffers keep idle connections cheap.
+/// The upgrade: checks the page's origin, takes the client address's socket slot, reads the
+/// session cookie (only from Confab's own pages), and hands the socket to its connection loop.
+/// Small buffers keep idle connections cheap.
 pub(crate) async fn upgrade(
     State(state): State<AppState>,
+    Client(client): Client,
     headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok())
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    if let Some(origin) = origin
         && !security::origin_may_connect(origin, &headers, &state)
     {
         return AppError::forbidden(format!(
@@ -68,19 +89,35 @@ pub(crate) async fn upgrade(
         ))
         .into_response();
     }
+    // A widget page on the same site as Confab gets the staff cookie from the browser: only
+    // Confab's own pages may authenticate by cookie. Widget pages send an `auth` frame.
+    let cookie_counts = origin.is_none_or(|origin| security::is_own_page(origin, &headers, &state));
     // A stale cookie is no reason to refuse: the client may still send an `auth` frame.
-    let user = match current_user::session_cookie(&headers, state.auth.cookie_name()) {
-        Some(token) => sessions::authenticate(&state.db, token, SessionKind::Browser)
-            .await
-            .ok(),
-        None => None,
+    let session = match current_user::session_cookie(&headers, state.auth.cookie_name()) {
+        Some(token) if cookie_counts => {
+            sessions::authenticate_session(&state.db, token, SessionKind::Browser)
+                .await
+                .ok()
+        }
+        _ => None,
+    };
+    let mut keys = vec![SocketKey::Address(client.limit_key())];
+    if let Some((_, user)) = &session {
+        keys.push(SocketKey::User(user.id));
+    }
+    let slots = match state.limits.open_socket(&keys).await {
+        Ok(slots) => slots,
+        Err(err) => {
+            tracing::warn!(client.addr = %client, "socket refused: too many open");
+            return err.into_response();
+        }
     };
     ws.max_message_size(MAX_FRAME_BYTES)
         .max_frame_size(MAX_FRAME_BYTES)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(0)
         .max_write_buffer_size(1024 * 1024)
-        .on_upgrade(move |socket| Connection::new(state, user).run(socket))
+        .on_upgrade(move |socket| Connection::new(state, session, slots).run(socket))
 }
 
 /// Why the loop ended: the socket failed, or the connection closed on purpose.
@@ -90,6 +127,10 @@ type Closed = ();
 struct Connection {
     state: AppState,
     user: Option<user::Model>,
+    /// Socket slots held (the address's, then the person's); freed when the connection ends.
+    slots: Vec<SocketSlots>,
+    /// Counted in `confab_sockets_open` under its kind while it lives.
+    gauge: OpenSocket,
     inbox: Inbox,
     /// Subscribed chats and the newest `seq` delivered on each.
     chats: HashMap<Uuid, i64>,
@@ -99,11 +140,17 @@ struct Connection {
 }
 
 impl Connection {
-    fn new(state: AppState, user: Option<user::Model>) -> Self {
+    fn new(state: AppState, session: Option<(Uuid, user::Model)>, slots: SocketSlots) -> Self {
         let inbox = state.effects.hub.connect();
+        let user = session.map(|(session, user)| {
+            state.effects.hub.bind_session(inbox.id, session);
+            user
+        });
         Self {
+            gauge: OpenSocket::new(user.as_ref()),
             state,
             user,
+            slots: vec![slots],
             inbox,
             chats: HashMap::new(),
             frames: TokenBucket::new(FRAMES_PER_SECOND, FRAME_BURST),
@@ -126,9 +173,13 @@ impl Connection {
         }
         let mut closing = self.state.effects.hub.closing();
         let overflowed = Arc::clone(&self.inbox.overflowed);
+        let ended = Arc::clone(&self.inbox.ended);
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
+        let auth_deadline = tokio::time::sleep(AUTH_DEADLINE);
+        tokio::pin!(auth_deadline);
         loop {
+            let unauthenticated = self.user.is_none();
             tokio::select! {
                 incoming = socket.recv() => match incoming {
                     None | Some(Ok(Message::Close(_))) => return Ok(()),
@@ -145,14 +196,24 @@ impl Connection {
                         let too_large = err.to_string().contains("too long")
                             || err.to_string().contains("Space limit");
                         if too_large {
-                            close(socket, close_code::SIZE, "frame larger than 16 KiB").await;
+                            metrics::counter!("confab_socket_frames_refused_total", "reason" => "too_large").increment(1);
+                            close(socket, close_code::SIZE, "frame larger than 40 KiB").await;
                         }
                         return Err(());
                     }
                 },
                 Some(frame) = self.inbox.frames.recv() => self.deliver(socket, frame).await?,
                 () = overflowed.notified() => {
+                    metrics::counter!("confab_socket_frames_dropped_total").increment(1);
                     close(socket, close_code::AGAIN, "too far behind; reconnect and resume with `after`").await;
+                    return Ok(());
+                }
+                () = ended.notified() => {
+                    close(socket, CLOSE_SIGNED_OUT, "signed out").await;
+                    return Ok(());
+                }
+                () = &mut auth_deadline, if unauthenticated => {
+                    close(socket, CLOSE_UNAUTHENTICATED, "authenticate within 10 seconds").await;
                     return Ok(());
                 }
                 _ = ping.tick() => {
@@ -160,7 +221,7 @@ impl Connection {
                         close(socket, close_code::AWAY, "idle").await;
                         return Ok(());
                     }
-                    socket.send(Message::Ping(Default::default())).await.map_err(|_| ())?;
+                    send_within_deadline(socket, Message::Ping(Default::default())).await?;
                 }
                 _ = closing.changed() => {
                     close(socket, close_code::RESTART, "server restarting; reconnect and resume").await;
@@ -173,6 +234,8 @@ impl Connection {
     /// A text frame from the client: rate-limited, parsed, acted on.
     async fn on_text(&mut self, socket: &mut WebSocket, text: &str) -> Result<(), Closed> {
         if !self.frames.take(Instant::now()) {
+            metrics::counter!("confab_socket_frames_refused_total", "reason" => "rate_limited")
+                .increment(1);
             let limited = error(
                 ErrorCode::RateLimited,
                 "more than 10 frames per second; slow down",
@@ -183,6 +246,8 @@ impl Connection {
         match serde_json::from_str::<ClientFrame>(text) {
             Ok(frame) => self.on_frame(socket, frame).await,
             Err(err) => {
+                metrics::counter!("confab_socket_frames_refused_total", "reason" => "invalid")
+                    .increment(1);
                 let invalid = error(
                     ErrorCode::Invalid,
                     &format!("not a frame of this protocol: {err}"),
@@ -239,10 +304,19 @@ impl Connection {
                 "this connection is authenticated already",
             ));
         }
-        let user = sessions::authenticate(&self.state.db, token, SessionKind::Widget).await?;
+        let (session, user) =
+            sessions::authenticate_session(&self.state.db, token, SessionKind::Widget).await?;
+        let slot = self
+            .state
+            .limits
+            .open_socket(&[SocketKey::User(user.id)])
+            .await?;
+        self.slots.push(slot);
+        self.state.effects.hub.bind_session(self.inbox.id, session);
         let ready = ServerFrame::Ready {
             user: user.clone().into(),
         };
+        self.gauge = OpenSocket::new(Some(&user));
         self.user = Some(user);
         Ok(vec![ready])
     }
@@ -327,15 +401,12 @@ impl Connection {
     ) -> Result<Vec<ServerFrame>, AppError> {
         let user = self.signed_in()?;
         let chat = chats::chat_for(&self.state.db, user, chat_id).await?;
-        let sender = match user.role {
-            Role::Admin => SenderType::Admin,
-            Role::User => SenderType::User,
-        };
         let posted = chats::post_message(
             &self.state.db,
             &self.state.effects,
+            &self.state.limits,
             chat.id,
-            sender,
+            chats::Poster::of(user),
             content,
             Some(client_id),
         )
@@ -484,7 +555,7 @@ fn error_of(err: &AppError, reference: Option<String>) -> ServerFrame {
         | AppError::Conflict { .. }
         | AppError::MethodNotAllowed
         | AppError::UnsupportedMediaType { .. } => ErrorCode::Invalid,
-        AppError::RateLimited { .. } => ErrorCode::RateLimited,
+        AppError::RateLimited { .. } | AppError::Busy { .. } => ErrorCode::RateLimited,
         AppError::PayloadTooLarge { .. } => ErrorCode::TooLarge,
         AppError::Internal | AppError::Transport { .. } => ErrorCode::Internal,
     };
@@ -495,19 +566,53 @@ async fn send(socket: &mut WebSocket, frame: &ServerFrame) -> Result<(), Closed>
     let text = serde_json::to_string(frame).map_err(|err| {
         tracing::error!(error = %err, "could not serialise a frame");
     })?;
-    socket
-        .send(Message::Text(text.into()))
-        .await
-        .map_err(|_| ())
+    send_within_deadline(socket, Message::Text(text.into())).await
+}
+
+/// Writes one message, or gives up on a client that has not taken it within [`SEND_DEADLINE`]
+/// (it stopped reading: the connection ends and its buffers are freed).
+async fn send_within_deadline(socket: &mut WebSocket, message: Message) -> Result<(), Closed> {
+    match tokio::time::timeout(SEND_DEADLINE, socket.send(message)).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(_)) => Err(()),
+        Err(_) => {
+            metrics::counter!("confab_socket_frames_dropped_total").increment(1);
+            tracing::info!("closing a socket whose client stopped reading");
+            Err(())
+        }
+    }
 }
 
 async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
+    let _ = send_within_deadline(
+        socket,
+        Message::Close(Some(CloseFrame {
             code,
             reason: reason.into(),
-        })))
-        .await;
+        })),
+    )
+    .await;
+}
+
+/// One open socket in the `confab_sockets_open` gauge, under its kind; counted out on drop.
+struct OpenSocket(&'static str);
+
+impl OpenSocket {
+    fn new(user: Option<&user::Model>) -> Self {
+        let kind = match user.map(|u| u.role) {
+            None => "anonymous",
+            Some(Role::User) => "user",
+            Some(Role::Admin) => "staff",
+        };
+        metrics::gauge!("confab_sockets_open", "kind" => kind).increment(1.0);
+        Self(kind)
+    }
+}
+
+impl Drop for OpenSocket {
+    fn drop(&mut self) {
+        metrics::gauge!("confab_sockets_open", "kind" => self.0).decrement(1.0);
+    }
 }
 
 /// A token bucket: `rate` tokens a second, at most `burst` saved up.

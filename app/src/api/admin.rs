@@ -152,17 +152,19 @@ pub async fn send_admin_message(
     chat_id: Uuid,
     content: String,
 ) -> Result<SupportMessage, AppError> {
-    use super::request::{answer, staff};
-    use crate::{model::SenderType, server::chats};
+    use super::request::{answer, signed_in};
+    use crate::server::{auth::current_user::AdminUser, chats};
 
     answer(
         async {
-            let state = staff().await?;
+            let (state, user) = signed_in().await?;
+            let AdminUser(staff) = AdminUser::from_user(user)?;
             let posted = chats::post_message(
                 &state.db,
                 &state.effects,
+                &state.limits,
                 chat_id,
-                SenderType::Admin,
+                chats::Poster::of(&staff),
                 &content,
                 None,
             )

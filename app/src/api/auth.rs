@@ -11,20 +11,30 @@ use crate::{error::AppError, model::UserProfile};
 /// Creates an account, signs it in (session cookie) and returns it.
 ///
 /// # Errors
-/// 422 for invalid input, 409 when the email is taken.
+/// 422 for invalid input, 409 when the email is taken, 429 past the sign-ups allowed per
+/// address, 503 when the server is busy hashing passwords.
 #[server(prefix = "/rpc", endpoint = "auth/sign_up")]
 pub async fn sign_up(
     email: String,
     name: Option<String>,
     password: String,
 ) -> Result<UserProfile, AppError> {
-    use super::request::answer;
-    use crate::server::auth::accounts;
+    use super::request::{answer, parts};
+    use crate::server::auth::{accounts, current_user::client_addr};
 
     answer(
         async {
             let state = crate::server::state::AppState::from_context()?;
-            let user = accounts::sign_up(&state.db, &email, name.as_deref(), &password).await?;
+            let client = client_addr(&parts()?);
+            let user = accounts::sign_up(
+                &state.db,
+                &state.limits,
+                client,
+                &email,
+                name.as_deref(),
+                &password,
+            )
+            .await?;
             start_browser_session(&state, &user).await?;
             Ok(user.into())
         }
@@ -35,17 +45,19 @@ pub async fn sign_up(
 /// Checks email and password and starts a browser session.
 ///
 /// # Errors
-/// 401 "wrong email or password" (the same for an unknown email), 429 after too many attempts.
+/// 401 "wrong email or password" (the same for an unknown email), 429 after too many failed
+/// attempts, 503 when the server is busy hashing passwords.
 #[server(prefix = "/rpc", endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<UserProfile, AppError> {
     use super::request::{answer, parts};
-    use crate::server::auth::{accounts, current_user::client_ip};
+    use crate::server::auth::{accounts, current_user::client_addr};
 
     answer(
         async {
             let state = crate::server::state::AppState::from_context()?;
-            let ip = client_ip(&parts()?);
-            let user = accounts::sign_in(&state.db, &state.limits, ip, &email, &password).await?;
+            let client = client_addr(&parts()?);
+            let user =
+                accounts::sign_in(&state.db, &state.limits, client, &email, &password).await?;
             start_browser_session(&state, &user).await?;
             Ok(user.into())
         }
@@ -69,7 +81,7 @@ pub async fn sign_out() -> Result<(), AppError> {
             if let Some(token) =
                 current_user::session_cookie(&parts.headers, state.auth.cookie_name())
             {
-                sessions::revoke(&state.db, token).await?;
+                sessions::revoke(&state.db, &state.effects, token).await?;
             }
             set_cookie(&current_user::clear_session_cookie_header(&state))
         }

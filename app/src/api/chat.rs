@@ -66,7 +66,7 @@ pub async fn get_support_chat() -> Result<SupportChat, AppError> {
 #[server(prefix = "/rpc", endpoint = "chat/send")]
 pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
     use super::request::{answer, signed_in};
-    use crate::{model::SenderType, server::chats};
+    use crate::server::chats;
 
     answer(
         async {
@@ -75,8 +75,12 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
             let posted = chats::post_message(
                 &state.db,
                 &state.effects,
+                &state.limits,
                 chat.id,
-                SenderType::User,
+                chats::Poster {
+                    sender: crate::model::SenderType::User,
+                    user_id: user.id,
+                },
                 &content,
                 None,
             )

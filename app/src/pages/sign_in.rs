@@ -52,10 +52,19 @@ pub fn SignInPage() -> impl IntoView {
     }
 }
 
-/// `next` when it is a path on this site (not `//other.host` or a full URL).
+/// `next` when, resolved against Confab's own origin, it stays there: a path starting with
+/// one `/`. Browsers drop tabs and newlines from URLs and read `\\` as `/`, so `/\t/evil` and
+/// `/\\evil` would leave the site: any control character, white space or backslash refuses
+/// the whole value, and the caller goes to its default page instead.
 fn local_path(next: Option<&str>) -> Option<String> {
-    next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .map(str::to_owned)
+    next.filter(|p| {
+        p.starts_with('/')
+            && !p.starts_with("//")
+            && !p
+                .chars()
+                .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+    })
+    .map(str::to_owned)
 }
 
 #[cfg(test)]
@@ -68,6 +77,14 @@ mod tests {
         assert_eq!(local_path(Some("//evil.example")), None);
         assert_eq!(local_path(Some("https://evil.example")), None);
         assert_eq!(local_path(Some("/\\evil.example")), None);
+        // `/%09/evil.example/phish` as the router decodes it: a browser would drop the tab.
+        assert_eq!(local_path(Some("/\t/evil.example/phish")), None);
+        assert_eq!(local_path(Some("/\n/evil.example")), None);
+        assert_eq!(local_path(Some("/ /evil.example")), None);
+        assert_eq!(
+            local_path(Some("/%2F/evil.example")),
+            Some("/%2F/evil.example".into())
+        );
         assert_eq!(local_path(None), None);
     }
 }

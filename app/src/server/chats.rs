@@ -27,6 +27,7 @@ use crate::{
         effects::Effects,
         entities::{SupportChat, SupportMessage, User, support_chat, support_message},
         events::{self, Fact},
+        limits::{Limit, Limits},
         reply_emails, transactions,
     },
 };
@@ -363,21 +364,48 @@ pub fn message_content(raw: &str) -> Result<String, AppError> {
     Ok(content.to_owned())
 }
 
+/// Who posts a message: the side it shows on, and the person whose allowance it uses.
+#[derive(Clone, Copy, Debug)]
+pub struct Poster {
+    /// The user's side or staff's.
+    pub sender: SenderType,
+    /// The person posting (the chat's user, or the staff member).
+    pub user_id: Uuid,
+}
+
+impl Poster {
+    /// `user` posting, on the side their role gives.
+    pub fn of(user: &crate::server::entities::user::Model) -> Self {
+        Self {
+            sender: match user.role {
+                crate::model::Role::Admin => SenderType::Admin,
+                crate::model::Role::User => SenderType::User,
+            },
+            user_id: user.id,
+        }
+    }
+}
+
 /// Posts a message in one transaction: the next `seq` of the chat, insert, touch
 /// `last_message_at`, and bring an archived chat back when its user writes. With a
 /// `client_id` the post is idempotent: a resend of the same id returns the message it created
-/// the first time ([`Posted::created`] is then `false`) and changes nothing.
+/// the first time ([`Posted::created`] is then `false`) and changes nothing. Each new message
+/// takes a token from its poster's bucket, whichever route it came by (REST, server
+/// function, socket); a resend takes none.
 ///
 /// # Errors
-/// 422 for blank or oversized content; 404 when the chat does not exist.
+/// 422 for blank or oversized content; 404 when the chat does not exist; 429 when the poster
+/// is over the message limit (nothing is stored).
 pub async fn post_message(
     db: &DatabaseConnection,
     effects: &Effects,
+    limits: &Limits,
     chat_id: Uuid,
-    sender: SenderType,
+    poster: Poster,
     content: &str,
     client_id: Option<Uuid>,
 ) -> Result<Posted, AppError> {
+    let sender = poster.sender;
     let content = message_content(content)?;
     // The chat row is locked before it is read and before the time is taken, so concurrent
     // posts to one chat take seq numbers in commit order, commit in the order of their
@@ -403,6 +431,10 @@ pub async fn post_message(
             created: false,
         });
     }
+    // Refused here, the transaction rolls back as it drops: nothing is stored.
+    limits
+        .take_on(&txn, Limit::Messages, &poster.user_id.to_string())
+        .await?;
     let now = clock::now();
     let message = support_message::ActiveModel {
         id: Set(Uuid::now_v7()),

@@ -55,6 +55,11 @@ pub enum Fact {
         /// Who.
         sender_type: SenderType,
     },
+    /// A session ended (signed out, revoked, replaced): its sockets close at once.
+    SessionEnded {
+        /// The session's row id.
+        session_id: Uuid,
+    },
 }
 
 /// Delivers `fact` to this process's connections (but `except`, for typing echoes) and to
@@ -104,6 +109,9 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option
             },
             except,
         ),
+        Fact::SessionEnded { session_id } => {
+            hub.end_session(*session_id);
+        }
     }
 }
 

@@ -5,6 +5,9 @@
 //! after their transaction commits, never before. Publishing never waits: a connection whose
 //! queue is full is a slow consumer, and it is told to close (it resumes from its last `seq`
 //! on reconnect) rather than delay everyone else.
+//!
+//! A connection that authenticated is bound to its session, so ending the session (sign-out,
+//! revocation, a visitor carried over to a verified identity) closes its sockets at once.
 
 use std::{
     collections::{HashMap, HashSet},
@@ -39,17 +42,22 @@ pub struct Inbox {
     pub frames: mpsc::Receiver<Arc<ServerFrame>>,
     /// Fires when the connection fell too far behind and must close.
     pub overflowed: Arc<Notify>,
+    /// Fires when the connection's session ended and it must close as signed out.
+    pub ended: Arc<Notify>,
 }
 
 struct Connection {
     queue: mpsc::Sender<Arc<ServerFrame>>,
     overflowed: Arc<Notify>,
+    ended: Arc<Notify>,
+    session: Option<Uuid>,
 }
 
 #[derive(Default)]
 struct Registry {
     connections: HashMap<u64, Connection>,
     topics: HashMap<Topic, HashSet<u64>>,
+    sessions: HashMap<Uuid, HashSet<u64>>,
 }
 
 /// The in-process hub; cheap to share behind an `Arc`.
@@ -94,28 +102,63 @@ impl Hub {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (queue, frames) = mpsc::channel(QUEUE_PER_CONNECTION);
         let overflowed = Arc::new(Notify::new());
+        let ended = Arc::new(Notify::new());
         self.registry().connections.insert(
             id,
             Connection {
                 queue,
                 overflowed: Arc::clone(&overflowed),
+                ended: Arc::clone(&ended),
+                session: None,
             },
         );
         Inbox {
             id,
             frames,
             overflowed,
+            ended,
         }
     }
 
     /// Forgets a connection and all its subscriptions.
     pub fn disconnect(&self, id: u64) {
         let mut registry = self.registry();
-        registry.connections.remove(&id);
+        if let Some(session) = registry.connections.remove(&id).and_then(|c| c.session)
+            && let Some(connections) = registry.sessions.get_mut(&session)
+        {
+            connections.remove(&id);
+            if connections.is_empty() {
+                registry.sessions.remove(&session);
+            }
+        }
         registry.topics.retain(|_, followers| {
             followers.remove(&id);
             !followers.is_empty()
         });
+    }
+
+    /// Records that the connection authenticated with `session`.
+    pub fn bind_session(&self, id: u64, session: Uuid) {
+        let mut registry = self.registry();
+        if let Some(connection) = registry.connections.get_mut(&id) {
+            connection.session = Some(session);
+            registry.sessions.entry(session).or_default().insert(id);
+        }
+    }
+
+    /// Tells every connection of this process bound to `session` to close as signed out;
+    /// returns how many there were.
+    pub fn end_session(&self, session: Uuid) -> usize {
+        let registry = self.registry();
+        let Some(connections) = registry.sessions.get(&session) else {
+            return 0;
+        };
+        for id in connections {
+            if let Some(connection) = registry.connections.get(id) {
+                connection.ended.notify_one();
+            }
+        }
+        connections.len()
     }
 
     /// Starts delivering `topic`'s frames to the connection.
@@ -235,6 +278,25 @@ mod tests {
         assert!(follower.frames.try_recv().is_err());
         hub.disconnect(bystander.id);
         assert_eq!(hub.connections(), 1);
+    }
+
+    #[tokio::test]
+    async fn ending_a_session_signals_its_connections_only() {
+        let hub = Hub::default();
+        let signed_in = hub.connect();
+        let other = hub.connect();
+        let session = Uuid::now_v7();
+        hub.bind_session(signed_in.id, session);
+        hub.bind_session(other.id, Uuid::now_v7());
+        assert_eq!(hub.end_session(session), 1);
+        tokio::time::timeout(
+            std::time::Duration::from_secs(1),
+            signed_in.ended.notified(),
+        )
+        .await
+        .expect("the session's connection was told");
+        hub.disconnect(signed_in.id);
+        assert_eq!(hub.end_session(session), 0, "forgotten on disconnect");
     }
 
     #[tokio::test]

@@ -7,8 +7,7 @@ use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
 use super::{
-    auth::{rate_limit::RateLimits, visitors::IdentitySecret},
-    effects::Effects,
+    auth::visitors::IdentitySecret, client_addr::TrustedNet, effects::Effects, limits::Limits,
 };
 
 /// Built once at start-up by the server binary and cloned (cheaply) into each request.
@@ -20,8 +19,8 @@ pub struct AppState {
     pub db: DatabaseConnection,
     /// How people are identified.
     pub auth: Arc<AuthSettings>,
-    /// Counters behind the rate limits.
-    pub limits: Arc<RateLimits>,
+    /// Limits per person and per client address.
+    pub limits: Arc<Limits>,
     /// What writes set in motion: live events and reply emails.
     pub effects: Arc<Effects>,
 }
@@ -37,6 +36,8 @@ pub struct AuthSettings {
     pub identity_secret: Option<IdentitySecret>,
     /// Origins allowed to embed the widget and call its endpoints (exact `scheme://host[:port]`).
     pub widget_origins: Vec<String>,
+    /// Reverse proxies whose forwarded headers name the client (`CONFAB_TRUSTED_PROXIES`).
+    pub trusted_proxies: Vec<TrustedNet>,
 }
 
 impl AuthSettings {

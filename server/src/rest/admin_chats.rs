@@ -3,7 +3,7 @@
 
 use app::{
     error::AppError,
-    model::{AdminSupportChat, SenderType, SupportChatListItem, SupportMessage},
+    model::{AdminSupportChat, SupportChatListItem, SupportMessage},
     server::{auth::current_user::AdminUser, chat_search::SearchTerms, chats, state::AppState},
 };
 use axum::{
@@ -104,15 +104,16 @@ pub(crate) async fn show(
     responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody)))]
 pub(crate) async fn reply(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(staff): AdminUser,
     PathId(chat_id): PathId,
     JsonBody(NewMessage { content, client_id }): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
     let posted = chats::post_message(
         &state.db,
         &state.effects,
+        &state.limits,
         chat_id,
-        SenderType::Admin,
+        chats::Poster::of(&staff),
         &content,
         client_id,
     )

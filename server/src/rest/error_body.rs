@@ -22,7 +22,7 @@ pub(crate) struct ErrorBody {
 pub(crate) struct ErrorDetail {
     /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
     /// `method_not_allowed`, `conflict`, `payload_too_large`, `unsupported_media_type`,
-    /// `validation_failed`, `rate_limited`, `internal`.
+    /// `validation_failed`, `rate_limited`, `busy`, `internal`.
     code: String,
     /// For people.
     message: String,

@@ -32,7 +32,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
     // The user's chat and the widget's identity are called from embedding sites too, with a
     // bearer token.
     let (cross_origin, cross_origin_paths) = OpenApiRouter::new()
-        .routes(routes!(widget::start_session))
+        .routes(routes!(widget::start_session, widget::end_session))
         .routes(routes!(widget::update_visitor))
         .routes(routes!(support_chat::show))
         .routes(routes!(support_chat::poll, support_chat::post))

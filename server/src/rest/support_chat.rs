@@ -77,8 +77,12 @@ pub(crate) async fn post(
     let posted = chats::post_message(
         &state.db,
         &state.effects,
+        &state.limits,
         chat.id,
-        SenderType::User,
+        chats::Poster {
+            sender: SenderType::User,
+            user_id: user.id,
+        },
         &content,
         client_id,
     )

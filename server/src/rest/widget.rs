@@ -5,24 +5,23 @@
 //! which adopts the anonymous visitor's conversation. `PATCH /api/widget/visitor` records the
 //! email an anonymous visitor gives.
 
-use std::net::SocketAddr;
-
 use app::{
     error::AppError,
     model::UserProfile,
     server::{
         auth::{
-            current_user::{self, CurrentUser},
+            current_user::{self, Client, CurrentUser},
             sessions, validate,
             visitors::{self, ClaimedIdentity},
         },
         entities::session::SessionKind,
+        limits::Limit,
         state::AppState,
     },
 };
 use axum::{
     Json,
-    extract::{ConnectInfo, State},
+    extract::State,
     http::{HeaderMap, StatusCode},
 };
 use serde::{Deserialize, Serialize};
@@ -83,7 +82,7 @@ pub(crate) struct WidgetSession {
     ))]
 pub(crate) async fn start_session(
     State(state): State<AppState>,
-    ConnectInfo(client): ConnectInfo<SocketAddr>,
+    Client(client): Client,
     headers: HeaderMap,
     OptionalJsonBody(request): OptionalJsonBody<SessionRequest>,
 ) -> Result<(StatusCode, Json<WidgetSession>), AppError> {
@@ -95,7 +94,9 @@ pub(crate) async fn start_session(
     // Only the widget's own token counts here; cookies belong to the hosted app.
     let presented = current_user::bearer_token(&headers)?;
     let current = match presented {
-        Some(_) => current_user::authenticate(&headers, &state).await?,
+        Some(token) => {
+            Some(sessions::authenticate_session(&state.db, token, SessionKind::Widget).await?)
+        }
         None => None,
     };
     let claim = match request {
@@ -125,7 +126,7 @@ pub(crate) async fn start_session(
 
     let visitor = match (claim, current) {
         // Resuming: the token already in hand stays valid.
-        (None, Some(user)) => {
+        (None, Some((_, user))) => {
             return Ok((
                 StatusCode::OK,
                 Json(WidgetSession {
@@ -137,20 +138,22 @@ pub(crate) async fn start_session(
         (None, None) => {
             state
                 .limits
-                .visitor_sessions_per_ip
-                .check(&client.ip().to_string())?;
+                .take(Limit::VisitorSessionsPerAddress, &client.limit_key())
+                .await?;
             visitors::create_anonymous(&state.db).await?
         }
         (Some(claim), current) => {
             state
                 .limits
-                .visitor_sessions_per_ip
-                .check(&client.ip().to_string())?;
+                .take(Limit::VisitorSessionsPerAddress, &client.limit_key())
+                .await?;
             let secret = state.auth.identity_secret.as_ref();
-            let verified = visitors::verify(&state.db, secret, current, claim).await?;
-            // The anonymous token has done its job; the verified identity gets its own.
-            if let Some(token) = presented {
-                sessions::revoke(&state.db, token).await?;
+            let (session, user) = current.unzip();
+            let verified = visitors::verify(&state.db, secret, user, claim).await?;
+            // The anonymous token has done its job (its row may have gone with the anonymous
+            // visitor): it stops working, and its sockets close, everywhere.
+            if let Some(session) = session {
+                sessions::end(&state.db, &state.effects, session).await?;
             }
             verified
         }
@@ -163,6 +166,30 @@ pub(crate) async fn start_session(
             visitor: visitor.into(),
         }),
     ))
+}
+
+/// Ends the widget session of the presented token (the element's `logout()`): the token stops
+/// working and its open sockets close at once, on every instance.
+#[utoipa::path(delete, path = "/api/widget/session", operation_id = "end_widget_session", tag = "widget",
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "The token no longer works"),
+        (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody),
+        (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody),
+    ))]
+pub(crate) async fn end_session(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<StatusCode, AppError> {
+    let Some(token) = current_user::bearer_token(&headers)? else {
+        return Err(AppError::unauthorized(
+            "the widget API takes `Authorization: Bearer <token>`",
+        ));
+    };
+    let (session, _) =
+        sessions::authenticate_session(&state.db, token, SessionKind::Widget).await?;
+    sessions::end(&state.db, &state.effects, session).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// What an anonymous visitor may change about themselves.

@@ -312,32 +312,40 @@ async fn staff_routes_need_a_staff_session() {
 }
 
 #[tokio::test]
-async fn sign_in_is_limited_per_ip_and_per_email() {
-    let app = TestApp::spawn().await;
+async fn sign_in_failures_lock_out_the_guesser_not_the_owner() {
+    let app = TestApp::spawn_with(&["--sign-in-failures-per-address", "8"]).await;
+    accounts::create_admin(&app.db, "target@example.com", None, "owner password")
+        .await
+        .expect("owner");
     let from = |last: u8| {
         reqwest::Client::builder()
             .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
             .build()
             .expect("client")
     };
-    let attempt = |client: reqwest::Client, email: &'static str| {
+    let attempt = |client: reqwest::Client, email: &'static str, password: &'static str| {
         let url = app.at("/rpc/auth/sign_in");
         async move {
             client
                 .post(url)
-                .form(&[("email", email), ("password", "wrong password")])
+                .form(&[("email", email), ("password", password)])
                 .send()
                 .await
                 .expect("POST")
         }
     };
 
+    // Successful sign-ins never count.
+    for _ in 0..10 {
+        let res = attempt(from(3), "target@example.com", "owner password").await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // A guesser at 127.0.0.1 uses up the five failures allowed for this email from there.
     for _ in 0..5 {
-        let res = attempt(from(1), "target@example.com").await;
+        let res = attempt(from(1), "target@example.com", "wrong password").await;
         assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
     }
-    // Same email from another address: the per-email limit holds.
-    let limited = attempt(from(2), "target@example.com").await;
+    let limited = attempt(from(1), "target@example.com", "owner password").await;
     assert_eq!(limited.status(), StatusCode::TOO_MANY_REQUESTS);
     let retry: u64 = limited.headers()[header::RETRY_AFTER]
         .to_str()
@@ -345,16 +353,48 @@ async fn sign_in_is_limited_per_ip_and_per_email() {
         .parse()
         .expect("seconds");
     assert!((1..=300).contains(&retry), "Retry-After {retry}");
-    // Another email from that other address is fine...
-    assert_eq!(
-        attempt(from(2), "other@example.com").await.status(),
-        StatusCode::UNAUTHORIZED
-    );
-    // ...but the first address used up its own allowance on any email.
-    assert_eq!(
-        attempt(from(1), "third@example.com").await.status(),
-        StatusCode::TOO_MANY_REQUESTS
-    );
+    // The owner, elsewhere, is not locked out.
+    let owner = attempt(from(2), "target@example.com", "owner password").await;
+    assert_eq!(owner.status(), StatusCode::OK);
+    // The guesser's address has three failures left over all emails, then none.
+    for email in ["a@example.com", "b@example.com", "c@example.com"] {
+        let res = attempt(from(1), email, "wrong password").await;
+        assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "{email}");
+    }
+    let sprayed = attempt(from(1), "d@example.com", "wrong password").await;
+    assert_eq!(sprayed.status(), StatusCode::TOO_MANY_REQUESTS);
+    // Still nothing counted against the owner's own address.
+    let owner = attempt(from(2), "target@example.com", "owner password").await;
+    assert_eq!(owner.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn sign_ups_are_limited_per_address() {
+    let app = TestApp::spawn_with(&["--sign-ups-per-hour", "3"]).await;
+    let app = &app;
+    let sign_up = |email: String| async move {
+        app.rpc(
+            "auth/sign_up",
+            &[("email", &email), ("password", "long enough")],
+            None,
+        )
+        .await
+    };
+    // A refused sign-up (bad input) does not use up the allowance.
+    let invalid = sign_up("not-an-email".into()).await;
+    assert_eq!(invalid.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    for i in 0..3 {
+        let res = sign_up(format!("new{i}@example.com")).await;
+        assert_eq!(res.status(), StatusCode::OK, "sign-up {i}");
+    }
+    let refused = sign_up("one-more@example.com".into()).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.headers().contains_key(header::RETRY_AFTER));
+    let users = app::server::entities::User::find()
+        .count(&app.db)
+        .await
+        .expect("count");
+    assert_eq!(users, 3, "nothing stored for the refused sign-up");
 }
 
 #[tokio::test]

@@ -12,8 +12,11 @@ use app::{
     model::{PREVIEW_CHARS, SenderType},
     server::{
         auth::{accounts, visitors},
-        chats, clock,
+        chats,
+        client_addr::ClientAddr,
+        clock,
         entities::{SupportChat, support_message},
+        limits::{LimitSettings, Limits},
     },
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
@@ -21,14 +24,29 @@ use uuid::Uuid;
 
 use crate::support::TestDb;
 
-/// Posts through the service as the adapters do (no client id, nobody listening).
+/// Posts through the service as the adapters do (no client id, nobody listening, a fresh
+/// allowance every time: limits have tests of their own).
 async fn post(
     db: &sea_orm::DatabaseConnection,
     chat_id: Uuid,
     sender: SenderType,
     content: &str,
 ) -> Result<chats::Posted, AppError> {
-    chats::post_message(db, &Effects::default(), chat_id, sender, content, None).await
+    let poster = chats::Poster {
+        sender,
+        user_id: Uuid::now_v7(),
+    };
+    let limits = Limits::in_memory(LimitSettings::default());
+    chats::post_message(
+        db,
+        &Effects::default(),
+        &limits,
+        chat_id,
+        poster,
+        content,
+        None,
+    )
+    .await
 }
 
 #[tokio::test]
@@ -228,9 +246,17 @@ async fn the_admin_list_orders_filters_and_summarises() {
     let (_test_db, db) = TestDb::fresh().await;
     let quiet = visitors::create_anonymous(&db).await.expect("user");
     let quiet_chat = chats::get_or_create(&db, quiet.id).await.expect("chat");
-    let ada = accounts::sign_up(&db, "ada@example.com", None, "password1")
-        .await
-        .expect("user");
+    let limits = Limits::in_memory(LimitSettings::default());
+    let ada = accounts::sign_up(
+        &db,
+        &limits,
+        ClientAddr::default(),
+        "ada@example.com",
+        None,
+        "password1",
+    )
+    .await
+    .expect("user");
     let ada_chat = chats::get_or_create(&db, ada.id).await.expect("chat");
     let bo = visitors::create_anonymous(&db).await.expect("user");
     let bo_chat = chats::get_or_create(&db, bo.id).await.expect("chat");

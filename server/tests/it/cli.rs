@@ -44,11 +44,12 @@ fn stdout(output: &Output) -> String {
 async fn migrate_up_down_and_status() {
     let db = TestDb::new().await;
 
+    let count = migration_count();
     let up = confab(&db.url, &["migrate", "up"]);
     assert!(up.status.success(), "{up:?}");
     assert_eq!(
         stdout(&up).matches("Applied").count(),
-        10,
+        count,
         "{}",
         stdout(&up)
     );
@@ -56,9 +57,9 @@ async fn migrate_up_down_and_status() {
     let down = confab(&db.url, &["migrate", "down", "--steps", "1"]);
     assert!(down.status.success(), "{down:?}");
     let lines: Vec<String> = stdout(&down).lines().map(str::to_owned).collect();
-    assert_eq!(lines.len(), 10, "{lines:?}");
-    assert!(lines[9].starts_with("Pending") && lines[9].contains("unread_chats_index"));
-    assert!(lines[8].starts_with("Applied"));
+    assert_eq!(lines.len(), count, "{lines:?}");
+    assert!(lines[count - 1].starts_with("Pending") && lines[count - 1].contains("limit_tables"));
+    assert!(lines[count - 2].starts_with("Applied"));
 
     let status = confab(&db.url, &["migrate", "status"]);
     assert_eq!(stdout(&status), stdout(&down));
@@ -73,7 +74,13 @@ async fn migrate_fresh_requires_confirmation() {
 
     let fresh = confab(&db.url, &["migrate", "fresh", "--yes"]);
     assert!(fresh.status.success(), "{fresh:?}");
-    assert_eq!(stdout(&fresh).matches("Applied").count(), 10);
+    assert_eq!(stdout(&fresh).matches("Applied").count(), migration_count());
+}
+
+/// How many migrations the schema has.
+fn migration_count() -> usize {
+    use migration::MigratorTrait;
+    migration::Migrator::migrations().len()
 }
 
 #[test]

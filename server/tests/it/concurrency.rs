@@ -36,8 +36,15 @@ fn assert_all_created(results: &[(StatusCode, Value)]) {
     assert!(failures.is_empty(), "failed posts: {failures:?}");
 }
 
-fn app_flags() -> [&'static str; 2] {
-    ["--widget-sessions-per-hour", "1000"]
+fn app_flags() -> [&'static str; 6] {
+    [
+        "--widget-sessions-per-hour",
+        "1000",
+        "--messages-per-minute",
+        "1000000",
+        "--message-burst",
+        "1000000",
+    ]
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -68,7 +68,7 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
-    let mut server = ConfabProcess::start(&test_db.url, port);
+    let mut server = ConfabProcess::start_with_env(&test_db.url, port, &no_message_limit());
     wait_ready(&http, &base, DEADLINE).await;
 
     let (token, chat_id) = visitor_at(&http, &base).await;
@@ -106,7 +106,7 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
         }
         if acknowledged.len() == CRASH_AFTER {
             server.kill();
-            server = ConfabProcess::start(&test_db.url, port);
+            server = ConfabProcess::start_with_env(&test_db.url, port, &no_message_limit());
         }
     }
 
@@ -171,4 +171,13 @@ async fn a_stopping_server_closes_sockets_with_1012() {
     .await
     .expect("closed in time");
     assert_eq!(code, Some(1012));
+}
+
+/// 40 messages from one visitor in a moment: past the default message limit, which has tests
+/// of its own.
+fn no_message_limit() -> [(&'static str, String); 2] {
+    [
+        ("CONFAB_MESSAGES_PER_MINUTE", "1000000".to_owned()),
+        ("CONFAB_MESSAGE_BURST", "1000000".to_owned()),
+    ]
 }

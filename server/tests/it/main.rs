@@ -11,6 +11,7 @@ mod config_docs;
 mod crash;
 mod entities;
 mod fanout;
+mod hardening;
 mod http_hygiene;
 mod openapi;
 mod pages;

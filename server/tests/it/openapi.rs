@@ -55,6 +55,7 @@ async fn the_document_is_openapi_3_1_and_covers_every_rest_route() {
         "GET /api/admin/reply_emails/failed",
         "POST /api/widget/session",
         "PATCH /api/widget/visitor",
+        "DELETE /api/widget/session",
     ]
     .into_iter()
     .map(str::to_owned)

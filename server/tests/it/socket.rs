@@ -27,15 +27,37 @@ pub(crate) struct Client {
 impl Client {
     /// Connects, with the session cookie when given.
     pub(crate) async fn connect(app: &TestApp, cookie: Option<&str>) -> Self {
+        let headers: Vec<(&str, &str)> = cookie.map(|c| ("cookie", c)).into_iter().collect();
+        Self::connect_with(app, &headers).await
+    }
+
+    /// Connects with these request headers (a cookie, an `Origin`, …).
+    pub(crate) async fn connect_with(app: &TestApp, headers: &[(&str, &str)]) -> Self {
         let url = format!("{}/ws", app.url.replacen("http", "ws", 1));
         let mut request = url.into_client_request().expect("request");
-        if let Some(cookie) = cookie {
-            request
-                .headers_mut()
-                .insert(header::COOKIE, cookie.parse().expect("cookie header"));
+        for (name, value) in headers {
+            request.headers_mut().insert(
+                header::HeaderName::from_bytes(name.as_bytes()).expect("header name"),
+                value.parse().expect("header value"),
+            );
         }
         let (socket, _) = connect_async(request).await.expect("WebSocket upgrade");
         Self { socket }
+    }
+
+    /// Reads until the server closes the connection; returns the close code, if it sent one.
+    pub(crate) async fn closed(&mut self, within: Duration) -> Option<u16> {
+        tokio::time::timeout(within, async {
+            loop {
+                match self.socket.next().await {
+                    Some(Ok(Message::Close(frame))) => return frame.map(|f| u16::from(f.code)),
+                    Some(Ok(_)) => {}
+                    _ => return None,
+                }
+            }
+        })
+        .await
+        .expect("the server closed the socket in time")
     }
 
     /// Connects and authenticates with a widget token.
@@ -302,7 +324,14 @@ async fn the_same_client_id_twice_is_one_message_and_two_answers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_resumed_subscriber_gets_every_missed_message_once_in_order() {
     const MISSED: usize = 100;
-    let app = TestApp::spawn().await;
+    // 100 messages from one visitor in a moment: past the default message limit.
+    let app = TestApp::spawn_with(&[
+        "--messages-per-minute",
+        "1000000",
+        "--message-burst",
+        "1000000",
+    ])
+    .await;
     let (token, chat_id) = visitor_with_chat(&app).await;
     let staff_cookie = app.admin_session("desk@example.com").await;
 
@@ -390,7 +419,7 @@ async fn bad_clients_get_errors_while_others_keep_working() {
     good.still_serves().await;
 
     // An oversized frame closes that connection with 1009.
-    let huge = json!({"type": "send_message", "chat_id": chat_id, "content": "x".repeat(20_000), "client_id": Uuid::now_v7()});
+    let huge = json!({"type": "send_message", "chat_id": chat_id, "content": "x".repeat(server::MAX_FRAME_BYTES), "client_id": Uuid::now_v7()});
     let _ = bad.socket.send(Message::text(huge.to_string())).await;
     let closed = tokio::time::timeout(PATIENCE, async {
         loop {

@@ -1,5 +1,6 @@
 //! Test helpers: a fresh database and a running app, one line each.
 
+use app::server::state::AppState;
 use clap::Parser;
 use reqwest::{Response, StatusCode, header};
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
@@ -121,6 +122,8 @@ pub struct TestApp {
     pub url: String,
     /// A handle on the app's own pool.
     pub db: DatabaseConnection,
+    /// The state the app serves with: its hub, limits and settings.
+    pub state: AppState,
     /// A plain HTTP client (no cookie jar: tests pass credentials explicitly).
     pub http: reqwest::Client,
     /// The database behind the app, dropped with the instance that created it.
@@ -128,8 +131,8 @@ pub struct TestApp {
 }
 
 /// Serves the production router on a free loopback port over the database at `database_url`
-/// (migrated); returns the base URL and the app's pool.
-async fn serve(database_url: &str, flags: &[&str]) -> (String, DatabaseConnection) {
+/// (migrated); returns the base URL, the app's pool and its state.
+async fn serve(database_url: &str, flags: &[&str]) -> (String, DatabaseConnection, AppState) {
     let db = server::database::connect(database_url)
         .await
         .expect("connect");
@@ -141,8 +144,13 @@ async fn serve(database_url: &str, flags: &[&str]) -> (String, DatabaseConnectio
     argv.extend_from_slice(flags);
     let args = Cli::try_parse_from(argv).expect("valid flags").serve;
     let state = server::build_state(&args, db.clone());
-    tokio::spawn(server::serve_on(listener, state, std::future::pending()));
-    (format!("http://{addr}"), db)
+    tokio::spawn(server::serve_on(
+        listener,
+        state.clone(),
+        args.connection_rules(),
+        std::future::pending(),
+    ));
+    (format!("http://{addr}"), db, state)
 }
 
 impl TestApp {
@@ -153,10 +161,11 @@ impl TestApp {
     /// Starts the app with extra `confab serve` flags, e.g. `["--identity-secret", "s"]`.
     pub async fn spawn_with(flags: &[&str]) -> Self {
         let test_db = TestDb::new().await;
-        let (url, db) = serve(&test_db.url, flags).await;
+        let (url, db, state) = serve(&test_db.url, flags).await;
         Self {
             url,
             db,
+            state,
             http: reqwest::Client::new(),
             test_db: Some(test_db),
         }
@@ -165,16 +174,22 @@ impl TestApp {
     /// A second server process's worth of app (own pool, hub and relay) on the same database,
     /// as when several instances run behind a load balancer.
     pub async fn another_instance(&self) -> Self {
+        self.another_instance_with(&[]).await
+    }
+
+    /// [`another_instance`](Self::another_instance) with extra `confab serve` flags.
+    pub async fn another_instance_with(&self, flags: &[&str]) -> Self {
         let url = self
             .test_db
             .as_ref()
             .expect("the first instance owns the database")
             .url
             .clone();
-        let (url, db) = serve(&url, &[]).await;
+        let (url, db, state) = serve(&url, flags).await;
         Self {
             url,
             db,
+            state,
             http: reqwest::Client::new(),
             test_db: None,
         }

@@ -1,19 +1,19 @@
 //! Accounts with passwords: sign-up, sign-in, staff creation and the seeded admins.
 
-use std::net::IpAddr;
-
 use sea_orm::{
     ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
 };
 use uuid::Uuid;
 
-use super::{password, rate_limit::RateLimits, token::Token, validate};
+use super::{password, token::Token, validate};
 use crate::{
     error::AppError,
     model::Role,
     server::{
+        client_addr::ClientAddr,
         clock,
         entities::{User, user},
+        limits::{Limit, Limits},
     },
 };
 
@@ -23,16 +23,26 @@ pub const WRONG_CREDENTIALS: &str = "wrong email or password";
 /// The address of the development admin `make run` creates.
 pub const DEV_ADMIN_EMAIL: &str = "admin@confab.localhost";
 
-/// Registers a user of the hosted app.
+/// Registers a user of the hosted app, counting the sign-up against the client's address.
 ///
 /// # Errors
-/// 422 for an invalid email, name or password; 409 when the email is taken.
+/// 422 for an invalid email, name or password; 409 when the email is taken; 429 past the
+/// sign-ups allowed per address; 503 when password hashing is at capacity.
 pub async fn sign_up(
     db: &DatabaseConnection,
+    limits: &Limits,
+    client: ClientAddr,
     email: &str,
     name: Option<&str>,
     password: &str,
 ) -> Result<user::Model, AppError> {
+    // Cheap checks first: a refused sign-up should not use up the address's allowance.
+    validate::email(email)?;
+    validate::name(name)?;
+    validate::password(password)?;
+    limits
+        .take(Limit::SignUpsPerAddress, &client.limit_key())
+        .await?;
     create_with_password(db, email, name, password, Role::User).await
 }
 
@@ -87,27 +97,44 @@ async fn create_with_password(
     }
 }
 
-/// Checks an email and password, counting the attempt against the client's IP and the email.
+/// Checks an email and password. Only failures count: against the email from this client
+/// address, and against the address. So a stranger guessing elsewhere never locks the real
+/// owner out, and one address cannot spray guesses over many accounts.
 ///
 /// # Errors
-/// 429 past five attempts in five minutes per IP or per email; 401 [`WRONG_CREDENTIALS`] for an
-/// unknown email and a wrong password alike, after the same amount of hashing work.
+/// 429 once the failures allowed per (email, address) or per address are used up; 401
+/// [`WRONG_CREDENTIALS`] for an unknown email and a wrong password alike, after the same
+/// amount of hashing work; 503 when password hashing is at capacity.
 pub async fn sign_in(
     db: &DatabaseConnection,
-    limits: &RateLimits,
-    client_ip: IpAddr,
+    limits: &Limits,
+    client: ClientAddr,
     email: &str,
     password: &str,
 ) -> Result<user::Model, AppError> {
     let email = email.trim().to_lowercase();
-    limits.sign_in_per_ip.check(&client_ip.to_string())?;
-    limits.sign_in_per_email.check(&email)?;
+    let address = client.limit_key();
+    let account = format!("{email}\0{address}");
+    limits
+        .check(Limit::SignInFailuresPerAddress, &address)
+        .await?;
+    limits
+        .check(Limit::SignInFailuresPerAccount, &account)
+        .await?;
     let user = find_by_email(db, &email).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(password.to_owned(), stored).await?;
     match user {
         Some(user) if matches => Ok(user),
-        _ => Err(AppError::unauthorized(WRONG_CREDENTIALS)),
+        _ => {
+            limits
+                .charge(Limit::SignInFailuresPerAddress, &address)
+                .await?;
+            limits
+                .charge(Limit::SignInFailuresPerAccount, &account)
+                .await?;
+            Err(AppError::unauthorized(WRONG_CREDENTIALS))
+        }
     }
 }
 

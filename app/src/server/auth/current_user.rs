@@ -3,7 +3,7 @@
 //! authenticated by its bearer token only and its cookies are ignored; otherwise the session
 //! cookie counts.
 
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::SocketAddr;
 
 use axum::{
     extract::{ConnectInfo, FromRequestParts},
@@ -15,6 +15,7 @@ use crate::{
     error::AppError,
     model::Role,
     server::{
+        client_addr::ClientAddr,
         entities::{session::SessionKind, user},
         state::AppState,
     },
@@ -72,14 +73,29 @@ pub fn session_cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str>
         .map(|(_, value)| value)
 }
 
-/// The address of the connected client. (Behind a reverse proxy this is the proxy's address.)
-pub fn client_ip(parts: &Parts) -> IpAddr {
+/// The client of a request: what the server's client-address layer resolved (the peer, or
+/// the client a trusted proxy names), else the TCP peer.
+pub fn client_addr(parts: &Parts) -> ClientAddr {
+    if let Some(client) = parts.extensions.get::<ClientAddr>() {
+        return *client;
+    }
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| {
-            addr.ip()
-        })
+        .map(|ConnectInfo(addr)| ClientAddr::from(addr.ip()))
+        .unwrap_or_default()
+}
+
+/// The client of a request, for handlers: see [`client_addr`].
+#[derive(Clone, Copy, Debug)]
+pub struct Client(pub ClientAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(client_addr(parts)))
+    }
 }
 
 /// A signed-in user (cookie or bearer); 401 otherwise.

@@ -1,10 +1,9 @@
 //! Who is asking: accounts and passwords, sessions (cookie and bearer), visitors of embedding
-//! sites, rate limits, and the extractors every entry point uses to find the current user.
+//! sites, and the extractors every entry point uses to find the current user.
 
 pub mod accounts;
 pub mod current_user;
 pub mod password;
-pub mod rate_limit;
 pub mod sessions;
 pub mod token;
 pub mod validate;

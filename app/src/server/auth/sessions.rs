@@ -10,11 +10,13 @@ use crate::{
     error::AppError,
     server::{
         clock,
+        effects::Effects,
         entities::{
             Session, User,
             session::{self, SessionKind},
             user,
         },
+        events::{self, Fact},
     },
 };
 
@@ -60,6 +62,21 @@ pub async fn authenticate(
     presented: &str,
     kind: SessionKind,
 ) -> Result<user::Model, AppError> {
+    authenticate_session(db, presented, kind)
+        .await
+        .map(|(_, user)| user)
+}
+
+/// The session a presented token belongs to (its row id) and its user: for connections that
+/// must close when the session ends.
+///
+/// # Errors
+/// As [`authenticate`].
+pub async fn authenticate_session(
+    db: &DatabaseConnection,
+    presented: &str,
+    kind: SessionKind,
+) -> Result<(Uuid, user::Model), AppError> {
     let found = Session::find()
         .filter(session::Column::TokenHash.eq(token::hash(presented)))
         .filter(session::Column::Kind.eq(kind))
@@ -77,7 +94,7 @@ pub async fn authenticate(
             "your session expired; sign in again",
         ));
     }
-    Ok(user)
+    Ok((session.id, user))
 }
 
 /// Deletes every session that expired before `now` (rows of tokens never presented again);
@@ -96,14 +113,37 @@ pub async fn delete_expired(
         .rows_affected)
 }
 
-/// Ends the session a token belongs to; unknown tokens are ignored (signing out twice is fine).
+/// Ends the session a token belongs to, and after the delete closes the sockets it opened, on
+/// every instance. Unknown tokens are ignored (signing out twice is fine).
 ///
 /// # Errors
 /// Internal error on database failure.
-pub async fn revoke(db: &DatabaseConnection, presented: &str) -> Result<(), AppError> {
-    Session::delete_many()
+pub async fn revoke(
+    db: &DatabaseConnection,
+    effects: &Effects,
+    presented: &str,
+) -> Result<(), AppError> {
+    let ended = Session::find()
         .filter(session::Column::TokenHash.eq(token::hash(presented)))
-        .exec(db)
+        .all(db)
         .await?;
+    for session in ended {
+        end(db, effects, session.id).await?;
+    }
+    Ok(())
+}
+
+/// Ends the session with this row id (if it still exists) and closes its sockets on every
+/// instance; also for a session whose row went with its user (a visitor carried over).
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn end(
+    db: &DatabaseConnection,
+    effects: &Effects,
+    session_id: Uuid,
+) -> Result<(), AppError> {
+    Session::delete_by_id(session_id).exec(db).await?;
+    events::announce(db, &effects.hub, Fact::SessionEnded { session_id }, None).await;
     Ok(())
 }

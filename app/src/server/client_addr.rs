@@ -1,0 +1,303 @@
+//! Who is on the other end of a request: the TCP peer, or, when that peer is a trusted reverse
+//! proxy, the client it names in `X-Forwarded-For` / `Forwarded`. Every limit and every log
+//! line uses this address; IPv6 clients are counted per /64, since one home or phone gets a
+//! whole /64 and could otherwise walk through any per-address limit.
+
+use std::{
+    fmt,
+    net::{IpAddr, Ipv4Addr, Ipv6Addr},
+    str::FromStr,
+};
+
+use axum::http::{HeaderMap, header};
+
+/// An address or a network (`10.0.0.0/8`, `::1`, `fd00::/8`) whose connections are proxies.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrustedNet {
+    network: IpAddr,
+    prefix: u8,
+}
+
+impl TrustedNet {
+    /// Whether `addr` lies in this network (an IPv4-mapped IPv6 address counts as IPv4).
+    pub fn contains(&self, addr: IpAddr) -> bool {
+        match (self.network, canonical(addr)) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                prefix_bits_v4(ip, self.prefix) == prefix_bits_v4(net, self.prefix)
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                prefix_bits_v6(ip, self.prefix) == prefix_bits_v6(net, self.prefix)
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FromStr for TrustedNet {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        let raw = raw.trim();
+        let (addr, prefix) = match raw.split_once('/') {
+            Some((addr, prefix)) => (addr, Some(prefix)),
+            None => (raw, None),
+        };
+        let network = canonical(
+            addr.parse::<IpAddr>()
+                .map_err(|_| format!("{raw:?} is not an IP address or CIDR network"))?,
+        );
+        let max = if network.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("{raw:?}: the prefix length must be 0 to {max}"))?,
+        };
+        Ok(Self { network, prefix })
+    }
+}
+
+/// The client of a request, as resolved once per connection or request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddr(IpAddr);
+
+impl ClientAddr {
+    /// The client's address.
+    pub fn ip(self) -> IpAddr {
+        self.0
+    }
+
+    /// The key per-address limits count under: the address itself for IPv4, its /64 for IPv6.
+    pub fn limit_key(self) -> String {
+        match self.0 {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("{}/64", Ipv6Addr::from(prefix_bits_v6(ip, 64))),
+        }
+    }
+
+    /// Resolves the client of a request that arrived from `peer`. Forwarded headers count only
+    /// when `peer` is trusted; then the client is the rightmost forwarded address that is not
+    /// itself a trusted proxy (anything left of it was written by the client and may be forged).
+    pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[TrustedNet]) -> Self {
+        let peer = canonical(peer);
+        let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
+        if !is_trusted(peer) {
+            return Self(peer);
+        }
+        let forwarded = forwarded_chain(headers);
+        let client = forwarded
+            .iter()
+            .rev()
+            .copied()
+            .map(canonical)
+            .find(|ip| !is_trusted(*ip))
+            // Every hop trusted: the leftmost one is the furthest we know of.
+            .or_else(|| forwarded.first().copied().map(canonical))
+            .unwrap_or(peer);
+        Self(client)
+    }
+}
+
+impl From<IpAddr> for ClientAddr {
+    fn from(ip: IpAddr) -> Self {
+        Self(canonical(ip))
+    }
+}
+
+impl Default for ClientAddr {
+    fn default() -> Self {
+        Self(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
+    }
+}
+
+impl fmt::Display for ClientAddr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+/// The addresses proxies recorded, in the order they were added (client first). RFC 7239
+/// `Forwarded: for=` wins over `X-Forwarded-For` when both are present. An entry that is not
+/// an address (`unknown`, an obfuscated name, garbage) ends the chain there: nothing left of
+/// it can be attributed.
+fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
+    let values = |name| {
+        headers
+            .get_all(name)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .map(str::trim)
+            .collect::<Vec<_>>()
+    };
+    let forwarded = values(header::FORWARDED);
+    let entries: Vec<Option<IpAddr>> = if forwarded.is_empty() {
+        values(header::HeaderName::from_static("x-forwarded-for"))
+            .into_iter()
+            .map(parse_node)
+            .collect()
+    } else {
+        forwarded
+            .into_iter()
+            .map(|element| {
+                element
+                    .split(';')
+                    .filter_map(|pair| pair.trim().split_once('='))
+                    .find(|(name, _)| name.trim().eq_ignore_ascii_case("for"))
+                    .and_then(|(_, value)| parse_node(value.trim().trim_matches('"')))
+            })
+            .collect()
+    };
+    // Walk from the right (nearest hop) and stop at the first entry that is not an address.
+    let usable = entries.iter().rev().take_while(|e| e.is_some()).count();
+    entries[entries.len() - usable..]
+        .iter()
+        .flatten()
+        .copied()
+        .collect()
+}
+
+/// An address as proxies write it: `1.2.3.4`, `1.2.3.4:5678`, `2001:db8::1`, `[2001:db8::1]`,
+/// `[2001:db8::1]:5678`.
+fn parse_node(raw: &str) -> Option<IpAddr> {
+    if let Ok(ip) = raw.parse::<IpAddr>() {
+        return Some(ip);
+    }
+    if let Some(rest) = raw.strip_prefix('[') {
+        return rest.split_once(']').and_then(|(ip, _)| ip.parse().ok());
+    }
+    raw.rsplit_once(':')
+        .and_then(|(ip, _)| ip.parse::<Ipv4Addr>().ok())
+        .map(IpAddr::V4)
+}
+
+/// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`, what a dual-stack socket reports) as IPv4.
+fn canonical(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        v4 => v4,
+    }
+}
+
+fn prefix_bits_v4(ip: Ipv4Addr, prefix: u8) -> u32 {
+    let bits = u32::from(ip);
+    if prefix == 0 {
+        0
+    } else {
+        bits & (u32::MAX << (32 - u32::from(prefix)))
+    }
+}
+
+fn prefix_bits_v6(ip: Ipv6Addr, prefix: u8) -> u128 {
+    let bits = u128::from(ip);
+    if prefix == 0 {
+        0
+    } else {
+        bits & (u128::MAX << (128 - u32::from(prefix)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+
+    fn nets(list: &[&str]) -> Vec<TrustedNet> {
+        list.iter().map(|n| n.parse().expect("network")).collect()
+    }
+
+    fn ip(raw: &str) -> IpAddr {
+        raw.parse().expect("address")
+    }
+
+    fn with(name: &'static str, value: &'static str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert(name, HeaderValue::from_static(value));
+        headers
+    }
+
+    #[test]
+    fn networks_parse_and_match() {
+        let net: TrustedNet = "10.0.0.0/8".parse().expect("cidr");
+        assert!(net.contains(ip("10.2.3.4")));
+        assert!(net.contains(ip("::ffff:10.2.3.4")));
+        assert!(!net.contains(ip("11.0.0.1")));
+        let v6: TrustedNet = "fd00::/8".parse().expect("cidr");
+        assert!(v6.contains(ip("fd12::1")));
+        assert!(!v6.contains(ip("fe80::1")));
+        assert!("127.0.0.1".parse::<TrustedNet>().is_ok());
+        assert!("10.0.0.0/33".parse::<TrustedNet>().is_err());
+        assert!("proxy.local".parse::<TrustedNet>().is_err());
+    }
+
+    #[test]
+    fn forwarded_headers_count_only_from_trusted_peers() {
+        let headers = with("x-forwarded-for", "203.0.113.7");
+        let trusted = nets(&["127.0.0.1"]);
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted).ip(),
+            ip("203.0.113.7")
+        );
+        assert_eq!(
+            ClientAddr::resolve(ip("198.51.100.9"), &headers, &trusted).ip(),
+            ip("198.51.100.9"),
+            "an untrusted peer's header is ignored"
+        );
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &[]).ip(),
+            ip("127.0.0.1"),
+            "nothing is trusted by default"
+        );
+    }
+
+    #[test]
+    fn the_rightmost_untrusted_hop_is_the_client() {
+        // The client forged the first entry; the proxy appended the real address.
+        let headers = with("x-forwarded-for", "1.1.1.1, 203.0.113.7, 10.0.0.2");
+        let trusted = nets(&["127.0.0.1", "10.0.0.0/8"]);
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted).ip(),
+            ip("203.0.113.7")
+        );
+        let garbage = with("x-forwarded-for", "1.1.1.1, nonsense, 203.0.113.7");
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &garbage, &trusted).ip(),
+            ip("203.0.113.7")
+        );
+        let only_garbage = with("x-forwarded-for", "nonsense");
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &only_garbage, &trusted).ip(),
+            ip("127.0.0.1")
+        );
+    }
+
+    #[test]
+    fn rfc_7239_forwarded_is_read() {
+        let headers = with(
+            "forwarded",
+            r#"for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711""#,
+        );
+        let trusted = nets(&["127.0.0.1"]);
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted).ip(),
+            ip("2001:db8:cafe::17")
+        );
+    }
+
+    #[test]
+    fn ipv6_clients_share_a_key_per_64() {
+        let a = ClientAddr::from(ip("2001:db8:1:2::1"));
+        let b = ClientAddr::from(ip("2001:db8:1:2:ffff::9"));
+        let c = ClientAddr::from(ip("2001:db8:1:3::1"));
+        assert_eq!(a.limit_key(), b.limit_key());
+        assert_ne!(a.limit_key(), c.limit_key());
+        assert_eq!(a.limit_key(), "2001:db8:1:2::/64");
+        assert_eq!(
+            ClientAddr::from(ip("::ffff:1.2.3.4")).limit_key(),
+            "1.2.3.4"
+        );
+    }
+}
