@@ -21,7 +21,7 @@
     'stroke-linecap:round;stroke-linejoin:round}';
   const BUBBLE =
     '<svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>';
-  const IDENTITY = ['user-id', 'email', 'name', 'user-hash'];
+  const IDENTITY = ['user-id', 'email', 'name', 'user-hash', 'identity-token'];
 
   class SupportChat extends HTMLElement {
     static get observedAttributes() {

@@ -18,7 +18,8 @@ if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 
 fi
 
 # System packages: a C toolchain (linking, the bundled SQLite), Chromium for the browser tests,
-# PostgreSQL for the second backend, curl and python3 for the scripts, Node.js for Playwright.
+# PostgreSQL for the second backend, curl and python3 for the scripts, Node.js for Playwright,
+# nginx for the reverse proxy test of deploy/ (scripts/proxy-e2e.sh runs an instance of its own).
 missing=()
 command -v cc >/dev/null || missing+=(build-essential)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
@@ -27,6 +28,7 @@ compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v npm >/dev/null || missing+=(nodejs npm)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
@@ -64,8 +66,9 @@ fi
 cargo fetch --locked --quiet
 
 # Python tools from PyPI, in a virtual environment of the checkout's own: the OpenAPI
-# validator, and Schemathesis, which tests the running server against its OpenAPI document.
-PYTHON_TOOLS=("openapi-spec-validator==0.9.0" "schemathesis==4.32.5")
+# validator, Schemathesis, which tests the running server against its OpenAPI document, and
+# websockets, the socket client of scripts/proxy-e2e.sh.
+PYTHON_TOOLS=("openapi-spec-validator==0.9.0" "schemathesis==4.32.5" "websockets==17.4")
 python_tools_missing() {
   local tool
   for tool in "${PYTHON_TOOLS[@]}"; do

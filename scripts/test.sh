@@ -48,6 +48,9 @@ fi
 step "embed weight budget"
 scripts/check-embed-size.sh
 
+step "reverse proxy: nginx in front of the release binary"
+scripts/proxy-e2e.sh
+
 step "against the running release server: OpenAPI, Schemathesis, Chromium"
 scripts/e2e.sh
 

@@ -77,8 +77,12 @@ pub struct UserProfile {
     pub name: Option<String>,
     /// `user` or `admin`.
     pub role: Role,
-    /// Whether an embedding site vouched for this identity.
+    /// Whether an embedding site vouched for this identity (its id).
     pub verified: bool,
+    /// Whether the email, too, was vouched for (an identity token carried it); `false` for an
+    /// email that came beside a `user_hash`, was typed by a visitor or given at sign-up.
+    #[serde(default)]
+    pub email_verified: bool,
 }
 
 impl UserProfile {

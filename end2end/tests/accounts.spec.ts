@@ -59,3 +59,18 @@ test('a wrong password is refused with a clear message', async ({ page, browserC
   await expect(page.getByTestId('form-error')).toHaveText('wrong email or password');
   await expect(page).toHaveURL(/\/signin$/);
 });
+
+test('a sign-in never follows next= off the site', async ({ page }) => {
+  const email = process.env.E2E_ADMIN_EMAIL ?? '';
+  const password = process.env.E2E_ADMIN_PASSWORD ?? '';
+  // The browser drops the tab in `/\t/evil.example/phish`, which would leave `//evil.example`.
+  await page.goto('/signin?next=/%09/evil.example/phish');
+  const origin = new URL(page.url()).origin;
+  await waitForHydration(page, 'submit');
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(password);
+  await page.getByTestId('submit').click();
+  // Refused: the staff member lands on the default page of Confab's own origin.
+  await expect(page).toHaveURL(`${origin}/admin`);
+  await expect(page.getByTestId('staff-list')).toContainText(email);
+});

@@ -37,7 +37,8 @@ impl SupportChatWidget {
         self.model.open.update(|open| *open = !*open);
     }
 
-    /// The site says who the visitor is: `{user_id, email, name, user_hash}`, all optional.
+    /// The site says who the visitor is: `{identity_token}`, or `{user_id, email, name,
+    /// user_hash}`; all optional.
     pub fn identify(&self, identity: &JsValue) {
         self.model.identify(identity_of(identity));
     }
@@ -100,6 +101,7 @@ fn identity_of(value: &JsValue) -> Identity {
         email: text(value, "email"),
         name: text(value, "name"),
         user_hash: text(value, "user_hash"),
+        identity_token: text(value, "identity_token"),
     }
 }
 

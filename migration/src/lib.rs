@@ -18,6 +18,7 @@ mod m20261201_000008_add_chat_list_figures;
 mod m20261201_000009_add_chat_search;
 mod m20261201_000010_add_unread_chats_index;
 mod m20261203_000011_create_limit_tables;
+mod m20261203_000012_add_users_email_verified;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -62,6 +63,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000009_add_chat_search::Migration),
             Box::new(m20261201_000010_add_unread_chats_index::Migration),
             Box::new(m20261203_000011_create_limit_tables::Migration),
+            Box::new(m20261203_000012_add_users_email_verified::Migration),
         ]
     }
 }

@@ -51,6 +51,11 @@ pub enum Command {
         #[command(subcommand)]
         action: MigrateAction,
     },
+    /// Copy the SQLite database to a new file while Confab keeps running (`VACUUM INTO`).
+    Backup {
+        /// Where to write the copy; must not exist yet.
+        path: PathBuf,
+    },
     /// Manage support staff accounts.
     Admin {
         /// What to do with staff accounts.

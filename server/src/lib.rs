@@ -7,6 +7,7 @@
 #![recursion_limit = "256"]
 
 mod admin;
+mod backup;
 pub mod config;
 pub mod connections;
 pub mod database;
@@ -43,5 +44,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve(args)) => serve::serve(*args, &cli.global).await,
         Some(Command::Migrate { action }) => migrate::migrate(action, &cli.global).await,
         Some(Command::Admin { action }) => admin::admin(action, &cli.global).await,
+        Some(Command::Backup { path }) => backup::backup(&path, &cli.global).await,
     }
 }

@@ -83,6 +83,7 @@ async fn process(
                 .await
                 .with_context(|| format!("reply email job {}: recording the skip", job.id))?;
             tracing::info!(job.id = %job.id, chat.id = %job.chat_id, reason, "reply email not needed");
+            metrics::counter!("confab_reply_emails_total", "outcome" => "skipped").increment(1);
             return Ok(false);
         }
         Decision::Send(email) => email,
@@ -98,6 +99,7 @@ async fn process(
                 .await
                 .with_context(|| format!("reply email job {}: recording the send", job.id))?;
             tracing::info!(job.id = %job.id, chat.id = %job.chat_id, replies = email.replies.len(), "reply email sent");
+            metrics::counter!("confab_reply_emails_total", "outcome" => "sent").increment(1);
             Ok(true)
         }
         Err(err) => {
@@ -110,8 +112,10 @@ async fn process(
                     })?;
             if retry {
                 tracing::warn!(job.id = %job.id, attempt = job.attempts, error, "reply email failed; will retry");
+                metrics::counter!("confab_reply_emails_total", "outcome" => "retry").increment(1);
             } else {
                 tracing::error!(job.id = %job.id, attempts = job.attempts, error, "reply email failed for good");
+                metrics::counter!("confab_reply_emails_total", "outcome" => "failed").increment(1);
             }
             Ok(false)
         }

@@ -500,7 +500,7 @@ fn PersonPanel(
                 <dd>{user.name.clone().unwrap_or_else(|| "Not given".to_owned())}</dd>
                 <dt>"Identity"</dt>
                 <dd data-testid="person-verified">
-                    {if user.verified { "Verified by the embedding site" } else { "Not verified" }}
+                    {identity_line(&user)}
                 </dd>
                 <dt>"First seen"</dt>
                 <dd>{date(user_since)}</dd>
@@ -641,5 +641,47 @@ mod browser {
             }
         });
         on_cleanup(move || handle.remove());
+    }
+}
+
+/// What the person panel says about who vouched for the user: an id signed by the embedding
+/// site does not make the email beside it trustworthy (`user_hash` signs the id alone).
+fn identity_line(user: &crate::model::UserProfile) -> &'static str {
+    match (user.verified, user.email.is_some(), user.email_verified) {
+        (false, ..) => "Not verified",
+        (true, true, true) => "Verified by the embedding site",
+        (true, true, false) => "ID verified · email not verified",
+        (true, false, _) => "ID verified",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::identity_line;
+    use crate::model::{Role, UserProfile};
+
+    #[test]
+    fn only_a_signed_email_reads_as_verified() {
+        let user = |verified, email: Option<&str>, email_verified| UserProfile {
+            id: uuid::Uuid::nil(),
+            email: email.map(str::to_owned),
+            name: None,
+            role: Role::User,
+            verified,
+            email_verified,
+        };
+        assert_eq!(
+            identity_line(&user(false, Some("a@b.c"), false)),
+            "Not verified"
+        );
+        assert_eq!(
+            identity_line(&user(true, Some("a@b.c"), false)),
+            "ID verified · email not verified"
+        );
+        assert_eq!(
+            identity_line(&user(true, Some("a@b.c"), true)),
+            "Verified by the embedding site"
+        );
+        assert_eq!(identity_line(&user(true, None, false)), "ID verified");
     }
 }

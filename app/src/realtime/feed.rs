@@ -102,25 +102,30 @@ fn open(link: &Rc<RefCell<Feed>>) {
                 handler(FeedEvent::Frame(frame));
             }
         },
-        move || down(&on_close),
+        move |signed_out| down(&on_close, signed_out),
     );
     match opened {
         Some(socket) => link.borrow_mut().socket = Some(socket),
-        None => down(link),
+        None => down(link, false),
     }
 }
 
-/// The socket closed (or never opened): tell the page, try again after a backoff.
-fn down(link: &Rc<RefCell<Feed>>) {
+/// The socket closed (or never opened): tell the page, try again after a backoff; unless the
+/// session ended, when reconnecting would only be refused.
+fn down(link: &Rc<RefCell<Feed>>, signed_out: bool) {
     let (handler, delay) = {
         let mut feed = link.borrow_mut();
         if feed.stopped {
             return;
         }
+        feed.stopped = signed_out;
         let delay = feed.backoff.next_delay_ms(js_sys::Math::random());
         (Rc::clone(&feed.handler), delay)
     };
     handler(FeedEvent::Down);
+    if signed_out {
+        return;
+    }
     let link = Rc::clone(link);
     set_timeout(
         move || {

@@ -11,10 +11,10 @@ use std::{cell::RefCell, rc::Rc};
 use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending, fetch, wire};
-use crate::protocol::{Channel, ClientFrame, ServerFrame};
+use crate::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
 
 /// How long "typing…" shows after the other side's last announcement.
 const TYPING_LASTS_MS: u64 = 6_000;
@@ -50,7 +50,7 @@ type Link = Rc<RefCell<Connection>>;
 pub(super) struct Callbacks {
     _open: Closure<dyn FnMut()>,
     _message: Closure<dyn FnMut(MessageEvent)>,
-    _close: Closure<dyn FnMut()>,
+    _close: Closure<dyn FnMut(CloseEvent)>,
 }
 
 struct Connection {
@@ -192,22 +192,23 @@ fn open_socket(link: &Link) {
                     received(&received_from, frame);
                 }
             },
-            move || closed(&closing),
+            move |signed_out| closed(&closing, signed_out),
         )
     };
     match opened {
         Some(socket) => link.borrow_mut().socket = Some(socket),
-        None => closed(link),
+        None => closed(link, false),
     }
 }
 
-/// A WebSocket to `url` whose open, text-message and close events call the three functions;
-/// `None` when the browser refuses the URL.
+/// A WebSocket to `url` whose open, text-message and close events call the three functions
+/// (the last one told whether the server closed it because the session ended); `None` when
+/// the browser refuses the URL.
 pub(super) fn open_with(
     url: &str,
     on_open: impl FnMut() + 'static,
     mut on_text: impl FnMut(String) + 'static,
-    on_close: impl FnMut() + 'static,
+    mut on_close: impl FnMut(bool) + 'static,
 ) -> Option<(WebSocket, Callbacks)> {
     let socket = WebSocket::new(url).ok()?;
     let on_open = Closure::<dyn FnMut()>::new(on_open);
@@ -216,7 +217,9 @@ pub(super) fn open_with(
             on_text(text);
         }
     });
-    let on_close = Closure::<dyn FnMut()>::new(on_close);
+    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+        on_close(event.code() == CLOSE_SIGNED_OUT);
+    });
     socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
@@ -302,13 +305,19 @@ fn received(link: &Link, frame: ServerFrame) {
     apply(signals, frame);
 }
 
-/// The socket closed (or never opened): try again after a backoff, polling meanwhile.
-fn closed(link: &Link) {
+/// The socket closed (or never opened): try again after a backoff, polling meanwhile; unless
+/// the session ended (signed out, revoked), when the same credentials would only be refused.
+fn closed(link: &Link, signed_out: bool) {
     // The closed socket stays in its slot until the next one replaces it: this may be its
     // own close callback running, which must not be dropped while it runs.
     let (signals, delay) = {
         let mut connection = link.borrow_mut();
         if connection.stopped {
+            return;
+        }
+        if signed_out {
+            connection.stopped = true;
+            connection.signals.state.set(ConnectionState::Closed);
             return;
         }
         let delay = connection.backoff.next_delay_ms(js_sys::Math::random());

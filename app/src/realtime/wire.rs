@@ -103,6 +103,7 @@ pub fn profile(value: &JsValue) -> Option<UserProfile> {
             _ => Role::User,
         },
         verified: get(value, "verified").as_bool().unwrap_or(false),
+        email_verified: get(value, "email_verified").as_bool().unwrap_or(false),
     })
 }
 

@@ -458,6 +458,11 @@ pub async fn post_message(
     }
     txn.commit().await?;
     // Committed: only now may anyone hear of it.
+    metrics::counter!("confab_messages_posted_total", "sender" => match sender {
+        SenderType::User => "user",
+        SenderType::Admin => "staff",
+    })
+    .increment(1);
     if sender == SenderType::Admin {
         effects.reply_jobs.notify_one();
     }

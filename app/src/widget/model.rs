@@ -313,16 +313,14 @@ impl WidgetModel {
         let session = remote::start_session(&server, current.as_deref(), &identity).await;
         let session = match session {
             Ok(session) => session,
-            // A refused identity leaves the visitor anonymous, and says so.
+            // A refused identity (or a dead token) leaves the visitor anonymous, and says so:
+            // a fresh anonymous session, never the stored token, which may be someone else's
+            // conversation on a shared device.
             Err(failure) if failure.status == 401 || failure.status == 403 => {
-                if identity.user_id.is_some() {
+                if identity.claimed() {
                     self.notice.set(Some(Notice::IdentityRefused));
                 }
-                let anonymous = Identity::default();
-                match remote::start_session(&server, current.as_deref(), &anonymous).await {
-                    Ok(session) => session,
-                    Err(_) => remote::start_session(&server, None, &anonymous).await?,
-                }
+                remote::start_session(&server, None, &Identity::default()).await?
             }
             Err(failure) => return Err(failure),
         };

@@ -30,6 +30,15 @@ pub struct Identity {
     pub name: Option<String>,
     /// HMAC of `user_id` computed by the site's server.
     pub user_hash: Option<String>,
+    /// A signed identity token (JWT) from the site's server: id, email and name in one.
+    pub identity_token: Option<String>,
+}
+
+impl Identity {
+    /// Whether the site claims to know who the visitor is.
+    pub fn claimed(&self) -> bool {
+        self.user_id.is_some() || self.identity_token.is_some()
+    }
 }
 
 /// `POST /api/widget/session`'s answer.
@@ -56,12 +65,16 @@ pub async fn start_session(
     current: Option<&str>,
     identity: &Identity,
 ) -> Result<WidgetSession, Failure> {
-    let body = wire::object(&[
-        ("user_id", identity.user_id.as_deref()),
-        ("email", identity.email.as_deref()),
-        ("name", identity.name.as_deref()),
-        ("user_hash", identity.user_hash.as_deref()),
-    ]);
+    // An identity token carries id, email and name itself, and goes alone.
+    let body = match &identity.identity_token {
+        Some(token) => wire::object(&[("identity_token", Some(token))]),
+        None => wire::object(&[
+            ("user_id", identity.user_id.as_deref()),
+            ("email", identity.email.as_deref()),
+            ("name", identity.name.as_deref()),
+            ("user_hash", identity.user_hash.as_deref()),
+        ]),
+    };
     let url = format!("{server}/api/widget/session");
     let answer = fetch::send("POST", &url, current, Some(&body)).await;
     read(answer, |v| {

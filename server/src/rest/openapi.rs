@@ -56,8 +56,8 @@ impl Modify for SecuritySchemes {
 }
 
 /// What the derive cannot state about `POST /api/widget/session`: its body is optional (but
-/// never `null`), and `user_id` and `user_hash` go together (JSON Schema's
-/// `dependentRequired`).
+/// never `null`), `user_id` and `user_hash` go together (JSON Schema's `dependentRequired`),
+/// and `identity_token` comes alone (`dependentSchemas`).
 struct WidgetSessionRules;
 
 impl Modify for WidgetSessionRules {
@@ -76,13 +76,17 @@ impl Modify for WidgetSessionRules {
             .as_mut()
             .and_then(|c| c.schemas.get_mut("SessionRequest"))
         {
-            request
-                .extensions
-                .get_or_insert_with(Default::default)
-                .insert(
-                    "dependentRequired".to_owned(),
-                    serde_json::json!({ "user_id": ["user_hash"], "user_hash": ["user_id"] }),
-                );
+            let extensions = request.extensions.get_or_insert_with(Default::default);
+            extensions.insert(
+                "dependentRequired".to_owned(),
+                serde_json::json!({ "user_id": ["user_hash"], "user_hash": ["user_id"] }),
+            );
+            let alone = ["user_id", "user_hash", "email", "name"]
+                .map(|field| serde_json::json!({ "required": [field] }));
+            extensions.insert(
+                "dependentSchemas".to_owned(),
+                serde_json::json!({ "identity_token": { "not": { "anyOf": alone } } }),
+            );
         }
     }
 }

@@ -60,6 +60,13 @@ pub(crate) struct SessionRequest {
     #[serde(default, deserialize_with = "body::present")]
     #[schema(nullable = false)]
     user_hash: Option<String>,
+    /// A signed identity token instead of `user_id`/`user_hash`: a JWT (HS256, keyed with the
+    /// identity secret) with `sub` (the site's id for the visitor), optional `email` and
+    /// `name`, and `exp`. Its email counts as verified. Not with `user_id`, `user_hash`,
+    /// `email` or `name`.
+    #[serde(default, deserialize_with = "body::present")]
+    #[schema(nullable = false, min_length = 1, max_length = 4096)]
+    identity_token: Option<String>,
 }
 
 /// A widget session: the token to send as `Authorization: Bearer`, and who it is for.
@@ -101,11 +108,27 @@ pub(crate) async fn start_session(
     };
     let claim = match request {
         Some(SessionRequest {
+            identity_token: Some(token),
+            user_id: None,
+            user_hash: None,
+            email: None,
+            name: None,
+        }) => Some(ClaimedIdentity::Token(token)),
+        Some(SessionRequest {
+            identity_token: Some(_),
+            ..
+        }) => {
+            return Err(AppError::validation(
+                "identity_token carries the id, email and name: send it alone",
+            ));
+        }
+        Some(SessionRequest {
             user_id: Some(external_id),
             user_hash: Some(user_hash),
             email,
             name,
-        }) => Some(ClaimedIdentity {
+            identity_token: None,
+        }) => Some(ClaimedIdentity::Hashed {
             external_id,
             email,
             name,
@@ -123,7 +146,6 @@ pub(crate) async fn start_session(
             ));
         }
     };
-
     let visitor = match (claim, current) {
         // Resuming: the token already in hand stays valid.
         (None, Some((_, user))) => {

@@ -58,7 +58,10 @@ async fn migrate_up_down_and_status() {
     assert!(down.status.success(), "{down:?}");
     let lines: Vec<String> = stdout(&down).lines().map(str::to_owned).collect();
     assert_eq!(lines.len(), count, "{lines:?}");
-    assert!(lines[count - 1].starts_with("Pending") && lines[count - 1].contains("limit_tables"));
+    assert!(
+        lines[count - 1].starts_with("Pending")
+            && lines[count - 1].contains("users_email_verified")
+    );
     assert!(lines[count - 2].starts_with("Applied"));
 
     let status = confab(&db.url, &["migrate", "status"]);
@@ -182,4 +185,43 @@ fn only_the_working_directorys_env_file_is_read() {
     // The same file in the working directory is read, and its broken filter is reported.
     let from_parent = status(parent.path());
     assert!(!from_parent.status.success(), "{from_parent:?}");
+}
+
+#[tokio::test]
+async fn backup_copies_a_live_sqlite_database_and_refuses_to_overwrite() {
+    let test_db = TestDb::new().await;
+    let db = test_db.migrated().await;
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let target = dir.path().join("nested").join("copy.db");
+    let target_arg = target.to_str().expect("utf-8 path");
+    let backed_up = confab(&test_db.url, &["backup", target_arg]);
+    if test_db.backend() == sea_orm::DatabaseBackend::Postgres {
+        assert!(!backed_up.status.success());
+        let stderr = String::from_utf8_lossy(&backed_up.stderr);
+        assert!(stderr.contains("pg_dump"), "{stderr}");
+        return;
+    }
+    app::server::auth::visitors::create_anonymous(&db)
+        .await
+        .expect("a row to copy");
+    // Taken again now that there is a row (the first copy proves an empty database copies).
+    assert!(backed_up.status.success(), "{backed_up:?}");
+    std::fs::remove_file(&target).expect("remove the first copy");
+    let backed_up = confab(&test_db.url, &["backup", target_arg]);
+    assert!(backed_up.status.success(), "{backed_up:?}");
+
+    let copy = server::database::connect(&format!("sqlite://{target_arg}?mode=rw"))
+        .await
+        .expect("open the copy");
+    use sea_orm::{EntityTrait, PaginatorTrait};
+    assert_eq!(
+        app::server::entities::User::find()
+            .count(&copy)
+            .await
+            .expect("count"),
+        1
+    );
+    let again = confab(&test_db.url, &["backup", target_arg]);
+    assert!(!again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
 }

@@ -14,6 +14,7 @@ mod fanout;
 mod hardening;
 mod http_hygiene;
 mod openapi;
+mod operations;
 mod pages;
 mod reply_emails;
 mod schema;

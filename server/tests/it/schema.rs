@@ -139,6 +139,7 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("external_id", false, short),
             ("unsubscribed_at", false, ts),
             ("unsubscribe_token", false, short),
+            ("email_verified", true, "boolean"),
         ],
     );
     assert_columns(
@@ -329,7 +330,7 @@ async fn migrations_roll_back_completely_and_reapply() {
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(columns(&db, "support_messages").await.len(), 9);
-    assert_eq!(columns(&db, "users").await.len(), 10);
+    assert_eq!(columns(&db, "users").await.len(), 11);
     assert_eq!(columns(&db, "notification_jobs").await.len(), 11);
     assert!(
         Migrator::get_pending_migrations(&db)

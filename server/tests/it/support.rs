@@ -328,6 +328,11 @@ impl ConfabProcess {
         Self(child)
     }
 
+    /// The process id, for reading its memory from /proc.
+    pub fn pid(&self) -> u32 {
+        self.0.id()
+    }
+
     /// SIGKILL: no shutdown, no flushing, as in a crash.
     pub fn kill(&mut self) {
         let _ = self.0.kill();

@@ -124,6 +124,10 @@ async fn verified_identities_need_the_right_hash_and_follow_the_person() {
     let (_, first) = session_of(res).await;
     assert_eq!(first["verified"], true);
     assert_eq!(first["email"], "c1@example.com");
+    assert_eq!(
+        first["email_verified"], false,
+        "user_hash signs the id, not the email"
+    );
     assert_eq!(first["name"], "Cleo");
 
     // Another device, same person: same user.
@@ -132,6 +136,78 @@ async fn verified_identities_need_the_right_hash_and_follow_the_person() {
 
     let half = start(&app, None, Some(json!({ "user_id": "cust-1" }))).await;
     assert_eq!(half.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+/// An identity token as an embedding site's server signs it.
+fn identity_token(secret: &str, claims: &Value) -> String {
+    jsonwebtoken::encode(
+        &jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256),
+        claims,
+        &jsonwebtoken::EncodingKey::from_secret(secret.as_bytes()).expect("key"),
+    )
+    .expect("sign")
+}
+
+#[tokio::test]
+async fn identity_tokens_verify_id_email_and_name_until_they_expire() {
+    let app = widget_app().await;
+    let now = chrono::Utc::now().timestamp();
+    let claims =
+        json!({ "sub": "cust-5", "email": "Five@Example.com", "name": "Fay", "exp": now + 600 });
+
+    for (what, token) in [
+        ("forged", identity_token("another secret", &claims)),
+        (
+            "expired",
+            identity_token(SECRET, &json!({ "sub": "cust-5", "exp": now - 120 })),
+        ),
+        (
+            "without exp",
+            identity_token(SECRET, &json!({ "sub": "cust-5" })),
+        ),
+        ("not a JWT", "not.a.jwt".to_owned()),
+    ] {
+        let res = start(&app, None, Some(json!({ "identity_token": token }))).await;
+        let (status, _, message) = error_of(res).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{what}: {message}");
+        if what == "expired" {
+            assert!(message.contains("expired"), "{message}");
+        }
+    }
+    assert_eq!(
+        User::find().count(&app.db).await.expect("count"),
+        0,
+        "nothing created"
+    );
+
+    let token = identity_token(SECRET, &claims);
+    let res = start(&app, None, Some(json!({ "identity_token": token }))).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let (_, visitor) = session_of(res).await;
+    assert_eq!(visitor["verified"], true);
+    assert_eq!(visitor["email"], "five@example.com");
+    assert_eq!(visitor["email_verified"], true);
+    assert_eq!(visitor["name"], "Fay");
+    // The same person by the legacy hash: same user, and the unsigned email is not verified.
+    let (_, again) = session_of(
+        start(
+            &app,
+            None,
+            Some(json!({ "user_id": "cust-5", "email": "five@example.com", "user_hash": user_hash("cust-5") })),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(again["id"], visitor["id"]);
+    assert_eq!(again["email_verified"], false);
+
+    let mixed = start(
+        &app,
+        None,
+        Some(json!({ "identity_token": token, "user_id": "cust-5" })),
+    )
+    .await;
+    assert_eq!(mixed.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
 
 #[tokio::test]

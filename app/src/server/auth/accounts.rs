@@ -82,6 +82,7 @@ async fn create_with_password(
         role: Set(role),
         password_hash: Set(Some(password_hash)),
         external_id: Set(None),
+        email_verified: Set(false),
         unsubscribed_at: Set(None),
         unsubscribe_token: Set(None),
         created_at: Set(now),

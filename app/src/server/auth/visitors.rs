@@ -1,6 +1,9 @@
 //! Visitors of sites that embed the widget: anonymous ones get a bearer token of their own;
-//! verified ones are vouched for by the embedding site with an HMAC of their id, so the same
-//! person finds the same conversation on every device.
+//! verified ones are vouched for by the embedding site, so the same person finds the same
+//! conversation on every device. The site vouches either with a signed identity token (a JWT,
+//! HS256 with the identity secret: id, email and name all signed, and an expiry) or, the
+//! legacy way, with `user_hash`, an HMAC of the id alone: then the id is verified but an email
+//! or name sent beside it is not.
 
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
@@ -41,15 +44,105 @@ impl std::fmt::Debug for IdentitySecret {
 
 /// What an embedding site says about its signed-in user.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ClaimedIdentity {
-    /// The site's own id for the person.
-    pub external_id: String,
-    /// Their email, if the site shares it.
-    pub email: Option<String>,
-    /// Their display name, if the site shares it.
-    pub name: Option<String>,
-    /// Hex HMAC-SHA256(secret, external_id).
-    pub user_hash: String,
+pub enum ClaimedIdentity {
+    /// The legacy form: the id signed by `user_hash`; email and name ride along unsigned.
+    Hashed {
+        /// The site's own id for the person.
+        external_id: String,
+        /// Their email, if the site shares it (not verified).
+        email: Option<String>,
+        /// Their display name, if the site shares it.
+        name: Option<String>,
+        /// Hex HMAC-SHA256(secret, external_id).
+        user_hash: String,
+    },
+    /// A signed identity token: a JWT (HS256, keyed with the identity secret) with `sub` (the
+    /// site's id), optional `email` and `name`, and `exp`.
+    Token(String),
+}
+
+/// The claims of an identity token.
+#[derive(serde::Deserialize)]
+struct TokenClaims {
+    sub: String,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+/// Seconds of clock difference allowed between the embedding site and Confab when checking
+/// an identity token's expiry.
+const TOKEN_LEEWAY_SECS: u64 = 30;
+
+/// An identity whose proof checked out.
+struct Vouched {
+    external_id: String,
+    email: Option<String>,
+    name: Option<String>,
+    email_verified: bool,
+}
+
+fn vouched(secret: &IdentitySecret, claim: ClaimedIdentity) -> Result<Vouched, AppError> {
+    match claim {
+        ClaimedIdentity::Hashed {
+            external_id,
+            email,
+            name,
+            user_hash,
+        } => {
+            let trimmed = checked_external_id(&external_id)?;
+            if !hash_matches(secret, &trimmed, &user_hash) {
+                return Err(AppError::unauthorized(
+                    "user-hash does not match user-id: it must be the hex HMAC-SHA256 of user-id keyed with the identity secret",
+                ));
+            }
+            Ok(Vouched {
+                external_id: trimmed,
+                email,
+                name,
+                email_verified: false,
+            })
+        }
+        ClaimedIdentity::Token(token) => {
+            let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
+            validation.leeway = TOKEN_LEEWAY_SECS;
+            validation.set_required_spec_claims(&["exp", "sub"]);
+            let key = jsonwebtoken::DecodingKey::from_secret(&secret.0)
+                .map_err(|err| AppError::internal("unusable identity secret", err))?;
+            let claims = jsonwebtoken::decode::<TokenClaims>(token.trim(), &key, &validation)
+                .map_err(|err| {
+                    AppError::unauthorized(match err.kind() {
+                        jsonwebtoken::errors::ErrorKind::ExpiredSignature => {
+                            "the identity token has expired; issue a fresh one"
+                        }
+                        _ => {
+                            "the identity token is not valid: it must be a JWT signed with HS256 and the identity secret, with `sub` and `exp`"
+                        }
+                    })
+                })?
+                .claims;
+            let email_verified = claims.email.is_some();
+            Ok(Vouched {
+                external_id: checked_external_id(&claims.sub)?,
+                email: claims.email,
+                name: claims.name,
+                email_verified,
+            })
+        }
+    }
+}
+
+/// The id, trimmed, when it is usable.
+fn checked_external_id(raw: &str) -> Result<String, AppError> {
+    let external_id = raw.trim();
+    if external_id.is_empty() || raw.chars().count() > MAX_EXTERNAL_ID || external_id.contains('\0')
+    {
+        return Err(AppError::validation(format!(
+            "user-id must have 1 to {MAX_EXTERNAL_ID} characters and no NUL"
+        )));
+    }
+    Ok(external_id.to_owned())
 }
 
 /// Longest external id accepted (the column's width).
@@ -84,6 +177,7 @@ async fn insert_visitor(conn: &impl ConnectionTrait) -> Result<user::Model, AppE
         role: Set(Role::User),
         password_hash: Set(None),
         external_id: Set(None),
+        email_verified: Set(false),
         unsubscribed_at: Set(None),
         unsubscribe_token: Set(None),
         created_at: Set(now),
@@ -99,8 +193,8 @@ async fn insert_visitor(conn: &impl ConnectionTrait) -> Result<user::Model, AppE
 /// messages) moves over and the anonymous user is removed.
 ///
 /// # Errors
-/// 400 when verification is not configured; 401 when the hash does not match (nothing is
-/// changed); 422 for an unusable id or email.
+/// 400 when verification is not configured; 401 when the hash does not match or the token is
+/// forged or expired (nothing is changed); 422 for an unusable id or email.
 pub async fn verify(
     db: &DatabaseConnection,
     secret: Option<&IdentitySecret>,
@@ -112,22 +206,14 @@ pub async fn verify(
             "identity verification is not enabled on this server (CONFAB_IDENTITY_SECRET is unset)",
         ));
     };
-    let external_id = claim.external_id.trim().to_owned();
-    if external_id.is_empty()
-        || claim.external_id.chars().count() > MAX_EXTERNAL_ID
-        || external_id.contains('\0')
-    {
-        return Err(AppError::validation(format!(
-            "user-id must have 1 to {MAX_EXTERNAL_ID} characters and no NUL"
-        )));
-    }
-    if !hash_matches(secret, &external_id, &claim.user_hash) {
-        return Err(AppError::unauthorized(
-            "user-hash does not match user-id: it must be the hex HMAC-SHA256 of user-id keyed with the identity secret",
-        ));
-    }
-    let email = claim.email.as_deref().map(validate::email).transpose()?;
-    let name = validate::name(claim.name.as_deref())?;
+    let Vouched {
+        external_id,
+        email,
+        name,
+        email_verified,
+    } = vouched(secret, claim)?;
+    let email = email.as_deref().map(validate::email).transpose()?;
+    let name = validate::name(name.as_deref())?;
 
     let txn = transactions::begin_write(db).await?;
     let known = User::find()
@@ -160,6 +246,7 @@ pub async fn verify(
     update.external_id = Set(Some(external_id));
     if email_free {
         update.email = Set(email);
+        update.email_verified = Set(email_verified);
     }
     if name.is_some() {
         update.name = Set(name);
@@ -267,6 +354,7 @@ pub async fn set_email(
     }
     let mut update = visitor.into_active_model();
     update.email = Set(Some(email));
+    update.email_verified = Set(false);
     update.updated_at = Set(clock::now());
     Ok(update.update(db).await?)
 }

@@ -19,8 +19,10 @@ pub struct Model {
     pub role: Role,
     /// Argon2id PHC string; `None` for people who cannot sign in with a password.
     pub password_hash: Option<String>,
-    /// The id an embedding site vouched for with a valid `user-hash`; unique when present.
+    /// The id an embedding site vouched for (`user-hash` or identity token); unique when present.
     pub external_id: Option<String>,
+    /// Whether the email came in an identity token the embedding site signed.
+    pub email_verified: bool,
     /// When the person asked for no more reply emails.
     pub unsubscribed_at: Option<DateTimeUtc>,
     /// The random capability their emails' unsubscribe links carry (made with the first email).
@@ -52,6 +54,7 @@ impl From<Model> for crate::model::UserProfile {
     fn from(user: Model) -> Self {
         Self {
             id: user.id,
+            email_verified: user.email.is_some() && user.email_verified,
             email: user.email,
             name: user.name,
             role: user.role,
