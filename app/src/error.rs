@@ -48,6 +48,12 @@ pub enum AppError {
         /// What the endpoint takes.
         message: String,
     },
+    /// 408: the request body did not arrive in time.
+    #[error("{message}")]
+    RequestTimeout {
+        /// How long the server waited.
+        message: String,
+    },
     /// 409: the request conflicts with existing data.
     #[error("{message}")]
     Conflict {
@@ -131,6 +137,7 @@ impl AppError {
             Self::Forbidden { .. } => 403,
             Self::NotFound { .. } => 404,
             Self::MethodNotAllowed => 405,
+            Self::RequestTimeout { .. } => 408,
             Self::Conflict { .. } => 409,
             Self::PayloadTooLarge { .. } => 413,
             Self::UnsupportedMediaType { .. } => 415,
@@ -149,6 +156,7 @@ impl AppError {
             Self::Forbidden { .. } => "forbidden",
             Self::NotFound { .. } => "not_found",
             Self::MethodNotAllowed => "method_not_allowed",
+            Self::RequestTimeout { .. } => "request_timeout",
             Self::Conflict { .. } => "conflict",
             Self::PayloadTooLarge { .. } => "payload_too_large",
             Self::UnsupportedMediaType { .. } => "unsupported_media_type",

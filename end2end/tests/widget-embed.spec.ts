@@ -126,10 +126,18 @@ test('an anonymous visitor chats, then identify() with a correct hash carries th
   const contents = (await staff.view(chatId)).messages.map((m) => m.content);
   expect(contents).toEqual(['anonymous hello', 'Hello, visitor', 'now verified']);
 
-  // logout(): the visitor's token and conversation are gone from this site.
+  // logout(): the visitor's token and conversation are gone from this site, and the token
+  // no longer works on the server either.
+  const token = await page.evaluate(
+    () => Object.entries(localStorage).find(([k]) => k.startsWith('confab:widget:token:'))?.[1] ?? '',
+  );
+  expect(token).not.toBe('');
   await page.evaluate(() => (document.querySelector('support-chat') as any).logout());
   await expect(page.getByTestId('support-panel')).toHaveCount(0);
   expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('confab:widget:token:')))).toEqual([]);
+  await expect
+    .poll(async () => (await page.request.get(`${confab.url}/api/support_chat`, { headers: { authorization: `Bearer ${token}` } })).status())
+    .toBe(401);
   await page.getByTestId('support-button').click();
   await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
   await expect(page.getByTestId('support-message')).toHaveCount(0);
@@ -172,6 +180,39 @@ test('a wrong user-hash is refused visibly and the visitor stays anonymous', asy
   await send(page, 'who am I?');
   const chats = await staff.chats();
   expect(chats.some((c) => c.user_email === 'cust77@example.com')).toBe(false);
+});
+
+/** An identity token as the embedding site's server signs it: a JWT, HS256. */
+function identityToken(claims: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const unsigned = `${part({ alg: 'HS256', typ: 'JWT' })}.${part(claims)}`;
+  return `${unsigned}.${createHmac('sha256', IDENTITY_SECRET).update(unsigned).digest('base64url')}`;
+}
+
+test('an identity-token attribute signs the visitor in with a verified email', async ({ page }) => {
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const token = identityToken({ sub: 'cust-jwt', email: 'jwt@example.com', name: 'Jay Dub', exp });
+  await page.goto(page_url(`identity-token="${token}"`));
+  await page.getByRole('button', { name: 'Open support chat' }).click();
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
+  await expect(page.getByTestId('support-notice')).toHaveCount(0);
+  await send(page, 'signed by my shop');
+  // The chat is the token's person's: its email came signed, from the token alone.
+  const chatId = await staff.chatOf('jwt@example.com');
+  expect((await staff.view(chatId)).messages.map((m) => m.content)).toEqual(['signed by my shop']);
+});
+
+test('a refused identity starts a fresh anonymous session, never the stored one', async ({ page, browserConsole }) => {
+  browserConsole.allow(/status of 401/);
+  await page.goto(page_url());
+  await page.getByRole('button', { name: 'Open support chat' }).click();
+  await send(page, 'the previous visitor on this device');
+  const expired = identityToken({ sub: 'cust-late', exp: Math.floor(Date.now() / 1000) - 600 });
+  await page.goto(page_url(`identity-token="${expired}"`));
+  await page.getByRole('button', { name: 'Open support chat' }).click();
+  await expect(page.getByTestId('support-notice')).toContainText('could not be verified');
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
+  await expect(page.getByTestId('support-message')).toHaveCount(0);
 });
 
 test('calls made before the widget loaded are honoured', async ({ page }) => {

@@ -15,7 +15,12 @@ use axum::{
 /// every character JSON-escaped as a surrogate pair (12 bytes) it fits.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-/// Reads the whole request body before routing, up to [`MAX_BODY_BYTES`].
+/// How long a client may take to send a request's body: 64 KiB in 10 s is 52 kbit/s, slower
+/// than any connection a person chats over; a client slower than that is holding a slot.
+pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Reads the whole request body before routing, up to [`MAX_BODY_BYTES`] and within
+/// [`BODY_DEADLINE`] (408 with `Connection: close` after it).
 ///
 /// A handler that refuses a request (401, 403) without reading its body would otherwise leave
 /// those bytes on the connection; hyper then closes it after the response, and a keep-alive
@@ -26,7 +31,22 @@ pub(crate) async fn read_whole_body(request: Request, next: Next) -> Response {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
-    match axum::body::to_bytes(body, MAX_BODY_BYTES).await {
+    let Ok(read) =
+        tokio::time::timeout(BODY_DEADLINE, axum::body::to_bytes(body, MAX_BODY_BYTES)).await
+    else {
+        let mut response = AppError::RequestTimeout {
+            message: format!(
+                "the request body did not arrive within {} s",
+                BODY_DEADLINE.as_secs()
+            ),
+        }
+        .into_response();
+        response
+            .headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    };
+    match read {
         Ok(bytes) => {
             next.run(Request::from_parts(parts, Body::from(bytes)))
                 .await

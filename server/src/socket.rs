@@ -30,7 +30,10 @@ use app::{
             sessions,
         },
         chats,
-        entities::{session::SessionKind, user},
+        entities::{
+            session::{self, SessionKind},
+            user,
+        },
         events::{self, Fact},
         hub::{Inbox, Topic},
         limits::{SocketKey, SocketSlots},
@@ -131,6 +134,8 @@ struct Connection {
     slots: Vec<SocketSlots>,
     /// Counted in `confab_sockets_open` under its kind while it lives.
     gauge: OpenSocket,
+    /// When the session it authenticated with expires: the connection closes then.
+    session_ends: Option<tokio::time::Instant>,
     inbox: Inbox,
     /// Subscribed chats and the newest `seq` delivered on each.
     chats: HashMap<Uuid, i64>,
@@ -140,16 +145,23 @@ struct Connection {
 }
 
 impl Connection {
-    fn new(state: AppState, session: Option<(Uuid, user::Model)>, slots: SocketSlots) -> Self {
+    fn new(
+        state: AppState,
+        session: Option<(session::Model, user::Model)>,
+        slots: SocketSlots,
+    ) -> Self {
         let inbox = state.effects.hub.connect();
+        let mut session_ends = None;
         let user = session.map(|(session, user)| {
-            state.effects.hub.bind_session(inbox.id, session);
+            state.effects.hub.bind_session(inbox.id, session.id);
+            session_ends = Some(ends_at(&session));
             user
         });
         Self {
             gauge: OpenSocket::new(user.as_ref()),
             state,
             user,
+            session_ends,
             slots: vec![slots],
             inbox,
             chats: HashMap::new(),
@@ -180,6 +192,7 @@ impl Connection {
         tokio::pin!(auth_deadline);
         loop {
             let unauthenticated = self.user.is_none();
+            let session_ends = self.session_ends;
             tokio::select! {
                 incoming = socket.recv() => match incoming {
                     None | Some(Ok(Message::Close(_))) => return Ok(()),
@@ -210,6 +223,10 @@ impl Connection {
                 }
                 () = ended.notified() => {
                     close(socket, CLOSE_SIGNED_OUT, "signed out").await;
+                    return Ok(());
+                }
+                () = until(session_ends) => {
+                    close(socket, CLOSE_SIGNED_OUT, "session expired").await;
                     return Ok(());
                 }
                 () = &mut auth_deadline, if unauthenticated => {
@@ -306,13 +323,17 @@ impl Connection {
         }
         let (session, user) =
             sessions::authenticate_session(&self.state.db, token, SessionKind::Widget).await?;
+        self.session_ends = Some(ends_at(&session));
         let slot = self
             .state
             .limits
             .open_socket(&[SocketKey::User(user.id)])
             .await?;
         self.slots.push(slot);
-        self.state.effects.hub.bind_session(self.inbox.id, session);
+        self.state
+            .effects
+            .hub
+            .bind_session(self.inbox.id, session.id);
         let ready = ServerFrame::Ready {
             user: user.clone().into(),
         };
@@ -522,6 +543,22 @@ impl Connection {
     }
 }
 
+/// The moment `session` expires, on the runtime's clock.
+fn ends_at(session: &session::Model) -> tokio::time::Instant {
+    let left = (session.expires_at - app::server::clock::now())
+        .to_std()
+        .unwrap_or_default();
+    tokio::time::Instant::now() + left
+}
+
+/// Resolves at `deadline`, or never when there is none.
+async fn until(deadline: Option<tokio::time::Instant>) {
+    match deadline {
+        Some(deadline) => tokio::time::sleep_until(deadline).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// What an error frame's `ref` names: the client id of a send, else the frame's type.
 fn reference_of(frame: &ClientFrame) -> Option<String> {
     let name = match frame {
@@ -554,6 +591,7 @@ fn error_of(err: &AppError, reference: Option<String>) -> ServerFrame {
         | AppError::Validation { .. }
         | AppError::Conflict { .. }
         | AppError::MethodNotAllowed
+        | AppError::RequestTimeout { .. }
         | AppError::UnsupportedMediaType { .. } => ErrorCode::Invalid,
         AppError::RateLimited { .. } | AppError::Busy { .. } => ErrorCode::RateLimited,
         AppError::PayloadTooLarge { .. } => ErrorCode::TooLarge,

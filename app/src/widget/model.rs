@@ -441,10 +441,17 @@ impl WidgetModel {
         }
     }
 
-    /// The visitor signed out of the site: forget the token and the conversation here.
+    /// The visitor signed out of the site: end the token on the server (its sockets close on
+    /// every tab) and forget it and the conversation here.
     pub fn logout(&self) {
         if let Access::Embedded { server } = self.access.get_value() {
-            super::browser::store(&token_key(&server), None);
+            let key = token_key(&server);
+            if let Some(token) = super::browser::stored(&key) {
+                leptos::task::spawn_local(async move {
+                    remote::end_session(&server, &token).await;
+                });
+            }
+            super::browser::store(&key, None);
         }
         self.inner
             .update_value(|i| i.identity = Identity::default());

@@ -85,6 +85,13 @@ pub async fn start_session(
     })
 }
 
+/// Ends the visitor session of `token` on the server: the token stops working and its sockets
+/// close. Best effort: a visitor who signs out offline has already forgotten the token here.
+pub async fn end_session(server: &str, token: &str) {
+    let url = format!("{server}/api/widget/session");
+    let _ = fetch::send("DELETE", &url, Some(token), None).await;
+}
+
 /// The visitor's chat (created on first use) with its newest messages.
 pub async fn chat(server: &str, credentials: &Credentials) -> Result<SupportChat, Failure> {
     let url = format!("{server}/api/support_chat");

@@ -21,7 +21,7 @@ pub(crate) struct ErrorBody {
 )]
 pub(crate) struct ErrorDetail {
     /// Machine-readable: `bad_request`, `unauthorized`, `forbidden`, `not_found`,
-    /// `method_not_allowed`, `conflict`, `payload_too_large`, `unsupported_media_type`,
+    /// `method_not_allowed`, `request_timeout`, `conflict`, `payload_too_large`, `unsupported_media_type`,
     /// `validation_failed`, `rate_limited`, `busy`, `internal`.
     code: String,
     /// For people.

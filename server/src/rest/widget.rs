@@ -171,11 +171,24 @@ pub(crate) async fn start_session(
                 .await?;
             let secret = state.auth.identity_secret.as_ref();
             let (session, user) = current.unzip();
+            let was_verified = user.as_ref().and_then(|u| u.external_id.clone());
             let verified = visitors::verify(&state.db, secret, user, claim).await?;
-            // The anonymous token has done its job (its row may have gone with the anonymous
-            // visitor): it stops working, and its sockets close, everywhere.
-            if let Some(session) = session {
-                sessions::end(&state.db, &state.effects, session).await?;
+            match session {
+                // The same verified person again (a second tab, a page load): the token in
+                // hand stays theirs, and their other tabs stay connected.
+                Some(session) if session.user_id == verified.id && was_verified.is_some() => {
+                    return Ok((
+                        StatusCode::OK,
+                        Json(WidgetSession {
+                            token: presented.unwrap_or_default().to_owned(),
+                            visitor: verified.into(),
+                        }),
+                    ));
+                }
+                // The anonymous token has done its job (its row may have gone with the
+                // anonymous visitor): it stops working, and its sockets close, everywhere.
+                Some(session) => sessions::end(&state.db, &state.effects, session.id).await?,
+                None => {}
             }
             verified
         }
@@ -210,7 +223,7 @@ pub(crate) async fn end_session(
     };
     let (session, _) =
         sessions::authenticate_session(&state.db, token, SessionKind::Widget).await?;
-    sessions::end(&state.db, &state.effects, session).await?;
+    sessions::end(&state.db, &state.effects, session.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -334,6 +334,49 @@ async fn revoked_and_carried_over_visitor_tokens_close_their_sockets() {
         socket.closed(Duration::from_secs(1)).await,
         Some(app::protocol::CLOSE_SIGNED_OUT)
     );
+
+    // The verified person again with their own token (a second tab): the token stays, and
+    // the sockets it opened stay connected.
+    let verified: Value = res.json().await.expect("JSON");
+    let verified_token = verified["token"].as_str().expect("token").to_owned();
+    let mut first_tab = Client::visitor(&app, &verified_token).await;
+    let again = app
+        .http
+        .post(app.at("/api/widget/session"))
+        .bearer_auth(&verified_token)
+        .json(&json!({"user_id": "customer-9", "user_hash": hash}))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.expect("JSON");
+    assert_eq!(again["token"], verified_token.as_str());
+    first_tab.still_serves().await;
+}
+
+#[tokio::test]
+async fn a_socket_closes_when_its_session_expires() {
+    use sea_orm::{ColumnTrait, QueryFilter, sea_query::Expr};
+    let app = TestApp::spawn().await;
+    let (token, _) = visitor_with_chat(&app).await;
+    // The session has two seconds left.
+    app::server::entities::Session::update_many()
+        .col_expr(
+            app::server::entities::session::Column::ExpiresAt,
+            Expr::value(app::server::clock::now() + chrono::Duration::seconds(2)),
+        )
+        .filter(
+            app::server::entities::session::Column::Kind
+                .eq(app::server::entities::session::SessionKind::Widget),
+        )
+        .exec(&app.db)
+        .await
+        .expect("shorten the session");
+    let mut socket = Client::visitor(&app, &token).await;
+    assert_eq!(
+        socket.closed(Duration::from_secs(5)).await,
+        Some(app::protocol::CLOSE_SIGNED_OUT)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -519,4 +562,59 @@ async fn the_longest_escaped_message_is_sent_without_a_reconnect() {
         Some(5_000)
     );
     socket.still_serves().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn half_sent_requests_are_cut_off_and_never_pile_up() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = TestApp::spawn_with(&["--connections-per-address", "1000"]).await;
+    let addr = app.url.trim_start_matches("http://").to_owned();
+    // 300 connections that send half a request's headers, and one that sends its headers but
+    // only part of the body it announced.
+    let mut stalled = Vec::new();
+    for _ in 0..300 {
+        let mut stream = tokio::net::TcpStream::connect(&addr)
+            .await
+            .expect("connect");
+        stream
+            .write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .expect("half a request");
+        stalled.push(stream);
+    }
+    let mut slow_body = tokio::net::TcpStream::connect(&addr)
+        .await
+        .expect("connect");
+    slow_body
+        .write_all(
+            b"POST /api/widget/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"na",
+        )
+        .await
+        .expect("part of a body");
+    let started = Instant::now();
+
+    // Everyone else is served meanwhile.
+    let res = app.http.get(app.at("/readyz")).send().await.expect("GET");
+    assert_eq!(res.status(), StatusCode::OK);
+
+    // The server answers the slow body with 408 and closes the half requests: each read ends.
+    let mut answer = String::new();
+    tokio::time::timeout(
+        Duration::from_secs(20),
+        slow_body.read_to_string(&mut answer),
+    )
+    .await
+    .expect("the slow body was cut off in time")
+    .expect("read");
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("request_timeout"), "{answer}");
+    for mut stream in stalled {
+        let mut rest = Vec::new();
+        tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut rest))
+            .await
+            .expect("closed in time")
+            .expect("read");
+    }
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(9), "cut off after {waited:?}");
 }

@@ -67,8 +67,8 @@ pub async fn authenticate(
         .map(|(_, user)| user)
 }
 
-/// The session a presented token belongs to (its row id) and its user: for connections that
-/// must close when the session ends.
+/// The session a presented token belongs to and its user: for connections that must close
+/// when the session ends (revoked, or expired).
 ///
 /// # Errors
 /// As [`authenticate`].
@@ -76,7 +76,7 @@ pub async fn authenticate_session(
     db: &DatabaseConnection,
     presented: &str,
     kind: SessionKind,
-) -> Result<(Uuid, user::Model), AppError> {
+) -> Result<(session::Model, user::Model), AppError> {
     let found = Session::find()
         .filter(session::Column::TokenHash.eq(token::hash(presented)))
         .filter(session::Column::Kind.eq(kind))
@@ -94,7 +94,7 @@ pub async fn authenticate_session(
             "your session expired; sign in again",
         ));
     }
-    Ok((session.id, user))
+    Ok((session, user))
 }
 
 /// Deletes every session that expired before `now` (rows of tokens never presented again);
