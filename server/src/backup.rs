@@ -3,7 +3,10 @@
 //! never wait on it and the copy is never half-written. PostgreSQL has its own tools
 //! (`pg_dump`), which this command points to.
 
-use std::path::Path;
+use std::{
+    os::unix::fs::{DirBuilderExt, OpenOptionsExt},
+    path::Path,
+};
 
 use anyhow::{Context, bail};
 use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
@@ -18,24 +21,43 @@ pub(crate) async fn backup(path: &Path, global: &GlobalArgs) -> anyhow::Result<(
             "`confab backup` copies SQLite databases; back up PostgreSQL with its own tools, e.g. `pg_dump --format=custom`"
         );
     }
-    if path.exists() {
-        bail!("{} exists already; choose a new file name", path.display());
-    }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
+        std::fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
             .with_context(|| format!("could not create {}", dir.display()))?;
     }
+    // The copy holds every conversation, email and password hash: readable by its owner only,
+    // whatever the umask. `VACUUM INTO` fills an empty file; `create_new` refuses to overwrite.
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|err| match err.kind() {
+            std::io::ErrorKind::AlreadyExists => {
+                anyhow::anyhow!("{} exists already; choose a new file name", path.display())
+            }
+            _ => anyhow::Error::new(err).context(format!("could not create {}", path.display())),
+        })?;
     let target = path
         .to_str()
         .context("the backup path must be valid UTF-8")?
         .to_owned();
-    db.execute_raw(Statement::from_sql_and_values(
-        DatabaseBackend::Sqlite,
-        "VACUUM INTO ?",
-        [target.into()],
-    ))
-    .await
-    .with_context(|| format!("could not write the backup to {}", path.display()))?;
+    let written = db
+        .execute_raw(Statement::from_sql_and_values(
+            DatabaseBackend::Sqlite,
+            "VACUUM INTO ?",
+            [target.into()],
+        ))
+        .await
+        .with_context(|| format!("could not write the backup to {}", path.display()));
+    if let Err(err) = written {
+        // Leave no empty or half-written file that a later run would refuse to replace.
+        let _ = std::fs::remove_file(path);
+        return Err(err);
+    }
     println!("backed up to {}", path.display());
     Ok(())
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use app::server::{
     auth::visitors::IdentitySecret,
-    client_addr::TrustedNet,
+    client_addr::{ForwardedHeader, TrustedNet},
     limits::{LimitSettings, Rate},
     state::AuthSettings,
 };
@@ -166,6 +166,15 @@ pub struct NetworkArgs {
     /// the TCP peer is the client.
     #[arg(long, env = "CONFAB_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<TrustedNet>,
+    /// The header your proxies write the client into: `x-forwarded-for` (nginx, Caddy, most
+    /// load balancers) or `forwarded` (RFC 7239). Only that one is read: a proxy passes the
+    /// other through from the client unchanged, so trusting both would let clients choose.
+    #[arg(
+        long,
+        env = "CONFAB_FORWARDED_HEADER",
+        default_value = "x-forwarded-for"
+    )]
+    pub forwarded_header: ForwardedHeader,
     /// Connections open at once per client address (trusted proxies are not capped).
     #[arg(long, env = "CONFAB_CONNECTIONS_PER_ADDRESS", default_value_t = 256,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -320,7 +329,6 @@ impl ServeArgs {
                 .as_ref()
                 .map(|s| IdentitySecret::new(s.expose())),
             widget_origins: self.widget.widget_origins.clone(),
-            trusted_proxies: self.network.trusted_proxies.clone(),
         }
     }
 
@@ -328,6 +336,7 @@ impl ServeArgs {
     pub fn connection_rules(&self) -> crate::connections::ConnectionRules {
         crate::connections::ConnectionRules {
             trusted_proxies: self.network.trusted_proxies.clone(),
+            forwarded_header: self.network.forwarded_header,
             per_address: self.network.connections_per_address,
         }
     }

@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use app::server::client_addr::{ClientAddr, TrustedNet};
+use app::server::client_addr::{ClientAddr, ForwardedHeader, TrustedNet};
 use axum::{Router, extract::ConnectInfo};
 use hyper::body::Incoming;
 use hyper_util::{
@@ -29,6 +29,8 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
 pub struct ConnectionRules {
     /// Proxies whose forwarded headers name the client; never capped.
     pub trusted_proxies: Vec<TrustedNet>,
+    /// The one header those proxies write the client into.
+    pub forwarded_header: ForwardedHeader,
     /// Connections open at once per client address (IPv6: per /64).
     pub per_address: u32,
 }
@@ -137,6 +139,7 @@ pub async fn serve(
                 peer.ip(),
                 request.headers(),
                 &connection_rules.trusted_proxies,
+                connection_rules.forwarded_header,
             );
             request.extensions_mut().insert(ConnectInfo(peer));
             request.extensions_mut().insert(client);

@@ -5,7 +5,12 @@ use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
 use app::server::{
-    auth::accounts, effects::Effects, hub::Hub, limits::Limits, relay, state::AppState,
+    auth::{accounts, sessions},
+    effects::Effects,
+    hub::Hub,
+    limits::Limits,
+    relay,
+    state::AppState,
 };
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -94,6 +99,7 @@ pub async fn serve_on(
         tracing::info!("relaying live events to other instances through PostgreSQL");
     }
     state.limits.spawn_upkeep();
+    spawn_session_sweep(state.db.clone(), Arc::clone(&hub));
     let app = build_router(state);
     // Open sockets would keep a graceful shutdown waiting forever: they are asked to close
     // (1012, "resume elsewhere") as soon as the shutdown begins.
@@ -102,6 +108,26 @@ pub async fn serve_on(
         hub.close_all();
     };
     connections::serve(listener, app, rules, shutdown).await
+}
+
+/// Every 30 s, closes sockets whose sessions ended without this process hearing of it.
+fn spawn_session_sweep(db: DatabaseConnection, hub: Arc<Hub>) {
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(30));
+        loop {
+            every.tick().await;
+            match sessions::close_sockets_of_ended_sessions(&db, &hub).await {
+                Ok(0) => {}
+                Ok(ended) => {
+                    tracing::info!(
+                        sessions = ended,
+                        "closed sockets of sessions that ended unheard"
+                    );
+                }
+                Err(err) => tracing::warn!(error = %err, "could not check sockets' sessions"),
+            }
+        }
+    });
 }
 
 /// Creates the staff accounts the configuration asks for: the operator's

@@ -53,9 +53,9 @@ use uuid::Uuid;
 use crate::security;
 
 /// Largest frame a client may send; larger ones close the connection with 1009. It fits the
-/// largest valid message however it is escaped: 5,000 characters, each at most six bytes as
-/// JSON (`\u001f`), plus the frame around them.
-pub const MAX_FRAME_BYTES: usize = 40 * 1024;
+/// largest valid message however a client escapes it: 5,000 characters, each at most twelve
+/// bytes as JSON (an escaped surrogate pair, `\ud83d\ude00`), plus the frame around them.
+pub const MAX_FRAME_BYTES: usize = 64 * 1024;
 /// A connection that has not authenticated (cookie at the upgrade, or an `auth` frame) by
 /// then is closed.
 pub const AUTH_DEADLINE: Duration = Duration::from_secs(10);
@@ -210,7 +210,7 @@ impl Connection {
                             || err.to_string().contains("Space limit");
                         if too_large {
                             metrics::counter!("confab_socket_frames_refused_total", "reason" => "too_large").increment(1);
-                            close(socket, close_code::SIZE, "frame larger than 40 KiB").await;
+                            close(socket, close_code::SIZE, "frame larger than 64 KiB").await;
                         }
                         return Err(());
                     }

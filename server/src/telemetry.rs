@@ -19,7 +19,7 @@ use app::server::client_addr::ClientAddr;
 use axum::{
     Router,
     extract::{MatchedPath, Request},
-    http::header,
+    http::{Method, header},
     middleware::Next,
     response::{IntoResponse, Response},
     routing::get,
@@ -126,7 +126,14 @@ pub(crate) async fn track_http(request: Request, next: Next) -> Response {
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "other".to_owned(), |p| p.as_str().to_owned());
-    let method = request.method().as_str().to_owned();
+    // A fixed set: a client may send any method name, and each name would be a new series.
+    let method = match *request.method() {
+        Method::GET | Method::POST | Method::PUT | Method::PATCH | Method::DELETE => {
+            request.method().as_str().to_owned()
+        }
+        Method::HEAD | Method::OPTIONS => request.method().as_str().to_owned(),
+        _ => "other".to_owned(),
+    };
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();

@@ -59,6 +59,32 @@ impl FromStr for TrustedNet {
     }
 }
 
+/// Which header trusted proxies write the client into. Only one is read: a proxy that sets
+/// one passes the other through from the client as it came, so reading both would let the
+/// client pick its own address.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ForwardedHeader {
+    /// `X-Forwarded-For: client, proxy1, …` (nginx, Caddy, most load balancers).
+    #[default]
+    XForwardedFor,
+    /// RFC 7239 `Forwarded: for=client, for=proxy1`.
+    Forwarded,
+}
+
+impl FromStr for ForwardedHeader {
+    type Err = String;
+
+    fn from_str(raw: &str) -> Result<Self, String> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "x-forwarded-for" => Ok(Self::XForwardedFor),
+            "forwarded" => Ok(Self::Forwarded),
+            _ => Err(format!(
+                "{raw:?}: expected `x-forwarded-for` or `forwarded`"
+            )),
+        }
+    }
+}
+
 /// The client of a request, as resolved once per connection or request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientAddr(IpAddr);
@@ -77,16 +103,22 @@ impl ClientAddr {
         }
     }
 
-    /// Resolves the client of a request that arrived from `peer`. Forwarded headers count only
-    /// when `peer` is trusted; then the client is the rightmost forwarded address that is not
-    /// itself a trusted proxy (anything left of it was written by the client and may be forged).
-    pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[TrustedNet]) -> Self {
+    /// Resolves the client of a request that arrived from `peer`. The forwarded header counts
+    /// only when `peer` is trusted; then the client is the rightmost forwarded address that is
+    /// not itself a trusted proxy (anything left of it was written by the client and may be
+    /// forged).
+    pub fn resolve(
+        peer: IpAddr,
+        headers: &HeaderMap,
+        trusted: &[TrustedNet],
+        which: ForwardedHeader,
+    ) -> Self {
         let peer = canonical(peer);
         let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
         if !is_trusted(peer) {
             return Self(peer);
         }
-        let forwarded = forwarded_chain(headers);
+        let forwarded = forwarded_chain(headers, which);
         let client = forwarded
             .iter()
             .rev()
@@ -118,11 +150,10 @@ impl fmt::Display for ClientAddr {
     }
 }
 
-/// The addresses proxies recorded, in the order they were added (client first). RFC 7239
-/// `Forwarded: for=` wins over `X-Forwarded-For` when both are present. An entry that is not
-/// an address (`unknown`, an obfuscated name, garbage) ends the chain there: nothing left of
-/// it can be attributed.
-fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
+/// The addresses proxies recorded in `header`, in the order they were added (client first).
+/// An entry that is not an address (`unknown`, an obfuscated name, garbage) ends the chain
+/// there: nothing left of it can be attributed.
+fn forwarded_chain(headers: &HeaderMap, which: ForwardedHeader) -> Vec<IpAddr> {
     let values = |name| {
         headers
             .get_all(name)
@@ -132,14 +163,14 @@ fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
             .map(str::trim)
             .collect::<Vec<_>>()
     };
-    let forwarded = values(header::FORWARDED);
-    let entries: Vec<Option<IpAddr>> = if forwarded.is_empty() {
-        values(header::HeaderName::from_static("x-forwarded-for"))
-            .into_iter()
-            .map(parse_node)
-            .collect()
-    } else {
-        forwarded
+    let entries: Vec<Option<IpAddr>> = match which {
+        ForwardedHeader::XForwardedFor => {
+            values(header::HeaderName::from_static("x-forwarded-for"))
+                .into_iter()
+                .map(parse_node)
+                .collect()
+        }
+        ForwardedHeader::Forwarded => values(header::FORWARDED)
             .into_iter()
             .map(|element| {
                 element
@@ -148,7 +179,7 @@ fn forwarded_chain(headers: &HeaderMap) -> Vec<IpAddr> {
                     .find(|(name, _)| name.trim().eq_ignore_ascii_case("for"))
                     .and_then(|(_, value)| parse_node(value.trim().trim_matches('"')))
             })
-            .collect()
+            .collect(),
     };
     // Walk from the right (nearest hop) and stop at the first entry that is not an address.
     let usable = entries.iter().rev().take_while(|e| e.is_some()).count();
@@ -205,6 +236,8 @@ mod tests {
 
     use super::*;
 
+    const XFF: ForwardedHeader = ForwardedHeader::XForwardedFor;
+
     fn nets(list: &[&str]) -> Vec<TrustedNet> {
         list.iter().map(|n| n.parse().expect("network")).collect()
     }
@@ -238,16 +271,16 @@ mod tests {
         let headers = with("x-forwarded-for", "203.0.113.7");
         let trusted = nets(&["127.0.0.1"]);
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted).ip(),
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
             ip("203.0.113.7")
         );
         assert_eq!(
-            ClientAddr::resolve(ip("198.51.100.9"), &headers, &trusted).ip(),
+            ClientAddr::resolve(ip("198.51.100.9"), &headers, &trusted, XFF).ip(),
             ip("198.51.100.9"),
             "an untrusted peer's header is ignored"
         );
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &[]).ip(),
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &[], XFF).ip(),
             ip("127.0.0.1"),
             "nothing is trusted by default"
         );
@@ -259,17 +292,17 @@ mod tests {
         let headers = with("x-forwarded-for", "1.1.1.1, 203.0.113.7, 10.0.0.2");
         let trusted = nets(&["127.0.0.1", "10.0.0.0/8"]);
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted).ip(),
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
             ip("203.0.113.7")
         );
         let garbage = with("x-forwarded-for", "1.1.1.1, nonsense, 203.0.113.7");
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &garbage, &trusted).ip(),
+            ClientAddr::resolve(ip("127.0.0.1"), &garbage, &trusted, XFF).ip(),
             ip("203.0.113.7")
         );
         let only_garbage = with("x-forwarded-for", "nonsense");
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &only_garbage, &trusted).ip(),
+            ClientAddr::resolve(ip("127.0.0.1"), &only_garbage, &trusted, XFF).ip(),
             ip("127.0.0.1")
         );
     }
@@ -281,10 +314,25 @@ mod tests {
             r#"for=192.0.2.60;proto=http, for="[2001:db8:cafe::17]:4711""#,
         );
         let trusted = nets(&["127.0.0.1"]);
+        let rfc = ForwardedHeader::Forwarded;
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted).ip(),
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, rfc).ip(),
             ip("2001:db8:cafe::17")
         );
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
+            ip("127.0.0.1"),
+            "only the configured header is read"
+        );
+        let mut both = headers.clone();
+        both.insert("x-forwarded-for", HeaderValue::from_static("198.51.100.4"));
+        assert_eq!(
+            ClientAddr::resolve(ip("127.0.0.1"), &both, &trusted, XFF).ip(),
+            ip("198.51.100.4"),
+            "a client's own Forwarded header does not win over the proxy's X-Forwarded-For"
+        );
+        assert_eq!("Forwarded".parse::<ForwardedHeader>(), Ok(rfc));
+        assert!("x-real-ip".parse::<ForwardedHeader>().is_err());
     }
 
     #[test]

@@ -146,6 +146,11 @@ impl Hub {
         }
     }
 
+    /// The sessions some connection of this process is bound to.
+    pub fn bound_sessions(&self) -> Vec<Uuid> {
+        self.registry().sessions.keys().copied().collect()
+    }
+
     /// Tells every connection of this process bound to `session` to close as signed out;
     /// returns how many there were.
     pub fn end_session(&self, session: Uuid) -> usize {

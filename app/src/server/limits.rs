@@ -14,9 +14,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use sea_orm::{
-    ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait, Value,
-};
+use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, TransactionTrait};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -130,7 +128,6 @@ impl Bucket {
 #[derive(Default)]
 struct Memory {
     buckets: HashMap<Key, (Bucket, Rate)>,
-    sockets: HashMap<Key, u32>,
 }
 
 enum Store {
@@ -139,6 +136,8 @@ enum Store {
         db: DatabaseConnection,
         /// This process, owner of the socket leases it takes.
         instance: Uuid,
+        /// The leases this process holds, renewed by upkeep (and only these).
+        leases: Mutex<std::collections::HashSet<Uuid>>,
     },
 }
 
@@ -146,6 +145,17 @@ enum Store {
 pub struct Limits {
     settings: LimitSettings,
     store: Store,
+    /// Open sockets counted in this process: per address always (a flood of upgrades from one
+    /// address never reaches the database, so it cannot tie up the pool), per person on SQLite.
+    local_sockets: Mutex<HashMap<Key, u32>>,
+}
+
+/// One socket slot held.
+enum Slot {
+    /// Counted in [`Limits::local_sockets`] under this key.
+    Counted(Key),
+    /// A lease row in `socket_leases` (PostgreSQL).
+    Leased(Uuid),
 }
 
 impl std::fmt::Debug for Limits {
@@ -174,6 +184,7 @@ impl Limits {
         Self {
             settings,
             store: Store::Memory(Mutex::default()),
+            local_sockets: Mutex::default(),
         }
     }
 
@@ -186,7 +197,9 @@ impl Limits {
                 store: Store::Database {
                     db: db.clone(),
                     instance: Uuid::now_v7(),
+                    leases: Mutex::default(),
                 },
+                local_sockets: Mutex::default(),
             },
             _ => Self::in_memory(settings),
         }
@@ -208,10 +221,7 @@ impl Limits {
     }
 
     fn memory(memory: &Mutex<Memory>) -> MutexGuard<'_, Memory> {
-        // Every change is a single insert or update: a poisoned lock is still consistent.
-        memory
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
+        lock(memory)
     }
 
     /// Takes one token from `key`'s bucket, or refuses with the wait until one is back.
@@ -289,43 +299,37 @@ impl Limits {
         Err(refusal(limit, rate, available))
     }
 
-    /// Refuses when `key`'s bucket is empty, without taking anything (sign-in checks before
-    /// it knows whether the attempt fails, and charges only failures).
-    ///
-    /// # Errors
-    /// 429 with `retry_after_secs` when the bucket is empty; internal on database failure.
-    pub async fn check(&self, limit: Limit, raw_key: &str) -> Result<(), AppError> {
-        let rate = self.rate(limit);
-        let key = key(limit.name(), raw_key);
-        let available = match &self.store {
-            Store::Memory(memory) => Self::memory(memory)
-                .buckets
-                .get(&key)
-                .map_or(f64::from(rate.burst), |(bucket, _)| {
-                    bucket.available(rate, Instant::now())
-                }),
-            Store::Database { db, .. } => available_in_database(db, &key, rate).await?,
-        };
-        if available < 1.0 {
-            Err(refusal(limit, rate, available))
-        } else {
-            Ok(())
-        }
-    }
-
-    /// Takes a token if there is one; an empty bucket stays empty (for charging failures).
+    /// Puts back a token taken from `key`'s bucket (never above its burst): for attempts that
+    /// turned out not to count, such as a sign-in that succeeded. Taking first and giving back
+    /// after, rather than checking first and charging after, keeps parallel attempts from all
+    /// passing the check before the first one is charged.
     ///
     /// # Errors
     /// Internal on database failure.
-    pub async fn charge(&self, limit: Limit, raw_key: &str) -> Result<(), AppError> {
-        match self.take(limit, raw_key).await {
-            Ok(()) | Err(AppError::RateLimited { .. }) => Ok(()),
-            Err(err) => Err(err),
+    pub async fn give_back(&self, limit: Limit, raw_key: &str) -> Result<(), AppError> {
+        let rate = self.rate(limit);
+        let key = key(limit.name(), raw_key);
+        match &self.store {
+            Store::Memory(memory) => {
+                if let Some((bucket, _)) = Self::memory(memory).buckets.get_mut(&key) {
+                    bucket.tokens = (bucket.tokens + 1.0).min(f64::from(rate.burst));
+                }
+            }
+            Store::Database { db, .. } => {
+                db.execute_raw(Statement::from_sql_and_values(
+                    DatabaseBackend::Postgres,
+                    "UPDATE rate_limit_buckets SET tokens = LEAST($2, tokens + 1) WHERE key = $1",
+                    [key.into(), f64::from(rate.burst).into()],
+                ))
+                .await?;
+            }
         }
+        Ok(())
     }
 
     /// Opens a socket slot for each of `keys` (a user, an address), or refuses when one of
     /// them has all its slots in use. The slots are freed when the returned guard drops.
+    /// Addresses are counted per process; people, on PostgreSQL, across every instance.
     ///
     /// # Errors
     /// 429 when a key is at its cap; internal on database failure.
@@ -338,28 +342,34 @@ impl Limits {
             held: Vec::new(),
         };
         for socket_key in keys {
-            let (raw, cap) = match socket_key {
-                SocketKey::User(id) => (format!("user:{id}"), self.settings.sockets_per_user),
-                SocketKey::Address(addr) => {
-                    (format!("addr:{addr}"), self.settings.sockets_per_address)
+            let slot = match (socket_key, &self.store) {
+                (
+                    SocketKey::User(id),
+                    Store::Database {
+                        db,
+                        instance,
+                        leases,
+                    },
+                ) => {
+                    let key = key("sockets", &format!("user:{id}"));
+                    let lease =
+                        lease_socket(db, *instance, &key, self.settings.sockets_per_user).await?;
+                    lease.map(|id| {
+                        lock(leases).insert(id);
+                        Slot::Leased(id)
+                    })
                 }
+                (SocketKey::User(id), Store::Memory(_)) => self.count_locally(
+                    key("sockets", &format!("user:{id}")),
+                    self.settings.sockets_per_user,
+                ),
+                (SocketKey::Address(addr), _) => self.count_locally(
+                    key("sockets", &format!("addr:{addr}")),
+                    self.settings.sockets_per_address,
+                ),
             };
-            let key = key("sockets", &raw);
-            let lease = match &self.store {
-                Store::Memory(memory) => {
-                    let mut memory = Self::memory(memory);
-                    let open = memory.sockets.entry(key.clone()).or_default();
-                    if *open >= cap {
-                        None
-                    } else {
-                        *open += 1;
-                        Some(Uuid::nil())
-                    }
-                }
-                Store::Database { db, instance } => lease_socket(db, *instance, &key, cap).await?,
-            };
-            match lease {
-                Some(lease) => slots.held.push((key, lease)),
+            match slot {
+                Some(slot) => slots.held.push(slot),
                 // `slots` drops here and frees what it took.
                 None => {
                     return Err(AppError::RateLimited {
@@ -371,42 +381,56 @@ impl Limits {
         Ok(slots)
     }
 
-    fn release(&self, held: Vec<(Key, Uuid)>) {
-        match &self.store {
-            Store::Memory(memory) => {
-                let mut memory = Self::memory(memory);
-                for (key, _) in held {
-                    if let Some(open) = memory.sockets.get_mut(&key) {
-                        *open = open.saturating_sub(1);
-                        if *open == 0 {
-                            memory.sockets.remove(&key);
-                        }
-                    }
-                }
-            }
-            Store::Database { db, .. } => {
-                let db = db.clone();
-                let ids: Vec<Value> = held.into_iter().map(|(_, id)| id.into()).collect();
-                if ids.is_empty() {
-                    return;
-                }
-                // Dropped inside the runtime (a socket task ending): free the rows in the
-                // background; should that fail, the leases expire on their own.
-                if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-                    runtime.spawn(async move {
-                        for id in ids {
-                            let delete = Statement::from_sql_and_values(
-                                DatabaseBackend::Postgres,
-                                "DELETE FROM socket_leases WHERE id = $1",
-                                [id],
-                            );
-                            if let Err(err) = db.execute_raw(delete).await {
-                                tracing::warn!(error = %err, "could not free a socket lease");
+    fn count_locally(&self, key: Key, cap: u32) -> Option<Slot> {
+        let mut counts = lock(&self.local_sockets);
+        let open = counts.entry(key.clone()).or_default();
+        if *open >= cap {
+            return None;
+        }
+        *open += 1;
+        Some(Slot::Counted(key))
+    }
+
+    fn release(&self, held: Vec<Slot>) {
+        let mut leased = Vec::new();
+        {
+            let mut counts = lock(&self.local_sockets);
+            for slot in held {
+                match slot {
+                    Slot::Counted(key) => {
+                        if let Some(open) = counts.get_mut(&key) {
+                            *open = open.saturating_sub(1);
+                            if *open == 0 {
+                                counts.remove(&key);
                             }
                         }
-                    });
+                    }
+                    Slot::Leased(id) => leased.push(id),
                 }
             }
+        }
+        let Store::Database { db, leases, .. } = &self.store else {
+            return;
+        };
+        if leased.is_empty() {
+            return;
+        }
+        // No longer renewed from now on: should the delete below fail, the lease expires.
+        lock(leases).retain(|id| !leased.contains(id));
+        let db = db.clone();
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                for id in leased {
+                    let delete = Statement::from_sql_and_values(
+                        DatabaseBackend::Postgres,
+                        "DELETE FROM socket_leases WHERE id = $1",
+                        [id.into()],
+                    );
+                    if let Err(err) = db.execute_raw(delete).await {
+                        tracing::warn!(error = %err, "could not free a socket lease");
+                    }
+                }
+            });
         }
     }
 
@@ -421,13 +445,21 @@ impl Limits {
                 Self::sweep(memory, Instant::now());
                 Ok(())
             }
-            Store::Database { db, instance } => {
-                let lease_secs = LEASE.as_secs_f64();
+            Store::Database {
+                db,
+                instance,
+                leases,
+            } => {
+                let held = lock(leases)
+                    .iter()
+                    .map(Uuid::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",");
                 db.execute_raw(Statement::from_sql_and_values(
                     DatabaseBackend::Postgres,
-                    "UPDATE socket_leases SET expires_at = now() + make_interval(secs => $2) \
-                     WHERE instance = $1",
-                    [(*instance).into(), lease_secs.into()],
+                    "UPDATE socket_leases SET expires_at = now() + make_interval(secs => $3) \
+                     WHERE instance = $1 AND id::text = ANY(string_to_array($2, ','))",
+                    [(*instance).into(), held.into(), LEASE.as_secs_f64().into()],
                 ))
                 .await?;
                 db.execute_unprepared(
@@ -463,13 +495,11 @@ impl Limits {
 
     /// How many keys the in-memory store holds (buckets, socket counters); 0 on PostgreSQL.
     pub fn keys_in_memory(&self) -> usize {
-        match &self.store {
-            Store::Memory(memory) => {
-                let memory = Self::memory(memory);
-                memory.buckets.len() + memory.sockets.len()
-            }
+        let buckets = match &self.store {
+            Store::Memory(memory) => Self::memory(memory).buckets.len(),
             Store::Database { .. } => 0,
-        }
+        };
+        buckets + lock(&self.local_sockets).len()
     }
 }
 
@@ -485,7 +515,15 @@ pub enum SocketKey {
 /// Socket slots held by one connection; freed on drop.
 pub struct SocketSlots {
     limits: Arc<Limits>,
-    held: Vec<(Key, Uuid)>,
+    held: Vec<Slot>,
+}
+
+/// Locks a map whose every change is a single insert, update or removal: a poisoned lock is
+/// still consistent.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Drop for SocketSlots {
@@ -631,15 +669,31 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn check_does_not_take_and_charge_never_refuses() {
+    async fn a_token_given_back_can_be_taken_again_but_never_above_the_burst() {
         let limits = Limits::in_memory(settings());
+        limits.take(Limit::Messages, "u").await.expect("first");
+        limits.take(Limit::Messages, "u").await.expect("second");
+        limits
+            .give_back(Limit::Messages, "u")
+            .await
+            .expect("give back");
+        limits
+            .take(Limit::Messages, "u")
+            .await
+            .expect("taken again");
+        assert!(limits.take(Limit::Messages, "u").await.is_err());
         for _ in 0..5 {
-            limits.check(Limit::Messages, "u").await.expect("check");
+            limits
+                .give_back(Limit::Messages, "v")
+                .await
+                .expect("nothing to give back to");
         }
-        for _ in 0..5 {
-            limits.charge(Limit::Messages, "u").await.expect("charge");
-        }
-        assert!(limits.check(Limit::Messages, "u").await.is_err());
+        limits.take(Limit::Messages, "v").await.expect("v");
+        limits.take(Limit::Messages, "v").await.expect("v");
+        assert!(
+            limits.take(Limit::Messages, "v").await.is_err(),
+            "gifts never exceed the burst"
+        );
     }
 
     #[tokio::test]

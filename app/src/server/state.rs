@@ -6,9 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use super::{
-    auth::visitors::IdentitySecret, client_addr::TrustedNet, effects::Effects, limits::Limits,
-};
+use super::{auth::visitors::IdentitySecret, effects::Effects, limits::Limits};
 
 /// Built once at start-up by the server binary and cloned (cheaply) into each request.
 #[derive(Clone, Debug)]
@@ -36,8 +34,6 @@ pub struct AuthSettings {
     pub identity_secret: Option<IdentitySecret>,
     /// Origins allowed to embed the widget and call its endpoints (exact `scheme://host[:port]`).
     pub widget_origins: Vec<String>,
-    /// Reverse proxies whose forwarded headers name the client (`CONFAB_TRUSTED_PROXIES`).
-    pub trusted_proxies: Vec<TrustedNet>,
 }
 
 impl AuthSettings {

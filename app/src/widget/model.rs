@@ -317,10 +317,21 @@ impl WidgetModel {
             // a fresh anonymous session, never the stored token, which may be someone else's
             // conversation on a shared device.
             Err(failure) if failure.status == 401 || failure.status == 403 => {
-                if identity.claimed() {
-                    self.notice.set(Some(Notice::IdentityRefused));
+                // The stored token may only be stale (ended in another tab): the identity is
+                // tried once more on its own before the visitor is made anonymous.
+                let fresh = match (identity.claimed(), &current) {
+                    (true, Some(_)) => remote::start_session(&server, None, &identity).await.ok(),
+                    _ => None,
+                };
+                match fresh {
+                    Some(session) => session,
+                    None => {
+                        if identity.claimed() {
+                            self.notice.set(Some(Notice::IdentityRefused));
+                        }
+                        remote::start_session(&server, None, &Identity::default()).await?
+                    }
                 }
-                remote::start_session(&server, None, &Identity::default()).await?
             }
             Err(failure) => return Err(failure),
         };

@@ -63,6 +63,9 @@ export class Confab {
       CONFAB_ADMIN_PASSWORD: STAFF_PASSWORD,
       CONFAB_IDENTITY_SECRET: IDENTITY_SECRET,
       CONFAB_LOG: 'warn',
+      // Tests post dozens of messages in a moment from one machine; limits have tests of their own.
+      CONFAB_MESSAGES_PER_MINUTE: '1000000',
+      CONFAB_MESSAGE_BURST: '1000000',
     };
     if (this.options.widgetOrigins?.length) env.CONFAB_WIDGET_ORIGINS = this.options.widgetOrigins.join(',');
     const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${this.port}`, '--site-root', siteRoot], {

@@ -177,6 +177,11 @@ pub(crate) async fn start_session(
                 // The same verified person again (a second tab, a page load): the token in
                 // hand stays theirs, and their other tabs stay connected.
                 Some(session) if session.user_id == verified.id && was_verified.is_some() => {
+                    // No new session: no use of the address's allowance either.
+                    state
+                        .limits
+                        .give_back(Limit::VisitorSessionsPerAddress, &client.limit_key())
+                        .await?;
                     return Ok((
                         StatusCode::OK,
                         Json(WidgetSession {

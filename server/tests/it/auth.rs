@@ -451,3 +451,35 @@ async fn the_sweep_deletes_only_expired_sessions() {
     assert_eq!(deleted, 1);
     assert_eq!(Session::find().count(&app.db).await.expect("count"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn parallel_guesses_get_no_more_tries_than_sequential_ones() {
+    let app = TestApp::spawn().await;
+    accounts::create_admin(&app.db, "target@example.com", None, "owner password")
+        .await
+        .expect("owner");
+    let app = &app;
+    let guesses = futures::future::join_all((0..20).map(|i| async move {
+        let password = format!("guess {i}");
+        app.rpc(
+            "auth/sign_in",
+            &[("email", "target@example.com"), ("password", &password)],
+            None,
+        )
+        .await
+    }))
+    .await;
+    let checked = guesses
+        .iter()
+        .filter(|r| r.status() == StatusCode::UNAUTHORIZED)
+        .count();
+    let refused = guesses
+        .iter()
+        .filter(|r| r.status() == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (checked, refused),
+        (5, 15),
+        "five passwords checked, no more"
+    );
+}

@@ -209,6 +209,12 @@ async fn backup_copies_a_live_sqlite_database_and_refuses_to_overwrite() {
     std::fs::remove_file(&target).expect("remove the first copy");
     let backed_up = confab(&test_db.url, &["backup", target_arg]);
     assert!(backed_up.status.success(), "{backed_up:?}");
+    use std::os::unix::fs::PermissionsExt;
+    let mode = std::fs::metadata(&target)
+        .expect("metadata")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o600, "only its owner may read the copy");
 
     let copy = server::database::connect(&format!("sqlite://{target_arg}?mode=rw"))
         .await

@@ -561,6 +561,21 @@ async fn the_longest_escaped_message_is_sent_without_a_reconnect() {
         sent["message"]["content"].as_str().map(str::len),
         Some(5_000)
     );
+    // 5,000 emoji escaped as surrogate pairs, as Python's json.dumps sends them: 12 bytes each.
+    let escaped = "\\ud83d\\ude00".repeat(5_000);
+    let client_id = Uuid::now_v7();
+    let raw = format!(
+        r#"{{"type":"send_message","chat_id":"{chat_id}","content":"{escaped}","client_id":"{client_id}"}}"#
+    );
+    assert!(raw.len() > 60_000);
+    socket.send_text(raw).await;
+    let sent = socket.until("sent").await;
+    assert_eq!(
+        sent["message"]["content"]
+            .as_str()
+            .map(|c| c.chars().count()),
+        Some(5_000)
+    );
     socket.still_serves().await;
 }
 
@@ -617,4 +632,35 @@ async fn half_sent_requests_are_cut_off_and_never_pile_up() {
     }
     let waited = started.elapsed();
     assert!(waited >= Duration::from_secs(9), "cut off after {waited:?}");
+}
+
+#[tokio::test]
+async fn sockets_whose_session_vanished_unheard_are_closed_by_the_sweep() {
+    let app = TestApp::spawn().await;
+    let (token, _) = visitor_with_chat(&app).await;
+    let mut socket = Client::visitor(&app, &token).await;
+    let other_token = app.visitor_token().await;
+    let mut bystander = Client::visitor(&app, &other_token).await;
+    // The session row goes without any announcement (as when a relay notification is lost).
+    let hash = app::server::auth::token::hash(&token);
+    {
+        use sea_orm::{ColumnTrait, QueryFilter};
+        app::server::entities::Session::delete_many()
+            .filter(app::server::entities::session::Column::TokenHash.eq(hash))
+            .exec(&app.db)
+            .await
+            .expect("delete the session row");
+    }
+    let closed = app::server::auth::sessions::close_sockets_of_ended_sessions(
+        &app.db,
+        &app.state.effects.hub,
+    )
+    .await
+    .expect("sweep");
+    assert_eq!(closed, 1);
+    assert_eq!(
+        socket.closed(Duration::from_secs(1)).await,
+        Some(app::protocol::CLOSE_SIGNED_OUT)
+    );
+    bystander.still_serves().await;
 }

@@ -76,8 +76,13 @@ impl Client {
     }
 
     pub(crate) async fn send(&mut self, frame: Value) {
+        self.send_text(frame.to_string()).await;
+    }
+
+    /// Sends a text frame as written (for frames a JSON library would not produce).
+    pub(crate) async fn send_text(&mut self, text: String) {
         self.socket
-            .send(Message::text(frame.to_string()))
+            .send(Message::text(text))
             .await
             .expect("send frame");
     }

@@ -116,26 +116,41 @@ pub async fn sign_in(
     let email = email.trim().to_lowercase();
     let address = client.limit_key();
     let account = format!("{email}\0{address}");
+    // Each attempt takes its tokens before the password is checked, so parallel guesses
+    // cannot all pass before the first failure counts; a success gives them back.
     limits
-        .check(Limit::SignInFailuresPerAddress, &address)
+        .take(Limit::SignInFailuresPerAddress, &address)
         .await?;
-    limits
-        .check(Limit::SignInFailuresPerAccount, &account)
-        .await?;
+    if let Err(refused) = limits.take(Limit::SignInFailuresPerAccount, &account).await {
+        limits
+            .give_back(Limit::SignInFailuresPerAddress, &address)
+            .await?;
+        return Err(refused);
+    }
     let user = find_by_email(db, &email).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matches = password::verify(password.to_owned(), stored).await?;
-    match user {
-        Some(user) if matches => Ok(user),
-        _ => {
+    let matches = password::verify(password.to_owned(), stored).await;
+    match (user, matches) {
+        (Some(user), Ok(true)) => {
             limits
-                .charge(Limit::SignInFailuresPerAddress, &address)
+                .give_back(Limit::SignInFailuresPerAddress, &address)
                 .await?;
             limits
-                .charge(Limit::SignInFailuresPerAccount, &account)
+                .give_back(Limit::SignInFailuresPerAccount, &account)
                 .await?;
-            Err(AppError::unauthorized(WRONG_CREDENTIALS))
+            Ok(user)
         }
+        // Busy or broken before any password was checked: not a failure of the person's.
+        (_, Err(err)) => {
+            limits
+                .give_back(Limit::SignInFailuresPerAddress, &address)
+                .await?;
+            limits
+                .give_back(Limit::SignInFailuresPerAccount, &account)
+                .await?;
+            Err(err)
+        }
+        _ => Err(AppError::unauthorized(WRONG_CREDENTIALS)),
     }
 }
 

@@ -40,7 +40,8 @@ static HASHERS: LazyLock<usize> =
     LazyLock::new(|| std::thread::available_parallelism().map_or(2, std::num::NonZero::get));
 
 /// One permit per hashing thread: hashing beyond that only queues in memory.
-static PERMITS: LazyLock<Semaphore> = LazyLock::new(|| Semaphore::new(*HASHERS));
+static PERMITS: LazyLock<std::sync::Arc<Semaphore>> =
+    LazyLock::new(|| std::sync::Arc::new(Semaphore::new(*HASHERS)));
 
 type Job = Box<dyn FnOnce() + Send>;
 
@@ -59,9 +60,11 @@ static POOL: LazyLock<Mutex<mpsc::Sender<Job>>> = LazyLock::new(|| {
                         .lock()
                         .unwrap_or_else(std::sync::PoisonError::into_inner)
                         .recv();
-                    match job {
-                        Ok(job) => job(),
-                        Err(_) => return,
+                    let Ok(job) = job else { return };
+                    // A panicking hash must not take its thread (and a share of the capacity)
+                    // with it; its caller sees the answer channel close and gets a 500.
+                    if std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)).is_err() {
+                        tracing::error!("a password hashing job panicked");
                     }
                 }
             });
@@ -72,11 +75,15 @@ static POOL: LazyLock<Mutex<mpsc::Sender<Job>>> = LazyLock::new(|| {
     Mutex::new(jobs)
 });
 
-/// Runs `work` on a hashing thread once a permit is free.
+/// Runs `work` on a hashing thread once a permit is free. The permit travels with the job and
+/// is released when the work ends, not when the caller goes away: a client that disconnects
+/// mid-sign-in cannot free its permit while its hash still queues, and a job whose caller is
+/// gone by the time a thread takes it is skipped.
 async fn with_permit<T: Send + 'static>(
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T, AppError> {
-    let permit = tokio::time::timeout(QUEUE_DEADLINE, PERMITS.acquire())
+    let permits = std::sync::Arc::clone(&PERMITS);
+    let permit = tokio::time::timeout(QUEUE_DEADLINE, permits.acquire_owned())
         .await
         .map_err(|_| {
             metrics::counter!("confab_password_hashing_busy_total").increment(1);
@@ -87,7 +94,11 @@ async fn with_permit<T: Send + 'static>(
         .map_err(|err| AppError::internal("the password permits are gone", err))?;
     let (answer, answered) = oneshot::channel();
     let job: Job = Box::new(move || {
-        // The caller may have gone (its request was cancelled): nobody to tell.
+        let _permit = permit;
+        if answer.is_closed() {
+            return;
+        }
+        // The caller may have gone meanwhile (its request was cancelled): nobody to tell.
         let _ = answer.send(work());
     });
     let queued = POOL
@@ -100,11 +111,9 @@ async fn with_permit<T: Send + 'static>(
             "queue closed",
         ));
     }
-    let result = answered
+    answered
         .await
-        .map_err(|err| AppError::internal("password hashing task failed", err));
-    drop(permit);
-    result
+        .map_err(|err| AppError::internal("password hashing task failed", err))
 }
 
 /// A PHC string (`$argon2id$v=19$...`) for `password`.

@@ -2,7 +2,9 @@
 //! bearer tokens; a token only works where it was issued for.
 
 use chrono::Duration;
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, Set};
+use sea_orm::{
+    ColumnTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryFilter, QuerySelect, Set,
+};
 use uuid::Uuid;
 
 use super::token::{self, Token};
@@ -131,6 +133,35 @@ pub async fn revoke(
         end(db, effects, session.id).await?;
     }
     Ok(())
+}
+
+/// Closes this process's sockets whose sessions are gone, in case the news of an ending was
+/// lost (a relay notification dropped while the database was unreachable, or a sign-out that
+/// landed between a socket's authentication and its binding). Returns how many sessions.
+///
+/// # Errors
+/// When the database fails.
+pub async fn close_sockets_of_ended_sessions(
+    db: &DatabaseConnection,
+    hub: &crate::server::hub::Hub,
+) -> Result<usize, sea_orm::DbErr> {
+    let mut ended = 0;
+    for bound in hub.bound_sessions().chunks(500) {
+        let existing: std::collections::HashSet<Uuid> = Session::find()
+            .select_only()
+            .column(session::Column::Id)
+            .filter(session::Column::Id.is_in(bound.iter().copied()))
+            .into_tuple::<Uuid>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect();
+        for gone in bound.iter().filter(|id| !existing.contains(id)) {
+            hub.end_session(*gone);
+            ended += 1;
+        }
+    }
+    Ok(ended)
 }
 
 /// Ends the session with this row id (if it still exists) and closes its sockets on every

@@ -92,6 +92,14 @@ fn vouched(secret: &IdentitySecret, claim: ClaimedIdentity) -> Result<Vouched, A
             user_hash,
         } => {
             let trimmed = checked_external_id(&external_id)?;
+            // One secret signs both forms. A `user_hash` over an id shaped like a token's
+            // signed part (`header.claims`) would be that token's signature, so a site that
+            // lets people choose their ids could be made to sign a token for anyone.
+            if looks_like_token_input(&trimmed) {
+                return Err(AppError::validation(
+                    "user-id must not have the shape of an identity token's header and claims",
+                ));
+            }
             if !hash_matches(secret, &trimmed, &user_hash) {
                 return Err(AppError::unauthorized(
                     "user-hash does not match user-id: it must be the hex HMAC-SHA256 of user-id keyed with the identity secret",
@@ -131,6 +139,47 @@ fn vouched(secret: &IdentitySecret, claim: ClaimedIdentity) -> Result<Vouched, A
             })
         }
     }
+}
+
+/// Whether `id` is two base64url parts joined by a dot whose first decodes to a JSON object:
+/// the signing input of a JWT.
+fn looks_like_token_input(id: &str) -> bool {
+    let Some((header, claims)) = id.split_once('.') else {
+        return false;
+    };
+    let base64url = |part: &str| {
+        !part.is_empty()
+            && part
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    };
+    base64url(header)
+        && base64url(claims)
+        && decode_base64url(header).is_some_and(|bytes| bytes.first() == Some(&b'{'))
+}
+
+/// Unpadded base64url, decoded; `None` for anything else.
+fn decode_base64url(text: &str) -> Option<Vec<u8>> {
+    let mut bits = 0u32;
+    let mut count = 0;
+    let mut out = Vec::with_capacity(text.len() * 3 / 4);
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'-' => 62,
+            b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(value);
+        count += 6;
+        if count >= 8 {
+            count -= 8;
+            out.push(u8::try_from((bits >> count) & 0xff).ok()?);
+        }
+    }
+    Some(out)
 }
 
 /// The id, trimmed, when it is usable.
@@ -362,6 +411,19 @@ pub async fn set_email(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ids_shaped_like_a_token_s_signed_part_are_spotted() {
+        // base64url of {"alg":"HS256"} and of {"sub":"x"}
+        assert!(looks_like_token_input(
+            "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0"
+        ));
+        assert!(!looks_like_token_input("ada.lovelace"));
+        assert!(!looks_like_token_input("ada@example.com"));
+        assert!(!looks_like_token_input("cust-42"));
+        assert!(!looks_like_token_input("a.b.c"));
+        assert_eq!(decode_base64url("eyJ9").as_deref(), Some(&b"{\"}"[..]));
+    }
 
     #[test]
     fn hmac_matches_the_documented_recipe() {
