@@ -7,7 +7,8 @@
 //! - `confab_sockets_open{kind}` (anonymous, user, staff)
 //! - `confab_messages_posted_total{sender}`
 //! - `confab_socket_frames_refused_total{reason}` and `confab_socket_frames_dropped_total`
-//! - `confab_reply_emails_total{outcome}` (sent, skipped, retry, failed)
+//! - `confab_reply_emails_total{outcome}` (sent, skipped, retry, failed) and
+//!   `confab_reply_email_jobs{state}` (pending, failed: read at scrape time)
 //! - `confab_db_pool_connections{state}` (in_use, idle)
 //! - `confab_rate_limited_total{limit}`, `confab_connections_refused_total`,
 //!   `confab_password_hashing_busy_total`
@@ -84,6 +85,7 @@ pub async fn serve_metrics(addr: SocketAddr, db: DatabaseConnection) -> anyhow::
             let db = db.clone();
             async move {
                 record_pool(&db);
+                record_jobs(&db).await;
                 handle.run_upkeep();
                 (
                     [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
@@ -116,6 +118,23 @@ fn record_pool(db: &DatabaseConnection) {
     let idle = u32::try_from(idle).unwrap_or(u32::MAX).min(size);
     metrics::gauge!("confab_db_pool_connections", "state" => "in_use").set(f64::from(size - idle));
     metrics::gauge!("confab_db_pool_connections", "state" => "idle").set(f64::from(idle));
+}
+
+/// Reply-email jobs waiting and failed for good, read at scrape time.
+async fn record_jobs(db: &DatabaseConnection) {
+    use app::server::{entities::notification_job::JobStatus, reply_emails};
+    for (state, status) in [
+        ("pending", JobStatus::Pending),
+        ("failed", JobStatus::Failed),
+    ] {
+        match reply_emails::count_in(db, status).await {
+            // Job counts stay far below 2^52, where f64 stops being exact.
+            Ok(count) => {
+                metrics::gauge!("confab_reply_email_jobs", "state" => state).set(count as f64)
+            }
+            Err(err) => tracing::warn!(error = %err, "could not count reply email jobs"),
+        }
+    }
 }
 
 /// Counts and times every routed request by its route (the pattern, never the raw path, so

@@ -554,12 +554,7 @@ fn refusal(limit: Limit, rate: Rate, available: f64) -> AppError {
     let missing = (1.0 - available).max(0.0);
     let wait = missing / rate.tokens_per_second();
     AppError::RateLimited {
-        // Whole seconds; the bucket refills within `per`, so the cast never truncates much.
-        #[expect(
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss,
-            reason = "a wait of at most `per` seconds, never negative"
-        )]
+        // Whole seconds: a wait of at most `per`, never negative, so the cast loses nothing.
         retry_after_secs: (wait.ceil() as u64).max(1),
     }
 }

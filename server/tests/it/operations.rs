@@ -55,7 +55,10 @@ async fn scrape(http: &reqwest::Client, url: &str) -> HashMap<String, f64> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn metrics_are_served_apart_and_their_counters_move() {
     let test_db = TestDb::new().await;
-    let _db = test_db.migrated().await;
+    let db = test_db.migrated().await;
+    app::server::auth::accounts::create_admin(&db, "desk@example.com", None, "staff password")
+        .await
+        .expect("staff");
     let (port, metrics_port) = (free_port(), free_port());
     let _server = ConfabProcess::start_with_env(
         &test_db.url,
@@ -112,6 +115,48 @@ async fn metrics_are_served_apart_and_their_counters_move() {
         "latency histogram"
     );
     assert!(after.contains_key(r#"confab_db_pool_connections{state="in_use"}"#));
+    assert_eq!(
+        after.get(r#"confab_reply_email_jobs{state="pending"}"#),
+        Some(&0.0)
+    );
+    // A staff reply waits as a reply-email job.
+    let signed_in = http
+        .post(format!("{base}/rpc/auth/sign_in"))
+        .form(&[
+            ("email", "desk@example.com"),
+            ("password", "staff password"),
+        ])
+        .send()
+        .await
+        .expect("sign in");
+    let cookie = crate::support::session_cookie(&signed_in).expect("cookie");
+    let chat: Value = http
+        .get(format!("{base}/api/support_chat"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("JSON");
+    let chat_id = chat["id"].as_str().expect("chat id");
+    let reply = http
+        .post(format!("{base}/api/admin/chats/{chat_id}/messages"))
+        .header(header::COOKIE, &cookie)
+        .json(&serde_json::json!({ "content": "a reply" }))
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(reply.status(), StatusCode::CREATED);
+    let replied = scrape(&http, &metrics).await;
+    assert_eq!(
+        replied.get(r#"confab_reply_email_jobs{state="pending"}"#),
+        Some(&1.0)
+    );
+    assert_eq!(
+        replied.get(r#"confab_messages_posted_total{sender="staff"}"#),
+        Some(&1.0)
+    );
 
     // A socket counts while open.
     let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://127.0.0.1:{port}/ws"))

@@ -296,8 +296,16 @@ async fn finish(
 /// # Errors
 /// When the database fails.
 pub async fn failed_count(db: &DatabaseConnection) -> Result<u64, DbErr> {
+    count_in(db, JobStatus::Failed).await
+}
+
+/// How many jobs are in `status` (an index-only count: jobs are indexed by status).
+///
+/// # Errors
+/// When the database fails.
+pub async fn count_in(db: &DatabaseConnection, status: JobStatus) -> Result<u64, DbErr> {
     NotificationJob::find()
-        .filter(notification_job::Column::Status.eq(JobStatus::Failed))
+        .filter(notification_job::Column::Status.eq(status))
         .count(db)
         .await
 }
