@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The everyday loop (`make check`): format, lints and the Rust tests on SQLite, in seconds to a
+# few minutes on a warm machine. `make test` runs these and everything else CI runs (PostgreSQL,
+# the release build, the reverse proxy, Schemathesis and Chromium).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+clean_environment
+
+step "format"
+cargo fmt --all --check
+
+# Lint per crate: a --workspace build on the host would unify the ssr and hydrate features.
+step "clippy: server side (app with ssr, server, migration)"
+cargo clippy -p app -p server -p migration --all-targets -- -D warnings
+
+step "clippy: browser side (frontend, app with hydrate) for wasm32"
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+
+step "clippy: the embed bundle (frontend, app with embed) for wasm32"
+cargo clippy -p frontend -p app --target wasm32-unknown-unknown --no-default-features \
+  --features frontend/embed -- -D warnings
+
+step "tests on SQLite"
+cargo test -p app -p server -p migration
+
+end_steps
