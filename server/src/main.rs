@@ -6,13 +6,6 @@ use std::process::ExitCode;
 use clap::Parser;
 use server::config::Cli;
 
-/// mimalloc instead of glibc's malloc: glibc keeps a freed block in the arena of the thread
-/// that used it once its dynamic mmap threshold has risen (Argon2 frees 19 MiB per hash), so
-/// a burst of sign-ins left hundreds of MiB resident across the runtime's threads (measured:
-/// +385 to +390 MiB after 400 parallel sign-ups, +78 MiB with mimalloc).
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 #[tokio::main]
 async fn main() -> ExitCode {
     // Only the working directory's .env: one in a parent directory (a developer's, above a
