@@ -79,7 +79,7 @@ async fn metrics_are_served_apart_and_their_counters_move() {
     assert_eq!(public.status(), StatusCode::NOT_FOUND);
 
     let before = scrape(&http, &metrics).await;
-    let (token, _) = crate::support::visitor_at(&http, &base).await;
+    let (token, chat_id) = crate::support::visitor_at(&http, &base).await;
     for i in 0..3 {
         let res = http
             .post(format!("{base}/api/support_chat/messages"))
@@ -130,16 +130,6 @@ async fn metrics_are_served_apart_and_their_counters_move() {
         .await
         .expect("sign in");
     let cookie = crate::support::session_cookie(&signed_in).expect("cookie");
-    let chat: Value = http
-        .get(format!("{base}/api/support_chat"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .expect("GET")
-        .json()
-        .await
-        .expect("JSON");
-    let chat_id = chat["id"].as_str().expect("chat id");
     let reply = http
         .post(format!("{base}/api/admin/chats/{chat_id}/messages"))
         .header(header::COOKIE, &cookie)

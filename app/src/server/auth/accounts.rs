@@ -127,29 +127,32 @@ pub async fn sign_in(
             .await?;
         return Err(refused);
     }
-    let user = find_by_email(db, &email).await?;
+    let checked = check_password(db, &email, password).await;
+    // Only a wrong password counts as a failure: a success, or a check that never happened
+    // (busy, broken), gives the tokens back.
+    if !matches!(checked, Err(AppError::Unauthorized { .. })) {
+        limits
+            .give_back(Limit::SignInFailuresPerAddress, &address)
+            .await?;
+        limits
+            .give_back(Limit::SignInFailuresPerAccount, &account)
+            .await?;
+    }
+    checked
+}
+
+/// The account of `email` when `password` is its password; 401 [`WRONG_CREDENTIALS`] for an
+/// unknown email and a wrong password alike, after the same hashing work.
+async fn check_password(
+    db: &DatabaseConnection,
+    email: &str,
+    password: &str,
+) -> Result<user::Model, AppError> {
+    let user = find_by_email(db, email).await?;
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
-    let matches = password::verify(password.to_owned(), stored).await;
-    match (user, matches) {
-        (Some(user), Ok(true)) => {
-            limits
-                .give_back(Limit::SignInFailuresPerAddress, &address)
-                .await?;
-            limits
-                .give_back(Limit::SignInFailuresPerAccount, &account)
-                .await?;
-            Ok(user)
-        }
-        // Busy or broken before any password was checked: not a failure of the person's.
-        (_, Err(err)) => {
-            limits
-                .give_back(Limit::SignInFailuresPerAddress, &address)
-                .await?;
-            limits
-                .give_back(Limit::SignInFailuresPerAccount, &account)
-                .await?;
-            Err(err)
-        }
+    let matches = password::verify(password.to_owned(), stored).await?;
+    match user {
+        Some(user) if matches => Ok(user),
         _ => Err(AppError::unauthorized(WRONG_CREDENTIALS)),
     }
 }
