@@ -188,11 +188,21 @@ impl Connection {
         let ended = Arc::clone(&self.inbox.ended);
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
-        let auth_deadline = tokio::time::sleep(AUTH_DEADLINE);
-        tokio::pin!(auth_deadline);
+        // One timer for the connection's life: the authentication deadline until it
+        // authenticates, then its session's expiry (re-armed once, not made anew each turn).
+        let deadline = tokio::time::sleep_until(
+            self.session_ends
+                .unwrap_or_else(|| tokio::time::Instant::now() + AUTH_DEADLINE),
+        );
+        tokio::pin!(deadline);
+        let mut armed = self.session_ends;
         loop {
-            let unauthenticated = self.user.is_none();
-            let session_ends = self.session_ends;
+            if self.session_ends != armed {
+                if let Some(at) = self.session_ends {
+                    deadline.as_mut().reset(at);
+                }
+                armed = self.session_ends;
+            }
             tokio::select! {
                 incoming = socket.recv() => match incoming {
                     None | Some(Ok(Message::Close(_))) => return Ok(()),
@@ -225,12 +235,12 @@ impl Connection {
                     close(socket, CLOSE_SIGNED_OUT, "signed out").await;
                     return Ok(());
                 }
-                () = until(session_ends) => {
-                    close(socket, CLOSE_SIGNED_OUT, "session expired").await;
-                    return Ok(());
-                }
-                () = &mut auth_deadline, if unauthenticated => {
-                    close(socket, CLOSE_UNAUTHENTICATED, "authenticate within 10 seconds").await;
+                () = &mut deadline => {
+                    if self.user.is_none() {
+                        close(socket, CLOSE_UNAUTHENTICATED, "authenticate within 10 seconds").await;
+                    } else {
+                        close(socket, CLOSE_SIGNED_OUT, "session expired").await;
+                    }
                     return Ok(());
                 }
                 _ = ping.tick() => {
@@ -549,14 +559,6 @@ fn ends_at(session: &session::Model) -> tokio::time::Instant {
         .to_std()
         .unwrap_or_default();
     tokio::time::Instant::now() + left
-}
-
-/// Resolves at `deadline`, or never when there is none.
-async fn until(deadline: Option<tokio::time::Instant>) {
-    match deadline {
-        Some(deadline) => tokio::time::sleep_until(deadline).await,
-        None => std::future::pending().await,
-    }
 }
 
 /// What an error frame's `ref` names: the client id of a send, else the frame's type.
