@@ -10,17 +10,17 @@ step "format"
 cargo fmt --all --check
 
 # Lint per crate: a --workspace build on the host would unify the ssr and hydrate features.
-step "clippy: server side (app with ssr, server, migration)"
-cargo clippy -p app -p server -p migration --all-targets -- -D warnings
+step "clippy: server side (wire, app with ssr, server, migration)"
+cargo clippy -p wire -p app -p server -p migration --all-targets -- -D warnings
 
-step "clippy: browser side (frontend, app with hydrate) for wasm32"
-cargo clippy -p frontend -p app --target wasm32-unknown-unknown -- -D warnings
+step "clippy: browser side (frontend, app with hydrate, wire) for wasm32"
+cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown -- -D warnings
 
-step "clippy: the embed bundle (frontend, app with embed) for wasm32"
-cargo clippy -p frontend -p app --target wasm32-unknown-unknown --no-default-features \
+step "clippy: the embed bundle (frontend, app with embed, wire) for wasm32"
+cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-default-features \
   --features frontend/embed -- -D warnings
 
 step "tests on SQLite"
-cargo test -p app -p server -p migration
+cargo test -p wire -p app -p server -p migration
 
 end_steps

@@ -17,10 +17,7 @@ use leptos_router::{
 pub mod api;
 pub mod components;
 pub mod dashboard;
-pub mod error;
-pub mod model;
 pub mod pages;
-pub mod protocol;
 pub mod realtime;
 #[cfg(feature = "ssr")]
 pub mod server;

@@ -3,7 +3,7 @@
 //! returned [`SupportChatWidget`] from the element's methods.
 
 use app::{
-    realtime::wire,
+    realtime::json,
     widget::{
         Access, Announcement, ChatWidget, Identity, Locale, WidgetModel, WidgetSetup, browser,
     },
@@ -83,7 +83,7 @@ pub fn mount(host: HtmlElement, container: HtmlElement, options: &JsValue) -> Su
 /// count) on the element; they bubble out of the shadow root.
 fn announce(host: &HtmlElement, announcement: &Announcement) {
     let (name, detail) = match announcement {
-        Announcement::Message(message) => ("support-chat:message", wire::message_object(message)),
+        Announcement::Message(message) => ("support-chat:message", json::message_object(message)),
         Announcement::Unread(count) => ("support-chat:unread", JsValue::from(*count as u32)),
     };
     let init = CustomEventInit::new();

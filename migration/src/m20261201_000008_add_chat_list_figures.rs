@@ -26,7 +26,7 @@ enum ListFigures {
     LastUserMessageAt,
 }
 
-/// Characters of the newest message kept as the preview (as `app::model::PREVIEW_CHARS`).
+/// Characters of the newest message kept as the preview (as `wire::model::PREVIEW_CHARS`).
 const PREVIEW_CHARS: u32 = 100;
 
 /// The list-order indexes of each backend: (name, columns, rows covered).

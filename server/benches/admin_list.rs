@@ -7,15 +7,13 @@
 
 use std::time::{Duration, Instant};
 
-use app::{
-    model::{Role, SenderType},
-    server::{
-        auth::sessions,
-        clock,
-        entities::{
-            SupportChat, SupportMessage, User, session::SessionKind, support_chat, support_message,
-            user,
-        },
+use app::server::entities::columns::{RoleColumn, SenderColumn};
+use app::server::{
+    auth::sessions,
+    clock,
+    entities::{
+        SupportChat, SupportMessage, User, session::SessionKind, support_chat, support_message,
+        user,
     },
 };
 use chrono::Duration as Span;
@@ -139,7 +137,7 @@ async fn main() -> anyhow::Result<()> {
 
     // The email of the 70,001st user (an active chat: every tenth is archived), searched for by the random last part of its uuid.
     let searched_user = User::find()
-        .filter(user::Column::Role.eq(Role::User))
+        .filter(user::Column::Role.eq(RoleColumn::User))
         .order_by_asc(user::Column::Id)
         .offset(70_001)
         .one(&db)
@@ -233,7 +231,7 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
             id: Set(*id),
             email: Set(Some(format!("user-{id}@example.com"))),
             name: Set(None),
-            role: Set(Role::User),
+            role: Set(RoleColumn::User),
             password_hash: Set(None),
             external_id: Set(None),
             email_verified: Set(false),
@@ -263,7 +261,7 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
                     "message {} of chat {n}",
                     MESSAGES_PER_CHAT - 1
                 ))),
-                last_message_sender: Set(Some(SenderType::Admin)),
+                last_message_sender: Set(Some(SenderColumn::Admin)),
                 last_user_message_at: Set(Some(at(n, MESSAGES_PER_CHAT - 2))),
                 created_at: Set(start),
                 updated_at: Set(start),
@@ -287,9 +285,9 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
                 "lorem ipsum ".repeat(m % 12)
             )),
             sender_type: Set(if m % 2 == 0 {
-                SenderType::User
+                SenderColumn::User
             } else {
-                SenderType::Admin
+                SenderColumn::Admin
             }),
             read_at: Set(None),
             created_at: Set(at(c, m)),
@@ -302,7 +300,7 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
         id: Set(Uuid::now_v7()),
         email: Set(Some("bench-admin@example.com".into())),
         name: Set(None),
-        role: Set(Role::Admin),
+        role: Set(RoleColumn::Admin),
         password_hash: Set(None),
         external_id: Set(None),
         email_verified: Set(false),

@@ -2,7 +2,7 @@
 //! refused request never leaves a keep-alive connection with unread bytes), one limit on their
 //! size, and the standard security headers.
 
-use app::{error::AppError, server::content_security};
+use app::server::content_security;
 use axum::{
     body::{Body, HttpBody},
     extract::Request,
@@ -10,6 +10,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use wire::error::AppError;
 
 /// Largest request body accepted, in bytes. A message is at most 5,000 characters; even with
 /// every character JSON-escaped as a surrogate pair (12 bytes) it fits.

@@ -1,17 +1,14 @@
 //! Request guards in front of the routes: cross-site request forgery, the widget's CORS policy,
 //! and the staff-only pages.
 
-use app::{
-    error::AppError,
-    model::Role,
-    server::{auth::current_user, state::AppState},
-};
+use app::server::{auth::current_user, state::AppState};
 use axum::{
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},
     middleware::Next,
     response::{Html, IntoResponse, Redirect, Response},
 };
+use wire::error::AppError;
 
 /// Path prefix of the endpoints the embeddable widget calls from other origins.
 pub(crate) const WIDGET_API: &str = "/api/widget/";
@@ -151,7 +148,7 @@ pub(crate) async fn guard_admin_pages(
         return next.run(request).await;
     }
     match current_user::authenticate(request.headers(), &state).await {
-        Ok(Some(user)) if user.role == Role::Admin => next.run(request).await,
+        Ok(Some(user)) if user.is_staff() => next.run(request).await,
         Ok(Some(_)) => (StatusCode::FORBIDDEN, Html(FORBIDDEN_PAGE)).into_response(),
         Ok(None) | Err(AppError::Unauthorized { .. }) => {
             Redirect::to(&format!("/signin?next={}", encode_path(path))).into_response()

@@ -1,4 +1,4 @@
-//! `GET /ws`: one WebSocket connection's life, as the protocol in `app::protocol` defines it.
+//! `GET /ws`: one WebSocket connection's life, as the protocol in `wire::protocol` defines it.
 //!
 //! The connection authenticates (session cookie at the upgrade, or an `auth` frame with a
 //! widget token), subscribes to channels it may see, and sends actions that go through the
@@ -18,27 +18,20 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::{
-    error::AppError,
-    model::{Role, SenderType, SupportMessage},
-    protocol::{
-        CLOSE_SIGNED_OUT, CLOSE_UNAUTHENTICATED, Channel, ClientFrame, ErrorCode, ServerFrame,
+use app::server::{
+    auth::{
+        current_user::{self, Client},
+        sessions,
     },
-    server::{
-        auth::{
-            current_user::{self, Client},
-            sessions,
-        },
-        chats,
-        entities::{
-            session::{self, SessionKind},
-            user,
-        },
-        events::{self, Fact},
-        hub::{Inbox, Topic},
-        limits::{SocketKey, SocketSlots},
-        state::AppState,
+    chats,
+    entities::{
+        session::{self, SessionKind},
+        user,
     },
+    events::{self, Fact},
+    hub::{Inbox, Topic},
+    limits::{SocketKey, SocketSlots},
+    state::AppState,
 };
 use axum::{
     extract::{
@@ -49,6 +42,13 @@ use axum::{
     response::{IntoResponse, Response},
 };
 use uuid::Uuid;
+use wire::{
+    error::AppError,
+    model::SupportMessage,
+    protocol::{
+        CLOSE_SIGNED_OUT, CLOSE_UNAUTHENTICATED, Channel, ClientFrame, ErrorCode, ServerFrame,
+    },
+};
 
 use crate::security;
 
@@ -388,7 +388,7 @@ impl Connection {
     }
 
     fn subscribe_admin(&mut self) -> Result<Vec<ServerFrame>, AppError> {
-        if self.signed_in()?.role != Role::Admin {
+        if !self.signed_in()?.is_staff() {
             return Err(AppError::forbidden(
                 "the admin channel is for support staff",
             ));
@@ -451,10 +451,7 @@ impl Connection {
     async fn typing(&mut self, chat_id: Uuid) -> Result<Vec<ServerFrame>, AppError> {
         let user = self.signed_in()?;
         chats::chat_for(&self.state.db, user, chat_id).await?;
-        let sender_type = match user.role {
-            Role::Admin => SenderType::Admin,
-            Role::User => SenderType::User,
-        };
+        let sender_type = user.side();
         let now = Instant::now();
         let recently = self
             .typing_sent
@@ -639,10 +636,10 @@ struct OpenSocket(&'static str);
 
 impl OpenSocket {
     fn new(user: Option<&user::Model>) -> Self {
-        let kind = match user.map(|u| u.role) {
+        let kind = match user.map(user::Model::is_staff) {
             None => "anonymous",
-            Some(Role::User) => "user",
-            Some(Role::Admin) => "staff",
+            Some(false) => "user",
+            Some(true) => "staff",
         };
         metrics::gauge!("confab_sockets_open", "kind" => kind).increment(1.0);
         Self(kind)

@@ -8,7 +8,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::{
+use wire::{
     error::AppError,
     model::{ChatListPage, StaffConversation, SupportMessage, UserProfile},
 };

@@ -6,7 +6,7 @@
 
 use leptos::prelude::*;
 
-use crate::{error::AppError, model::UserProfile};
+use wire::{error::AppError, model::UserProfile};
 
 /// Creates an account, signs it in (session cookie) and returns it.
 ///

@@ -7,7 +7,7 @@
 
 use leptos::prelude::*;
 
-use crate::{
+use wire::{
     error::AppError,
     model::{HostedWidget, SupportChat, SupportMessage},
 };
@@ -21,15 +21,12 @@ use crate::{
 #[server(prefix = "/rpc", endpoint = "chat/widget")]
 pub async fn get_hosted_widget() -> Result<Option<HostedWidget>, AppError> {
     use super::request::{answer, current_user};
-    use crate::{
-        model::Role,
-        server::{chats, state::AppState},
-    };
+    use crate::server::{chats, state::AppState};
 
     answer(
         async {
             let state = AppState::from_context()?;
-            let Some(user) = current_user(&state).await?.filter(|u| u.role == Role::User) else {
+            let Some(user) = current_user(&state).await?.filter(|u| !u.is_staff()) else {
                 return Ok(None);
             };
             let chat =
@@ -78,7 +75,7 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
                 &state.limits,
                 chat.id,
                 chats::Poster {
-                    sender: crate::model::SenderType::User,
+                    sender: wire::model::SenderType::User,
                     user_id: user.id,
                 },
                 &content,

@@ -19,10 +19,8 @@ mod request {
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
 
-    use crate::{
-        error::AppError,
-        server::{auth::current_user, entities::user, state::AppState},
-    };
+    use crate::server::{auth::current_user, entities::user, state::AppState};
+    use wire::error::AppError;
 
     /// The HTTP request a server function is answering.
     pub(crate) fn parts() -> Result<Parts, AppError> {

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::{error::AppError, model::AppStatus};
+use wire::{error::AppError, model::AppStatus};
 
 /// The server's version and database backend, after checking the database answers.
 ///

@@ -2,7 +2,7 @@
 
 use leptos::prelude::*;
 
-use crate::error::AppError;
+use wire::error::AppError;
 
 /// Shows `error` in words, when there is one.
 #[component]

@@ -8,13 +8,14 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_meta::Title;
 
-use crate::model::SupportChatListItem;
 #[cfg(feature = "browser")]
 use crate::{
     api::count_unread_chats,
-    protocol::ServerFrame,
     realtime::{AdminFeed, FeedEvent},
 };
+use wire::model::SupportChatListItem;
+#[cfg(feature = "browser")]
+use wire::protocol::ServerFrame;
 
 /// Where this browser keeps the sound preference.
 #[cfg(feature = "browser")]
@@ -193,7 +194,7 @@ mod browser {
     use web_sys::{Notification, NotificationOptions, NotificationPermission};
 
     use super::Permission;
-    use crate::model::cut_chars;
+    use wire::model::cut_chars;
 
     /// What the browser says now; `Denied` where there are no notifications.
     pub fn permission() -> Permission {

@@ -5,7 +5,7 @@ use std::cmp::Ordering;
 
 use uuid::Uuid;
 
-use crate::model::{ChatListPage, SupportChatListItem};
+use wire::model::{ChatListPage, SupportChatListItem};
 
 /// What one tab shows and how far it has loaded.
 #[derive(Clone, Debug, Default, PartialEq)]

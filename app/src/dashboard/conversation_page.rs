@@ -17,10 +17,12 @@ use crate::realtime::{LiveChat, LiveChatOptions};
 use crate::{
     api::{count_unread_chats, get_admin_chat, set_chat_archived},
     components::{TypingThrottle, sends_message},
-    error::AppError,
-    model::{SenderType, StaffConversation, SupportMessage, UserProfile},
     realtime::{ChatSignals, ConnectionState, Pending},
     widget::message_text,
+};
+use wire::{
+    error::AppError,
+    model::{SenderType, StaffConversation, SupportMessage, UserProfile},
 };
 
 /// The page: finds the chat named in the path and renders it.
@@ -530,9 +532,9 @@ mod browser {
 
     use crate::{
         api::{older_admin_messages, record_chat_view, set_chat_archived},
-        model::SenderType,
         realtime::ChatSignals,
     };
+    use wire::model::SenderType;
 
     /// "Monday, January 29" in the viewer's language and time zone.
     pub fn local_day(timestamp_ms: i64) -> String {
@@ -646,7 +648,7 @@ mod browser {
 
 /// What the person panel says about who vouched for the user: an id signed by the embedding
 /// site does not make the email beside it trustworthy (`user_hash` signs the id alone).
-fn identity_line(user: &crate::model::UserProfile) -> &'static str {
+fn identity_line(user: &wire::model::UserProfile) -> &'static str {
     match (user.verified, user.email.is_some(), user.email_verified) {
         (false, ..) => "Not verified",
         (true, true, true) => "Verified by the embedding site",
@@ -658,7 +660,7 @@ fn identity_line(user: &crate::model::UserProfile) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::identity_line;
-    use crate::model::{Role, UserProfile};
+    use wire::model::{Role, UserProfile};
 
     #[test]
     fn only_a_signed_email_reads_as_verified() {

@@ -14,10 +14,8 @@ use super::{
     chat_list::ChatList,
     text,
 };
-use crate::{
-    api::{count_unread_chats, list_chats},
-    model::{ChatListPage, SupportChatListItem},
-};
+use crate::api::{count_unread_chats, list_chats};
+use wire::model::{ChatListPage, SupportChatListItem};
 
 /// The page: header, alerts, tabs, search, and the list of the tab asked for.
 #[component]
@@ -302,7 +300,8 @@ mod keyboard {
     use wasm_bindgen::JsCast;
 
     use super::ChatList;
-    use crate::{api::set_chat_archived, model::SupportChatListItem};
+    use crate::api::set_chat_archived;
+    use wire::model::SupportChatListItem;
 
     pub fn listen(
         list: RwSignal<ChatList>,

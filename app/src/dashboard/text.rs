@@ -4,7 +4,7 @@
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
-use crate::model::{SenderType, SupportChatListItem};
+use wire::model::{SenderType, SupportChatListItem};
 
 /// Who the chat is with: the user's email, or "Visitor" and a short id that stays the same
 /// for that visitor (the end of their user id).

@@ -5,8 +5,8 @@ use leptos::prelude::*;
 use crate::{
     api::{SignOut, get_current_user},
     components::{navigate_to, use_hydrated},
-    model::Role,
 };
+use wire::model::Role;
 
 /// Brand link plus sign-in links, or the signed-in person with a sign-out button.
 #[component]

@@ -6,8 +6,8 @@ use leptos_router::hooks::use_query_map;
 use crate::{
     api::SignIn,
     components::{FormError, SubmitButton, navigate_to},
-    model::Role,
 };
+use wire::model::Role;
 
 /// The sign-in form. `?next=/path` says where to go afterwards (local paths only).
 #[component]

@@ -12,11 +12,10 @@ use leptos::prelude::*;
 use web_sys::WebSocket;
 
 use super::{
-    Backoff,
+    Backoff, json,
     socket::{Callbacks, open_with, shut, socket_url},
-    wire,
 };
-use crate::protocol::{Channel, ClientFrame, ServerFrame};
+use wire::protocol::{Channel, ClientFrame, ServerFrame};
 
 /// What the feed tells the page.
 #[derive(Clone, Debug)]
@@ -82,7 +81,7 @@ fn open(link: &Rc<RefCell<Feed>>) {
                     chat_id: None,
                     after: None,
                 };
-                let _ = socket.send_with_str(&wire::client_frame(&subscribe));
+                let _ = socket.send_with_str(&json::client_frame(&subscribe));
             }
         },
         move |text| {

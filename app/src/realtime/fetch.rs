@@ -5,7 +5,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{Request, RequestInit, Response};
 
-use super::wire;
+use super::json;
 
 /// An answer: its status and its JSON body (when it had one).
 pub struct Answer {
@@ -41,7 +41,7 @@ pub async fn send(
     let request = match body {
         Some(body) => {
             let _ = headers.set("Content-Type", "application/json");
-            init.set_body(&JsValue::from_str(&wire::stringify(body)));
+            init.set_body(&JsValue::from_str(&json::stringify(body)));
             Request::new_with_request_and_init(&request, &init)
                 .map_err(|_| "malformed request".to_owned())?
         }
@@ -61,7 +61,7 @@ pub async fn send(
     };
     Ok(Answer {
         status: response.status(),
-        body: text.as_deref().and_then(wire::parse),
+        body: text.as_deref().and_then(json::parse),
     })
 }
 

@@ -10,16 +10,16 @@ use leptos::prelude::{RwSignal, Set};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::model::{SenderType, SupportMessage};
+use wire::model::{SenderType, SupportMessage};
 
 #[cfg(feature = "browser")]
 mod feed;
 #[cfg(feature = "browser")]
 pub mod fetch;
 #[cfg(feature = "browser")]
-mod socket;
+pub mod json;
 #[cfg(feature = "browser")]
-pub mod wire;
+mod socket;
 #[cfg(feature = "browser")]
 pub use feed::{AdminFeed, FeedEvent};
 #[cfg(feature = "browser")]

@@ -13,8 +13,8 @@ use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending, fetch, wire};
-use crate::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
+use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending, fetch, json};
+use wire::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
 
 /// How long "typing…" shows after the other side's last announcement.
 const TYPING_LASTS_MS: u64 = 6_000;
@@ -173,7 +173,7 @@ impl LiveChat {
 fn send(connection: &Connection, frame: &ClientFrame) -> bool {
     match &connection.socket {
         Some((socket, _)) if socket.ready_state() == WebSocket::OPEN => {
-            socket.send_with_str(&wire::client_frame(frame)).is_ok()
+            socket.send_with_str(&json::client_frame(frame)).is_ok()
         }
         _ => false,
     }
@@ -188,7 +188,7 @@ fn open_socket(link: &Link) {
             &url,
             move || hello(&opened),
             move |text| {
-                if let Some(frame) = wire::server_frame(&text) {
+                if let Some(frame) = json::server_frame(&text) {
                     received(&received_from, frame);
                 }
             },
@@ -384,7 +384,7 @@ async fn poll_once(link: Link) {
     let messages = answer
         .body
         .as_ref()
-        .and_then(|body| wire::messages(body).or_else(|| wire::chat(body).map(|c| c.messages)));
+        .and_then(|body| json::messages(body).or_else(|| json::chat(body).map(|c| c.messages)));
     if let Some(messages) = messages {
         signals.log.update(|log| {
             log.merge(messages);

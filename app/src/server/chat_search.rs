@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, Value};
 use uuid::Uuid;
 
-use crate::{error::AppError, model::cut_chars};
+use wire::{error::AppError, model::cut_chars};
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 200;

@@ -15,20 +15,22 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{
+use crate::server::{
+    chat_search::{self, SearchTerms},
+    clock,
+    effects::Effects,
+    entities::{
+        SupportChat, SupportMessage, User, columns::SenderColumn, support_chat, support_message,
+    },
+    events::{self, Fact},
+    limits::{Limit, Limits},
+    reply_emails, transactions,
+};
+use wire::{
     error::AppError,
     model::{
         AdminSupportChat, ChatListPage, SenderType, StaffConversation, SupportChat as ChatView,
         SupportChatListItem, preview,
-    },
-    server::{
-        chat_search::{self, SearchTerms},
-        clock,
-        effects::Effects,
-        entities::{SupportChat, SupportMessage, User, support_chat, support_message},
-        events::{self, Fact},
-        limits::{Limit, Limits},
-        reply_emails, transactions,
     },
 };
 
@@ -94,7 +96,7 @@ pub async fn chat_for(
     SupportChat::find_by_id(chat_id)
         .one(db)
         .await?
-        .filter(|chat| user.role == crate::model::Role::Admin || chat.user_id == user.id)
+        .filter(|chat| user.is_staff() || chat.user_id == user.id)
         .ok_or_else(|| AppError::not_found("no such chat"))
 }
 
@@ -377,10 +379,7 @@ impl Poster {
     /// `user` posting, on the side their role gives.
     pub fn of(user: &crate::server::entities::user::Model) -> Self {
         Self {
-            sender: match user.role {
-                crate::model::Role::Admin => SenderType::Admin,
-                crate::model::Role::User => SenderType::User,
-            },
+            sender: user.side(),
             user_id: user.id,
         }
     }
@@ -442,7 +441,7 @@ pub async fn post_message(
         seq: Set(chat.last_seq + 1),
         client_id: Set(client_id),
         content: Set(content),
-        sender_type: Set(sender),
+        sender_type: Set(sender.into()),
         read_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -496,7 +495,7 @@ async fn touch_last_message(
     touched.message_count = Set(message_count);
     touched.last_message_preview = Set(Some(preview(&message.content)));
     touched.last_message_sender = Set(Some(message.sender_type));
-    if message.sender_type == SenderType::User {
+    if message.sender_type == SenderColumn::User {
         touched.last_user_message_at = Set(Some(message.created_at));
     }
     touched.updated_at = Set(message.created_at);
@@ -543,7 +542,7 @@ async fn mark_read(
     let result = SupportMessage::update_many()
         .col_expr(support_message::Column::ReadAt, Expr::value(read_at))
         .filter(support_message::Column::ChatId.eq(chat_id))
-        .filter(support_message::Column::SenderType.eq(reader.other()))
+        .filter(support_message::Column::SenderType.eq(SenderColumn::from(reader.other())))
         .filter(support_message::Column::ReadAt.is_null())
         .exec(&txn)
         .await?;
@@ -820,7 +819,7 @@ fn list_item_of(
         user_email: user.and_then(|u| u.email),
         last_message_at: chat.last_message_at,
         last_message_preview: chat.last_message_preview.clone(),
-        last_message_sender: chat.last_message_sender,
+        last_message_sender: chat.last_message_sender.map(Into::into),
         message_count: u64::try_from(chat.message_count).unwrap_or_default(),
         unread,
         archived: archived(&chat),

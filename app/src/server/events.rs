@@ -11,14 +11,14 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::{
+use crate::server::{
+    chats,
+    entities::SupportMessage as MessageRows,
+    hub::{Hub, Topic},
+};
+use wire::{
     model::{SenderType, SupportMessage},
     protocol::ServerFrame,
-    server::{
-        chats,
-        entities::SupportMessage as MessageRows,
-        hub::{Hub, Topic},
-    },
 };
 
 /// A committed change that live connections must hear of.

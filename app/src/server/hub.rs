@@ -20,7 +20,8 @@ use std::{
 use tokio::sync::{Notify, mpsc, watch};
 use uuid::Uuid;
 
-use crate::{protocol::ServerFrame, server::events::Fact};
+use crate::server::events::Fact;
+use wire::protocol::ServerFrame;
 
 /// Frames one connection may have waiting before it counts as a slow consumer.
 pub const QUEUE_PER_CONNECTION: usize = 256;

@@ -18,7 +18,7 @@ use sea_orm::{ConnectionTrait, DatabaseBackend, DatabaseConnection, Statement, T
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::error::AppError;
+use wire::error::AppError;
 
 /// A rate: `burst` events at once, then one more every `per / burst`.
 #[derive(Clone, Copy, Debug, PartialEq)]

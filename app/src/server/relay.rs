@@ -20,15 +20,13 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::{
-    protocol::ServerFrame,
-    server::{
-        chats, clock,
-        entities::{SupportChat, SupportMessage, support_chat, support_message},
-        events::{self, Fact},
-        hub::{Hub, Topic},
-    },
+use crate::server::{
+    chats, clock,
+    entities::{SupportChat, SupportMessage, support_chat, support_message},
+    events::{self, Fact},
+    hub::{Hub, Topic},
 };
+use wire::protocol::ServerFrame;
 
 /// The notification channel.
 pub const CHANNEL: &str = "confab_events";

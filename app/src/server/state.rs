@@ -53,10 +53,10 @@ impl AppState {
     ///
     /// # Errors
     /// Fails only if the router was built without state, which is a wiring bug.
-    pub fn from_context() -> Result<Self, crate::error::AppError> {
+    pub fn from_context() -> Result<Self, wire::error::AppError> {
         use_context::<Self>().ok_or_else(|| {
             tracing::error!("AppState missing from the reactive context");
-            crate::error::AppError::Internal
+            wire::error::AppError::Internal
         })
     }
 }

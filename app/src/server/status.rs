@@ -2,7 +2,7 @@
 
 use sea_orm::{DatabaseBackend, DatabaseConnection, DbErr};
 
-use crate::model::AppStatus;
+use wire::model::AppStatus;
 
 /// Checks the database answers, then reports version and backend.
 ///

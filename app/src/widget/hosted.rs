@@ -9,7 +9,8 @@ use super::{
     text::Locale,
     view::ChatWidget,
 };
-use crate::{api::get_hosted_widget, model::SupportChat};
+use crate::api::get_hosted_widget;
+use wire::model::SupportChat;
 
 /// The widget, when a (non-staff) user is signed in. `?support=open` (the reply email's
 /// link) opens it.

@@ -12,12 +12,10 @@ use uuid::Uuid;
 #[cfg(feature = "browser")]
 use super::remote::{self, Credentials, Identity};
 use super::text::Locale;
+use crate::realtime::{ChatSignals, ConnectionState};
 #[cfg(feature = "browser")]
 use crate::realtime::{LiveChat, LiveChatOptions};
-use crate::{
-    model::{SenderType, SupportChat, SupportMessage, UserProfile},
-    realtime::{ChatSignals, ConnectionState},
-};
+use wire::model::{SenderType, SupportChat, SupportMessage, UserProfile};
 
 /// How many older messages one scroll to the top loads.
 pub const OLDER_PAGE: usize = 50;

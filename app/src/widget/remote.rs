@@ -1,14 +1,12 @@
 //! The widget's REST calls: starting a visitor session, loading the chat and older pages, and
 //! recording a visitor's email. The hosted app authenticates by its session cookie; embedding
-//! sites by the visitor's bearer token. JSON goes through `realtime::wire` (the browser's own
+//! sites by the visitor's bearer token. JSON goes through `realtime::json` (the browser's own
 //! parser). Browser builds only.
 
 use wasm_bindgen::JsValue;
 
-use crate::{
-    model::{SupportChat, SupportMessage, UserProfile},
-    realtime::{fetch, wire},
-};
+use crate::realtime::{fetch, json};
+use wire::model::{SupportChat, SupportMessage, UserProfile};
 
 /// How a request proves who the visitor is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -67,8 +65,8 @@ pub async fn start_session(
 ) -> Result<WidgetSession, Failure> {
     // An identity token carries id, email and name itself, and goes alone.
     let body = match &identity.identity_token {
-        Some(token) => wire::object(&[("identity_token", Some(token))]),
-        None => wire::object(&[
+        Some(token) => json::object(&[("identity_token", Some(token))]),
+        None => json::object(&[
             ("user_id", identity.user_id.as_deref()),
             ("email", identity.email.as_deref()),
             ("name", identity.name.as_deref()),
@@ -80,7 +78,7 @@ pub async fn start_session(
     read(answer, |v| {
         Some(WidgetSession {
             token: js_sys::Reflect::get(v, &"token".into()).ok()?.as_string()?,
-            visitor: wire::profile(&js_sys::Reflect::get(v, &"visitor".into()).ok()?)?,
+            visitor: json::profile(&js_sys::Reflect::get(v, &"visitor".into()).ok()?)?,
         })
     })
 }
@@ -97,7 +95,7 @@ pub async fn chat(server: &str, credentials: &Credentials) -> Result<SupportChat
     let url = format!("{server}/api/support_chat");
     read(
         fetch::send("GET", &url, credentials.token(), None).await,
-        wire::chat,
+        json::chat,
     )
 }
 
@@ -111,7 +109,7 @@ pub async fn older(
     let url = format!("{server}/api/support_chat/messages?before={before}&limit={limit}");
     read(
         fetch::send("GET", &url, credentials.token(), None).await,
-        wire::messages,
+        json::messages,
     )
 }
 
@@ -122,10 +120,10 @@ pub async fn give_email(
     email: &str,
 ) -> Result<UserProfile, Failure> {
     let url = format!("{server}/api/widget/visitor");
-    let body = wire::object(&[("email", Some(email))]);
+    let body = json::object(&[("email", Some(email))]);
     read(
         fetch::send("PATCH", &url, credentials.token(), Some(&body)).await,
-        wire::profile,
+        json::profile,
     )
 }
 
@@ -159,7 +157,7 @@ fn read<T>(
         message: answer
             .body
             .as_ref()
-            .and_then(wire::error_message)
+            .and_then(json::error_message)
             .unwrap_or_else(|| format!("HTTP {}", answer.status)),
     })
 }

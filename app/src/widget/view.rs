@@ -10,11 +10,8 @@ use super::{
     model::{Notice, WidgetModel},
     text::{self, Segment},
 };
-use crate::{
-    components::use_hydrated,
-    model::{SenderType, SupportMessage},
-    realtime::Pending,
-};
+use crate::{components::use_hydrated, realtime::Pending};
+use wire::model::{SenderType, SupportMessage};
 
 const BUBBLE_ICON: &str =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";

@@ -1,10 +1,8 @@
 //! Staff's side: `/api/admin/chats...`: the list, one chat (recording the view), replies and
 //! archiving.
 
-use app::{
-    error::AppError,
-    model::{AdminSupportChat, SupportChatListItem, SupportMessage},
-    server::{auth::current_user::AdminUser, chat_search::SearchTerms, chats, state::AppState},
+use app::server::{
+    auth::current_user::AdminUser, chat_search::SearchTerms, chats, state::AppState,
 };
 use axum::{
     Json,
@@ -15,6 +13,10 @@ use axum::{
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;
+use wire::{
+    error::AppError,
+    model::{AdminSupportChat, SupportChatListItem, SupportMessage},
+};
 
 use super::{
     body::JsonBody,

@@ -1,13 +1,13 @@
 //! Reading JSON request bodies: only `Content-Type: application/json`, only a JSON object,
 //! and errors in words (what was wrong and where).
 
-use app::error::AppError;
 use axum::{
     body::Bytes,
     extract::{FromRequest, Request},
     http::{HeaderMap, header},
 };
 use serde::de::DeserializeOwned;
+use wire::error::AppError;
 
 /// A JSON object body parsed into `T`.
 pub(crate) struct JsonBody<T>(pub T);

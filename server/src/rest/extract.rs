@@ -1,6 +1,6 @@
 //! Reading ids and query strings with errors in the API's one shape.
 
-use app::{error::AppError, server::chats::PageAt};
+use app::server::chats::PageAt;
 use axum::{
     extract::{FromRequestParts, Path, Query},
     http::request::Parts,
@@ -8,6 +8,7 @@ use axum::{
 use serde::{Deserialize, de::DeserializeOwned};
 use utoipa::IntoParams;
 use uuid::Uuid;
+use wire::error::AppError;
 
 /// The `{id}` of a path, which must be a UUID (400 otherwise).
 pub(crate) struct PathId(pub Uuid);

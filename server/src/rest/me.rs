@@ -1,7 +1,8 @@
 //! `GET /api/me`: who the credentials belong to.
 
-use app::{model::UserProfile, server::auth::current_user::CurrentUser};
+use app::server::auth::current_user::CurrentUser;
 use axum::Json;
+use wire::model::UserProfile;
 
 use super::error_body::ErrorBody;
 

@@ -15,13 +15,14 @@ mod widget;
 
 use std::sync::Arc;
 
-use app::{error::AppError, server::state::AppState};
+use app::server::state::AppState;
 use axum::{
     Json, Router, middleware,
     routing::{any, get},
 };
 use utoipa::OpenApi;
 use utoipa_axum::{router::OpenApiRouter, routes};
+use wire::error::AppError;
 
 use crate::security;
 

@@ -1,13 +1,11 @@
 //! `GET /api/admin/reply_emails/failed`: how many reply emails failed for good, so the
 //! dashboard can tell staff that some users were not reached.
 
-use app::{
-    error::AppError,
-    server::{auth::current_user::AdminUser, reply_emails, state::AppState},
-};
+use app::server::{auth::current_user::AdminUser, reply_emails, state::AppState};
 use axum::{Json, extract::State};
 use serde::Serialize;
 use utoipa::ToSchema;
+use wire::error::AppError;
 
 use super::error_body::ErrorBody;
 

@@ -1,14 +1,11 @@
 //! `GET /api/admin/staff`: the support team.
 
-use app::{
-    error::AppError,
-    model::UserProfile,
-    server::{
-        auth::{accounts, current_user::AdminUser},
-        state::AppState,
-    },
+use app::server::{
+    auth::{accounts, current_user::AdminUser},
+    state::AppState,
 };
 use axum::{Json, extract::State};
+use wire::{error::AppError, model::UserProfile};
 
 use super::error_body::ErrorBody;
 

@@ -1,15 +1,15 @@
 //! The user's side of the chat: `/api/support_chat...`, for cookie sessions and widget bearer
 //! tokens alike.
 
-use app::{
-    error::AppError,
-    model::{SenderType, SupportChat, SupportMessage},
-    server::{auth::current_user::CurrentUser, chats, state::AppState},
-};
+use app::server::{auth::current_user::CurrentUser, chats, state::AppState};
 use axum::{Json, extract::State, http::StatusCode};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;
+use wire::{
+    error::AppError,
+    model::{SenderType, SupportChat, SupportMessage},
+};
 
 use super::{
     body::{self, JsonBody},

@@ -5,19 +5,15 @@
 //! which adopts the anonymous visitor's conversation. `PATCH /api/widget/visitor` records the
 //! email an anonymous visitor gives.
 
-use app::{
-    error::AppError,
-    model::UserProfile,
-    server::{
-        auth::{
-            current_user::{self, Client, CurrentUser},
-            sessions, validate,
-            visitors::{self, ClaimedIdentity},
-        },
-        entities::session::SessionKind,
-        limits::Limit,
-        state::AppState,
+use app::server::{
+    auth::{
+        current_user::{self, Client, CurrentUser},
+        sessions, validate,
+        visitors::{self, ClaimedIdentity},
     },
+    entities::session::SessionKind,
+    limits::Limit,
+    state::AppState,
 };
 use axum::{
     Json,
@@ -26,6 +22,7 @@ use axum::{
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
+use wire::{error::AppError, model::UserProfile};
 
 use super::{
     body::{self, JsonBody, OptionalJsonBody},

@@ -7,20 +7,20 @@ use std::sync::{
 };
 
 use app::server::effects::Effects;
-use app::{
-    error::AppError,
-    model::{PREVIEW_CHARS, SenderType},
-    server::{
-        auth::{accounts, visitors},
-        chats,
-        client_addr::ClientAddr,
-        clock,
-        entities::{SupportChat, support_message},
-        limits::{LimitSettings, Limits},
-    },
+use app::server::{
+    auth::{accounts, visitors},
+    chats,
+    client_addr::ClientAddr,
+    clock,
+    entities::{SupportChat, columns::SenderColumn, support_message},
+    limits::{LimitSettings, Limits},
 };
 use sea_orm::{ActiveModelTrait, EntityTrait, PaginatorTrait, Set};
 use uuid::Uuid;
+use wire::{
+    error::AppError,
+    model::{PREVIEW_CHARS, SenderType},
+};
 
 use crate::support::TestDb;
 
@@ -147,7 +147,7 @@ async fn messages_written_in_the_same_instant_keep_their_order() {
             seq: Set(i as i64 + 1),
             client_id: Set(None),
             content: Set(format!("m{i}")),
-            sender_type: Set(SenderType::User),
+            sender_type: Set(SenderColumn::User),
             read_at: Set(None),
             created_at: Set(same_instant),
             updated_at: Set(same_instant),

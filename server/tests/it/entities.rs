@@ -1,11 +1,9 @@
 //! The entities against the real schema: relations, constraints and timestamp fidelity.
 
-use app::{
-    model::{Role, SenderType},
-    server::{
-        clock,
-        entities::{SupportChat, SupportMessage, support_chat, support_message, user},
-    },
+use app::server::entities::columns::{RoleColumn, SenderColumn};
+use app::server::{
+    clock,
+    entities::{SupportChat, SupportMessage, support_chat, support_message, user},
 };
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{
@@ -21,7 +19,7 @@ async fn insert_user(db: &DatabaseConnection, email: Option<&str>) -> user::Mode
         id: Set(Uuid::now_v7()),
         email: Set(email.map(str::to_owned)),
         name: Set(None),
-        role: Set(Role::User),
+        role: Set(RoleColumn::User),
         password_hash: Set(None),
         external_id: Set(None),
         email_verified: Set(false),
@@ -66,7 +64,7 @@ fn message_in(
         seq: Set(seq),
         client_id: Set(None),
         content: Set(content.to_owned()),
-        sender_type: Set(SenderType::User),
+        sender_type: Set(SenderColumn::User),
         read_at: Set(None),
         created_at: Set(at),
         updated_at: Set(at),
@@ -89,7 +87,7 @@ async fn relations_link_users_chats_and_messages() {
         "hi, how can we help?",
         now + Duration::seconds(1),
     );
-    reply.sender_type = Set(SenderType::Admin);
+    reply.sender_type = Set(SenderColumn::Admin);
     reply.insert(&db).await.expect("insert");
 
     let found = user
@@ -104,8 +102,8 @@ async fn relations_link_users_chats_and_messages() {
         .all(&db)
         .await
         .expect("query");
-    let senders: Vec<SenderType> = messages.iter().map(|m| m.sender_type).collect();
-    assert_eq!(senders, [SenderType::User, SenderType::Admin]);
+    let senders: Vec<SenderColumn> = messages.iter().map(|m| m.sender_type).collect();
+    assert_eq!(senders, [SenderColumn::User, SenderColumn::Admin]);
     let owner = messages[0]
         .find_related(SupportChat)
         .one(&db)
@@ -136,7 +134,7 @@ async fn emails_are_unique_but_many_visitors_have_none() {
         id: Set(Uuid::now_v7()),
         email: Set(Some("bo@example.com".to_owned())),
         name: Set(None),
-        role: Set(Role::Admin),
+        role: Set(RoleColumn::Admin),
         password_hash: Set(None),
         external_id: Set(None),
         email_verified: Set(false),

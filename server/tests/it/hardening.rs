@@ -275,7 +275,7 @@ async fn signing_out_closes_that_sessions_sockets_at_once() {
     let res = app.rpc("auth/sign_out", &[], Some(&cookie)).await;
     assert_eq!(res.status(), StatusCode::OK);
     let code = socket.closed(Duration::from_secs(1)).await;
-    assert_eq!(code, Some(app::protocol::CLOSE_SIGNED_OUT));
+    assert_eq!(code, Some(wire::protocol::CLOSE_SIGNED_OUT));
     assert!(started.elapsed() < Duration::from_secs(1));
     other.still_serves().await;
 }
@@ -297,7 +297,7 @@ async fn revoked_and_carried_over_visitor_tokens_close_their_sockets() {
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         socket.closed(Duration::from_secs(1)).await,
-        Some(app::protocol::CLOSE_SIGNED_OUT)
+        Some(wire::protocol::CLOSE_SIGNED_OUT)
     );
     let after = app
         .http
@@ -332,7 +332,7 @@ async fn revoked_and_carried_over_visitor_tokens_close_their_sockets() {
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(
         socket.closed(Duration::from_secs(1)).await,
-        Some(app::protocol::CLOSE_SIGNED_OUT)
+        Some(wire::protocol::CLOSE_SIGNED_OUT)
     );
 
     // The verified person again with their own token (a second tab): the token stays, and
@@ -375,7 +375,7 @@ async fn a_socket_closes_when_its_session_expires() {
     let mut socket = Client::visitor(&app, &token).await;
     assert_eq!(
         socket.closed(Duration::from_secs(5)).await,
-        Some(app::protocol::CLOSE_SIGNED_OUT)
+        Some(wire::protocol::CLOSE_SIGNED_OUT)
     );
 }
 
@@ -397,7 +397,7 @@ async fn signing_out_on_one_instance_closes_sockets_on_another() {
     assert_eq!(res.status(), StatusCode::OK);
     assert_eq!(
         socket.closed(Duration::from_secs(1)).await,
-        Some(app::protocol::CLOSE_SIGNED_OUT)
+        Some(wire::protocol::CLOSE_SIGNED_OUT)
     );
 }
 
@@ -452,7 +452,7 @@ async fn a_socket_that_never_authenticates_is_closed_after_ten_seconds() {
     socket.send(json!({"type": "ping"})).await;
     socket.expect("pong").await;
     let code = socket.closed(Duration::from_secs(15)).await;
-    assert_eq!(code, Some(app::protocol::CLOSE_UNAUTHENTICATED));
+    assert_eq!(code, Some(wire::protocol::CLOSE_UNAUTHENTICATED));
     let waited = started.elapsed();
     assert!(
         (Duration::from_secs(9)..Duration::from_secs(12)).contains(&waited),
@@ -660,7 +660,7 @@ async fn sockets_whose_session_vanished_unheard_are_closed_by_the_sweep() {
     assert_eq!(closed, 1);
     assert_eq!(
         socket.closed(Duration::from_secs(1)).await,
-        Some(app::protocol::CLOSE_SIGNED_OUT)
+        Some(wire::protocol::CLOSE_SIGNED_OUT)
     );
     bystander.still_serves().await;
 }

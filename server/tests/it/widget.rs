@@ -1,12 +1,10 @@
 //! Visitors of embedding sites: anonymous and verified widget sessions, the allowed-origins
 //! policy, and the new-session rate limit.
 
-use app::{
-    model::{Role, SenderType},
-    server::{
-        clock,
-        entities::{SupportChat, SupportMessage, User, support_chat, support_message, user},
-    },
+use app::server::entities::columns::{RoleColumn, SenderColumn};
+use app::server::{
+    clock,
+    entities::{SupportChat, SupportMessage, User, support_chat, support_message, user},
 };
 use reqwest::{Response, StatusCode, header};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
@@ -236,7 +234,7 @@ async fn chat_with_message(app: &TestApp, user_id: Uuid, text: &str) -> Uuid {
         last_seq: Set(1),
         message_count: Set(1),
         last_message_preview: Set(Some(text.to_owned())),
-        last_message_sender: Set(Some(SenderType::User)),
+        last_message_sender: Set(Some(SenderColumn::User)),
         last_user_message_at: Set(Some(now)),
         created_at: Set(now),
         updated_at: Set(now),
@@ -250,7 +248,7 @@ async fn chat_with_message(app: &TestApp, user_id: Uuid, text: &str) -> Uuid {
         seq: Set(1),
         client_id: Set(None),
         content: Set(text.to_owned()),
-        sender_type: Set(SenderType::User),
+        sender_type: Set(SenderColumn::User),
         read_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -316,7 +314,7 @@ async fn an_anonymous_visitor_who_verifies_keeps_their_conversation() {
     assert!(leftover.is_none(), "the emptied anonymous user is removed");
     assert_eq!(
         User::find()
-            .filter(user::Column::Role.eq(Role::User))
+            .filter(user::Column::Role.eq(RoleColumn::User))
             .count(&app.db)
             .await
             .expect("count"),

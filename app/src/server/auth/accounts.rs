@@ -6,16 +6,13 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{password, token::Token, validate};
-use crate::{
-    error::AppError,
-    model::Role,
-    server::{
-        client_addr::ClientAddr,
-        clock,
-        entities::{User, user},
-        limits::{Limit, Limits},
-    },
+use crate::server::{
+    client_addr::ClientAddr,
+    clock,
+    entities::{User, columns::RoleColumn, user},
+    limits::{Limit, Limits},
 };
+use wire::{error::AppError, model::Role};
 
 /// What sign-in answers for any wrong email or password: the same words either way.
 pub const WRONG_CREDENTIALS: &str = "wrong email or password";
@@ -79,7 +76,7 @@ async fn create_with_password(
         id: Set(Uuid::now_v7()),
         email: Set(Some(email.clone())),
         name: Set(name),
-        role: Set(role),
+        role: Set(role.into()),
         password_hash: Set(Some(password_hash)),
         external_id: Set(None),
         email_verified: Set(false),
@@ -163,7 +160,7 @@ async fn check_password(
 /// Internal error on database failure.
 pub async fn list_admins(db: &DatabaseConnection) -> Result<Vec<user::Model>, AppError> {
     Ok(User::find()
-        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Role.eq(RoleColumn::Admin))
         .order_by_asc(user::Column::CreatedAt)
         .all(db)
         .await?)
@@ -194,7 +191,7 @@ pub async fn ensure_admin(
 /// Internal error on database or randomness failure.
 pub async fn ensure_dev_admin(db: &DatabaseConnection) -> Result<Option<String>, AppError> {
     let admins = User::find()
-        .filter(user::Column::Role.eq(Role::Admin))
+        .filter(user::Column::Role.eq(RoleColumn::Admin))
         .count(db)
         .await?;
     if admins > 0 {

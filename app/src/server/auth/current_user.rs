@@ -11,15 +11,12 @@ use axum::{
 };
 
 use super::sessions;
-use crate::{
-    error::AppError,
-    model::Role,
-    server::{
-        client_addr::ClientAddr,
-        entities::{session::SessionKind, user},
-        state::AppState,
-    },
+use crate::server::{
+    client_addr::ClientAddr,
+    entities::{session::SessionKind, user},
+    state::AppState,
 };
+use wire::error::AppError;
 
 /// The user a request is authenticated as, if any.
 ///
@@ -123,7 +120,7 @@ impl AdminUser {
     /// # Errors
     /// 403 for anyone else.
     pub fn from_user(user: user::Model) -> Result<Self, AppError> {
-        if user.role == Role::Admin {
+        if user.is_staff() {
             Ok(Self(user))
         } else {
             Err(AppError::forbidden("this is for support staff only"))

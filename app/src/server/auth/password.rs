@@ -24,7 +24,7 @@ use argon2::{
     password_hash::phc::{Output, ParamsString, PasswordHash, Salt},
 };
 
-use crate::error::AppError;
+use wire::error::AppError;
 
 /// The PHC string of a password nobody has, verified against when an email is unknown so that
 /// a wrong email costs the same time as a wrong password. Made on a hashing thread, with its

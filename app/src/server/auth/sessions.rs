@@ -8,19 +8,17 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::token::{self, Token};
-use crate::{
-    error::AppError,
-    server::{
-        clock,
-        effects::Effects,
-        entities::{
-            Session, User,
-            session::{self, SessionKind},
-            user,
-        },
-        events::{self, Fact},
+use crate::server::{
+    clock,
+    effects::Effects,
+    entities::{
+        Session, User,
+        session::{self, SessionKind},
+        user,
     },
+    events::{self, Fact},
 };
+use wire::error::AppError;
 
 /// How long a browser sign-in lasts.
 pub const BROWSER_SESSION_DAYS: i64 = 30;

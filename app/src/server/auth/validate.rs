@@ -1,6 +1,6 @@
 //! Checks on what people type, with messages that say what to fix.
 
-use crate::error::AppError;
+use wire::error::AppError;
 
 /// Longest email address SMTP allows.
 const MAX_EMAIL: usize = 254;

@@ -14,15 +14,12 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use super::validate;
-use crate::{
-    error::AppError,
-    model::Role,
-    server::{
-        clock,
-        entities::{SupportChat, User, support_chat, support_message, user},
-        transactions,
-    },
+use crate::server::{
+    clock,
+    entities::{SupportChat, User, columns::RoleColumn, support_chat, support_message, user},
+    transactions,
 };
+use wire::error::AppError;
 
 /// The shared secret embedding sites sign visitor ids with (`CONFAB_IDENTITY_SECRET`).
 #[derive(Clone)]
@@ -223,7 +220,7 @@ async fn insert_visitor(conn: &impl ConnectionTrait) -> Result<user::Model, AppE
         id: Set(Uuid::now_v7()),
         email: Set(None),
         name: Set(None),
-        role: Set(Role::User),
+        role: Set(RoleColumn::User),
         password_hash: Set(None),
         external_id: Set(None),
         email_verified: Set(false),

@@ -1,6 +1,7 @@
 //! SeaORM entities, one module per table. Their shape is the schema the `migration` crate
 //! creates; the schema tests in `server/tests` read both backends back to keep them in step.
 
+pub mod columns;
 pub mod notification_job;
 pub mod session;
 pub mod support_chat;

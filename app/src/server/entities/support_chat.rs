@@ -21,10 +21,10 @@ pub struct Model {
     pub last_seq: i64,
     /// How many messages the chat has (the dashboard list's figure).
     pub message_count: i64,
-    /// The newest message's preview (`model::preview`); `None` until the first.
+    /// The newest message's preview (`wire::model::preview`); `None` until the first.
     pub last_message_preview: Option<String>,
     /// Who wrote the newest message; `None` until the first.
-    pub last_message_sender: Option<crate::model::SenderType>,
+    pub last_message_sender: Option<super::columns::SenderColumn>,
     /// When the user last wrote: unread for staff when after `admin_viewed_at`.
     pub last_user_message_at: Option<DateTimeUtc>,
     /// When the row was created.

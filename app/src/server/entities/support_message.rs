@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::model::SenderType;
+use super::columns::SenderColumn;
 
 /// One message. Ordered by `seq` within its chat (and equally by (`created_at`, `id`)).
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -21,7 +21,7 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub content: String,
     /// `user` or `admin`.
-    pub sender_type: SenderType,
+    pub sender_type: SenderColumn,
     /// When the recipient read it; `None` while unread.
     pub read_at: Option<DateTimeUtc>,
     /// When the message was written.
@@ -52,12 +52,12 @@ impl Related<super::support_chat::Entity> for Entity {
 impl ActiveModelBehavior for ActiveModel {}
 
 /// A message as the widget, the dashboard and the API show it.
-impl From<Model> for crate::model::SupportMessage {
+impl From<Model> for wire::model::SupportMessage {
     fn from(m: Model) -> Self {
         Self {
             id: m.id,
             content: m.content,
-            sender_type: m.sender_type,
+            sender_type: m.sender_type.into(),
             read_at: m.read_at,
             created_at: m.created_at,
             seq: m.seq,

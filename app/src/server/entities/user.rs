@@ -2,7 +2,7 @@
 
 use sea_orm::entity::prelude::*;
 
-use crate::model::Role;
+use super::columns::RoleColumn;
 
 /// A person known to Confab. No `Serialize`: the password hash must never reach a client.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -16,7 +16,7 @@ pub struct Model {
     /// Display name, when known.
     pub name: Option<String>,
     /// `user` or `admin`.
-    pub role: Role,
+    pub role: RoleColumn,
     /// Argon2id PHC string; `None` for people who cannot sign in with a password.
     pub password_hash: Option<String>,
     /// The id an embedding site vouched for (`user-hash` or identity token); unique when present.
@@ -49,15 +49,31 @@ impl Related<super::support_chat::Entity> for Entity {
 
 impl ActiveModelBehavior for ActiveModel {}
 
+impl Model {
+    /// Whether this person is support staff (answers every chat).
+    pub fn is_staff(&self) -> bool {
+        self.role == RoleColumn::Admin
+    }
+
+    /// The side of a chat this person writes on.
+    pub fn side(&self) -> wire::model::SenderType {
+        if self.is_staff() {
+            wire::model::SenderType::Admin
+        } else {
+            wire::model::SenderType::User
+        }
+    }
+}
+
 /// A person as the UI and the API show them: no secrets.
-impl From<Model> for crate::model::UserProfile {
+impl From<Model> for wire::model::UserProfile {
     fn from(user: Model) -> Self {
         Self {
             id: user.id,
             email_verified: user.email.is_some() && user.email_verified,
             email: user.email,
             name: user.name,
-            role: user.role,
+            role: user.role.into(),
             verified: user.external_id.is_some(),
         }
     }

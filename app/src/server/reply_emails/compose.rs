@@ -2,7 +2,7 @@
 //! escaped), the link that opens the conversation, the unsubscribe link, a stable Message-ID.
 
 use super::ReplyEmail;
-use crate::model::cut_chars;
+use wire::model::cut_chars;
 
 /// Longest preview of one reply in the email, in characters.
 pub const REPLY_PREVIEW_CHARS: usize = 200;
@@ -121,7 +121,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::{model::SenderType, server::entities::support_message};
+    use crate::server::entities::{columns::SenderColumn, support_message};
 
     fn reply(content: &str, minute: u32) -> support_message::Model {
         let at = Utc
@@ -134,7 +134,7 @@ mod tests {
             seq: i64::from(minute),
             client_id: None,
             content: content.to_owned(),
-            sender_type: SenderType::Admin,
+            sender_type: SenderColumn::Admin,
             read_at: None,
             created_at: at,
             updated_at: at,

@@ -22,16 +22,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::{
-    model::SenderType,
-    server::{
-        auth::token,
-        clock,
-        entities::{
-            NotificationJob, SupportChat, SupportMessage, User,
-            notification_job::{self, JobStatus},
-            support_message, user,
-        },
+use crate::server::{
+    auth::token,
+    clock,
+    entities::{
+        NotificationJob, SupportChat, SupportMessage, User,
+        columns::SenderColumn,
+        notification_job::{self, JobStatus},
+        support_message, user,
     },
 };
 
@@ -169,7 +167,7 @@ pub async fn decide(
     };
     let replies = SupportMessage::find()
         .filter(support_message::Column::ChatId.eq(chat.id))
-        .filter(support_message::Column::SenderType.eq(SenderType::Admin))
+        .filter(support_message::Column::SenderType.eq(SenderColumn::Admin))
         .filter(support_message::Column::ReadAt.is_null())
         .order_by_asc(support_message::Column::Seq)
         .all(db)

@@ -11,7 +11,7 @@ use js_sys::{Array, JSON, Object, Reflect};
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
-use crate::{
+use wire::{
     model::{Role, SenderType, SupportChat, SupportMessage, UserProfile},
     protocol::{Channel, ClientFrame, ErrorCode, ServerFrame},
 };

@@ -1,5 +1,5 @@
 //! The one error type of Confab's HTTP boundary, shared by REST handlers and server functions
-//! (and so by the browser, which can match on it).
+//! (and so by the browser, which can match on it), and returned by the domain's services.
 
 use serde::{Deserialize, Serialize};
 
@@ -169,10 +169,10 @@ impl AppError {
     }
 }
 
-impl leptos::server_fn::error::FromServerFnError for AppError {
-    type Encoder = leptos::server_fn::codec::JsonEncoding;
+impl server_fn::error::FromServerFnError for AppError {
+    type Encoder = server_fn::codec::JsonEncoding;
 
-    fn from_server_fn_error(value: leptos::server_fn::error::ServerFnErrorErr) -> Self {
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
         Self::Transport {
             message: value.to_string(),
         }
@@ -203,14 +203,8 @@ mod tests {
     }
 }
 
-#[cfg(feature = "ssr")]
-mod http {
-    use axum::{
-        Json,
-        http::{HeaderValue, StatusCode, header::RETRY_AFTER},
-        response::{IntoResponse, Response},
-    };
-
+#[cfg(feature = "database")]
+mod database {
     use super::AppError;
 
     impl AppError {
@@ -218,16 +212,6 @@ mod http {
         pub fn internal(context: &str, err: impl std::fmt::Display) -> Self {
             tracing::error!(error = %err, "{context}");
             Self::Internal
-        }
-
-        /// The `Retry-After` header value, for rate-limited and busy answers.
-        pub fn retry_after(&self) -> Option<HeaderValue> {
-            match self {
-                Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs } => {
-                    Some(HeaderValue::from(*retry_after_secs))
-                }
-                _ => None,
-            }
         }
     }
 
@@ -243,6 +227,29 @@ mod http {
             .map(ToString::to_string)
             .collect::<Vec<_>>()
             .join(": ")
+    }
+}
+
+#[cfg(feature = "http")]
+mod http {
+    use axum::{
+        Json,
+        http::{HeaderValue, StatusCode, header::RETRY_AFTER},
+        response::{IntoResponse, Response},
+    };
+
+    use super::AppError;
+
+    impl AppError {
+        /// The `Retry-After` header value, for rate-limited and busy answers.
+        pub fn retry_after(&self) -> Option<HeaderValue> {
+            match self {
+                Self::RateLimited { retry_after_secs } | Self::Busy { retry_after_secs } => {
+                    Some(HeaderValue::from(*retry_after_secs))
+                }
+                _ => None,
+            }
+        }
     }
 
     impl IntoResponse for AppError {

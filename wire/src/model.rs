@@ -4,24 +4,14 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-/// Who wrote a message. Stored as the strings `user` / `admin`, sent the same way.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+/// Who wrote a message: `user` or `admin` on the wire.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::N(16))"
-    )
-)]
 pub enum SenderType {
     /// The person asking for support.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user"))]
     User,
     /// A member of the support staff.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
 }
 
@@ -36,23 +26,13 @@ impl SenderType {
 }
 
 /// What a person may do: users talk in their own chat, admins answer every chat.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-#[cfg_attr(feature = "ssr", derive(sea_orm::EnumIter, sea_orm::DeriveActiveEnum))]
-#[cfg_attr(
-    feature = "ssr",
-    sea_orm(
-        rs_type = "String",
-        db_type = "String(sea_orm::sea_query::StringLen::N(16))"
-    )
-)]
 pub enum Role {
     /// An end user or a visitor of an embedding site.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "user"))]
     User,
     /// Support staff.
-    #[cfg_attr(feature = "ssr", sea_orm(string_value = "admin"))]
     Admin,
 }
 
@@ -66,7 +46,7 @@ pub struct AppStatus {
 }
 
 /// A person as the UI and the API show them: never secrets.
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct UserProfile {
     /// The user's id.
@@ -96,7 +76,7 @@ impl UserProfile {
 }
 
 /// A message as the widget, the dashboard and the API show it (the spec's `SupportMessage`).
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportMessage {
     /// UUID v7: sorts with `created_at` into a total order.
@@ -118,7 +98,7 @@ pub struct SupportMessage {
 }
 
 /// A user's chat with its messages, oldest first (the spec's `SupportChat`).
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportChat {
     /// The chat's id.
@@ -144,7 +124,7 @@ pub struct HostedWidget {
 }
 
 /// One row of the dashboard's chat list (the spec's `SupportChatListItem`).
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SupportChatListItem {
     /// The chat's id.
@@ -172,7 +152,7 @@ pub struct SupportChatListItem {
 }
 
 /// A chat as staff see it (the spec's `AdminSupportChat`).
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AdminSupportChat {
     /// The chat's id.
