@@ -10,8 +10,8 @@ step "format"
 cargo fmt --all --check
 
 # Lint per crate: a --workspace build on the host would unify the ssr and hydrate features.
-step "clippy: server side (wire, app with ssr, server, migration)"
-cargo clippy -p wire -p app -p server -p migration --all-targets -- -D warnings
+step "clippy: server side (wire, domain, app with ssr, server, migration)"
+cargo clippy -p wire -p domain -p app -p server -p migration --all-targets -- -D warnings
 
 step "clippy: browser side (frontend, app with hydrate, wire) for wasm32"
 cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown -- -D warnings
@@ -21,6 +21,6 @@ cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-def
   --features frontend/embed -- -D warnings
 
 step "tests on SQLite"
-cargo test -p wire -p app -p server -p migration
+cargo test -p wire -p domain -p app -p server -p migration
 
 end_steps

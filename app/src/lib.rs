@@ -1,5 +1,6 @@
-//! Confab's application: the UI, the wire types shared by browser and server, the server
-//! functions, and (behind the `ssr` feature) the server-only domain.
+//! Confab's application: the UI (hosted pages, the dashboard, the widget), the server functions
+//! behind it, and (with `ssr`) the HTTP adapters they share with the `server` crate. Wire types
+//! are the `wire` crate's; the work behind every server function is the `domain` crate's.
 //!
 //! The same crate is compiled twice: with `ssr` into the server binary, which renders pages and
 //! runs server functions, and with `hydrate` into the wasm bundle, which takes over those pages in
@@ -17,10 +18,10 @@ use leptos_router::{
 pub mod api;
 pub mod components;
 pub mod dashboard;
+#[cfg(feature = "ssr")]
+pub mod http;
 pub mod pages;
 pub mod realtime;
-#[cfg(feature = "ssr")]
-pub mod server;
 pub mod widget;
 
 use dashboard::{ChatsPage, ConversationPage};
@@ -30,7 +31,7 @@ use widget::HostedChatWidget;
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
-    server::content_security::protect_page(&options);
+    http::content_security::protect_page(&options);
     view! {
         <!DOCTYPE html>
         <html lang="en">

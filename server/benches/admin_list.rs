@@ -7,8 +7,10 @@
 
 use std::time::{Duration, Instant};
 
-use app::server::entities::columns::{RoleColumn, SenderColumn};
-use app::server::{
+use chrono::Duration as Span;
+use clap::Parser;
+use domain::entities::columns::{RoleColumn, SenderColumn};
+use domain::{
     auth::sessions,
     clock,
     entities::{
@@ -16,8 +18,6 @@ use app::server::{
         user,
     },
 };
-use chrono::Duration as Span;
-use clap::Parser;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
     QuerySelect, Set,
@@ -107,7 +107,7 @@ async fn main() -> anyhow::Result<()> {
     let (url, _dir) = database_url().await?;
     let db = server::database::connect(&url).await?;
     server::database::migrate(&db).await?;
-    let backend = app::server::status::backend_name(db.get_database_backend());
+    let backend = domain::status::backend_name(db.get_database_backend());
 
     let seeding = Instant::now();
     let admin_token = seed(&db).await?;

@@ -3,7 +3,7 @@
 use std::io::BufRead;
 
 use anyhow::{Context, bail};
-use app::server::auth::accounts;
+use domain::auth::accounts;
 
 use crate::{
     config::{AdminAction, GlobalArgs},

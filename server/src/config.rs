@@ -5,12 +5,13 @@ use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 
 use std::time::Duration;
 
-use app::server::{
-    auth::visitors::IdentitySecret,
-    client_addr::{ForwardedHeader, TrustedNet},
+use domain::{
+    auth::{settings::AuthSettings, visitors::IdentitySecret},
     limits::{LimitSettings, Rate},
-    state::AuthSettings,
+    mail::{MailSettings, TransportSettings},
 };
+
+use crate::client_addr::{ForwardedHeader, TrustedNet};
 use clap::{Args, Parser, Subcommand};
 use leptos::prelude::LeptosOptions;
 
@@ -304,11 +305,24 @@ impl ServeArgs {
     }
 
     /// What the email worker needs to compose and retry emails.
-    pub fn mail_settings(&self) -> crate::worker::MailSettings {
-        crate::worker::MailSettings {
+    pub fn mail_settings(&self) -> MailSettings {
+        MailSettings {
             app_name: self.mail.app_name.clone(),
             public_url: self.public_url(),
             max_attempts: self.mail.mail_max_attempts,
+        }
+    }
+
+    /// Where emails go: the SMTP server, or the development mail directory.
+    pub fn transport_settings(&self) -> TransportSettings {
+        TransportSettings {
+            from: self.mail.mail_from.clone(),
+            smtp_url: self
+                .mail
+                .smtp_url
+                .as_ref()
+                .map(|url| url.expose().to_owned()),
+            dir: self.mail.mail_dir.clone(),
         }
     }
 

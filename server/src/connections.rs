@@ -1,7 +1,7 @@
 //! The accept loop: every TCP connection gets a deadline for its request headers (which is
 //! also how long an idle keep-alive connection may wait for its next request), a cap on
 //! connections per client address, the client's address resolved once per request (see
-//! `app::server::client_addr`), and a graceful end when the server shuts down.
+//! `domain::client_addr`), and a graceful end when the server shuts down.
 
 use std::{
     collections::HashMap,
@@ -10,8 +10,9 @@ use std::{
     time::Duration,
 };
 
-use app::server::client_addr::{ClientAddr, ForwardedHeader, TrustedNet};
+use crate::client_addr::{self, ForwardedHeader, TrustedNet};
 use axum::{Router, extract::ConnectInfo};
+use domain::client_addr::ClientAddr;
 use hyper::body::Incoming;
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
@@ -135,7 +136,7 @@ pub async fn serve(
         let router = router.clone();
         let connection_rules = Arc::clone(&rules);
         let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
-            let client = ClientAddr::resolve(
+            let client = client_addr::resolve(
                 peer.ip(),
                 request.headers(),
                 &connection_rules.trusted_proxies,

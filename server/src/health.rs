@@ -1,7 +1,7 @@
 //! Probes for operators and orchestrators: `/healthz` (the process answers) and `/readyz`
 //! (the database answers too).
 
-use app::server::state::AppState;
+use app::http::state::AppState;
 use axum::{Json, extract::State, http::StatusCode};
 use serde_json::{Value, json};
 

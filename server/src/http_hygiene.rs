@@ -2,7 +2,7 @@
 //! refused request never leaves a keep-alive connection with unread bytes), one limit on their
 //! size, and the standard security headers.
 
-use app::server::content_security;
+use app::http::content_security;
 use axum::{
     body::{Body, HttpBody},
     extract::Request,

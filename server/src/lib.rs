@@ -8,13 +8,13 @@
 
 mod admin;
 mod backup;
+mod client_addr;
 pub mod config;
 pub mod connections;
 pub mod database;
 mod embed_assets;
 mod health;
 mod http_hygiene;
-pub mod mail;
 mod migrate;
 mod rest;
 mod router;
@@ -23,7 +23,6 @@ mod serve;
 mod socket;
 mod telemetry;
 mod unsubscribe;
-pub mod worker;
 
 pub use http_hygiene::MAX_BODY_BYTES;
 pub use router::build_router;

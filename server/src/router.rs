@@ -1,7 +1,7 @@
 //! The one HTTP router: probes, the REST API, server-rendered pages, server functions and
 //! static assets, behind the request guards and the hygiene every response gets.
 
-use app::{App, server::state::AppState, shell};
+use app::{App, http::state::AppState, shell};
 use axum::{Router, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 

@@ -1,7 +1,7 @@
 //! Request guards in front of the routes: cross-site request forgery, the widget's CORS policy,
 //! and the staff-only pages.
 
-use app::server::{auth::current_user, state::AppState};
+use app::http::{current_user, state::AppState};
 use axum::{
     extract::{Request, State},
     http::{HeaderMap, HeaderValue, Method, StatusCode, header},

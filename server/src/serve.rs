@@ -4,13 +4,14 @@
 use std::{future::Future, sync::Arc};
 
 use anyhow::Context;
-use app::server::{
+use app::http::state::AppState;
+use domain::{
     auth::{accounts, sessions},
     effects::Effects,
     hub::Hub,
     limits::Limits,
+    mail::{Mailer, worker},
     relay,
-    state::AppState,
 };
 use sea_orm::DatabaseConnection;
 use tokio::net::TcpListener;
@@ -19,9 +20,8 @@ use crate::{
     config::{GlobalArgs, ServeArgs},
     connections::{self, ConnectionRules},
     database,
-    mail::Mailer,
     router::build_router,
-    telemetry, worker,
+    telemetry,
 };
 
 /// Serves until a shutdown signal arrives.
@@ -31,7 +31,7 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
     seed_admins(&args, &db).await?;
 
     let state = build_state(&args, db);
-    let mailer = Mailer::from_config(&args.mail)?;
+    let mailer = Mailer::from_settings(&args.transport_settings())?;
     tracing::info!(mailer = ?mailer, "reply emails go out through this transport");
     worker::spawn(
         state.db.clone(),

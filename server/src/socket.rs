@@ -18,19 +18,8 @@ use std::{
     time::{Duration, Instant},
 };
 
-use app::server::{
-    auth::{
-        current_user::{self, Client},
-        sessions,
-    },
-    chats,
-    entities::{
-        session::{self, SessionKind},
-        user,
-    },
-    events::{self, Fact},
-    hub::{Inbox, Topic},
-    limits::{SocketKey, SocketSlots},
+use app::http::{
+    current_user::{self, Client},
     state::AppState,
 };
 use axum::{
@@ -40,6 +29,17 @@ use axum::{
     },
     http::{HeaderMap, header},
     response::{IntoResponse, Response},
+};
+use domain::{
+    auth::sessions,
+    chats,
+    entities::{
+        session::{self, SessionKind},
+        user,
+    },
+    events::{self, Fact},
+    hub::{Inbox, Topic},
+    limits::{SocketKey, SocketSlots},
 };
 use uuid::Uuid;
 use wire::{
@@ -552,7 +552,7 @@ impl Connection {
 
 /// The moment `session` expires, on the runtime's clock.
 fn ends_at(session: &session::Model) -> tokio::time::Instant {
-    let left = (session.expires_at - app::server::clock::now())
+    let left = (session.expires_at - domain::clock::now())
         .to_std()
         .unwrap_or_default();
     tokio::time::Instant::now() + left

@@ -16,7 +16,6 @@
 use std::{net::SocketAddr, sync::OnceLock, time::Instant};
 
 use anyhow::Context;
-use app::server::client_addr::ClientAddr;
 use axum::{
     Router,
     extract::{MatchedPath, Request},
@@ -25,6 +24,7 @@ use axum::{
     response::{IntoResponse, Response},
     routing::get,
 };
+use domain::client_addr::ClientAddr;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use sea_orm::DatabaseConnection;
 use tower_http::trace::TraceLayer;
@@ -122,7 +122,7 @@ fn record_pool(db: &DatabaseConnection) {
 
 /// Reply-email jobs waiting and failed for good, read at scrape time.
 async fn record_jobs(db: &DatabaseConnection) {
-    use app::server::{entities::notification_job::JobStatus, reply_emails};
+    use domain::{entities::notification_job::JobStatus, reply_emails};
     for (state, status) in [
         ("pending", JobStatus::Pending),
         ("failed", JobStatus::Failed),

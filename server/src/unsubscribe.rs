@@ -4,12 +4,13 @@
 //! change nothing); a POST unsubscribes at once, which is also what mail providers send for
 //! the `List-Unsubscribe-Post: List-Unsubscribe=One-Click` header (RFC 8058).
 
-use app::server::{reply_emails, state::AppState};
+use app::http::state::AppState;
 use axum::{
     extract::{Query, State, rejection::QueryRejection},
     http::StatusCode,
     response::{Html, IntoResponse, Response},
 };
+use domain::reply_emails;
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -88,5 +89,5 @@ fn page(status: StatusCode, title: &str, body: &str) -> Response {
 
 /// The token as it may appear in an attribute (it is hex when genuine, but links are input).
 fn escape(text: &str) -> String {
-    app::server::reply_emails::compose::escape(text)
+    domain::reply_emails::compose::escape(text)
 }

@@ -20,7 +20,7 @@ use wire::{
 #[server(prefix = "/rpc", endpoint = "admin/staff")]
 pub async fn list_staff() -> Result<Vec<UserProfile>, AppError> {
     use super::request::{answer, staff};
-    use crate::server::auth::accounts;
+    use domain::auth::accounts;
 
     answer(
         async {
@@ -44,7 +44,7 @@ pub async fn list_chats(
     after: Option<Uuid>,
 ) -> Result<ChatListPage, AppError> {
     use super::request::{answer, staff};
-    use crate::server::{chat_search::SearchTerms, chats};
+    use domain::{chat_search::SearchTerms, chats};
 
     answer(
         async {
@@ -70,7 +70,7 @@ pub async fn list_chats(
 #[server(prefix = "/rpc", endpoint = "admin/unread_count")]
 pub async fn count_unread_chats() -> Result<u64, AppError> {
     use super::request::{answer, staff};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {
@@ -88,7 +88,7 @@ pub async fn count_unread_chats() -> Result<u64, AppError> {
 #[server(prefix = "/rpc", endpoint = "admin/chat")]
 pub async fn get_admin_chat(chat_id: Uuid) -> Result<StaffConversation, AppError> {
     use super::request::{answer, staff};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {
@@ -110,7 +110,7 @@ pub async fn older_admin_messages(
     before: Uuid,
 ) -> Result<Vec<SupportMessage>, AppError> {
     use super::request::{answer, staff};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {
@@ -131,7 +131,7 @@ pub async fn older_admin_messages(
 #[server(prefix = "/rpc", endpoint = "admin/viewed")]
 pub async fn record_chat_view(chat_id: Uuid) -> Result<(), AppError> {
     use super::request::{answer, staff};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {
@@ -153,7 +153,8 @@ pub async fn send_admin_message(
     content: String,
 ) -> Result<SupportMessage, AppError> {
     use super::request::{answer, signed_in};
-    use crate::server::{auth::current_user::AdminUser, chats};
+    use crate::http::current_user::AdminUser;
+    use domain::chats;
 
     answer(
         async {
@@ -182,7 +183,7 @@ pub async fn send_admin_message(
 #[server(prefix = "/rpc", endpoint = "admin/set_archived")]
 pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, AppError> {
     use super::request::{answer, staff};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {

@@ -20,11 +20,12 @@ pub async fn sign_up(
     password: String,
 ) -> Result<UserProfile, AppError> {
     use super::request::{answer, parts};
-    use crate::server::auth::{accounts, current_user::client_addr};
+    use crate::http::current_user::client_addr;
+    use domain::auth::accounts;
 
     answer(
         async {
-            let state = crate::server::state::AppState::from_context()?;
+            let state = crate::http::state::AppState::from_context()?;
             let client = client_addr(&parts()?);
             let user = accounts::sign_up(
                 &state.db,
@@ -50,11 +51,12 @@ pub async fn sign_up(
 #[server(prefix = "/rpc", endpoint = "auth/sign_in")]
 pub async fn sign_in(email: String, password: String) -> Result<UserProfile, AppError> {
     use super::request::{answer, parts};
-    use crate::server::auth::{accounts, current_user::client_addr};
+    use crate::http::current_user::client_addr;
+    use domain::auth::accounts;
 
     answer(
         async {
-            let state = crate::server::state::AppState::from_context()?;
+            let state = crate::http::state::AppState::from_context()?;
             let client = client_addr(&parts()?);
             let user =
                 accounts::sign_in(&state.db, &state.limits, client, &email, &password).await?;
@@ -72,11 +74,12 @@ pub async fn sign_in(email: String, password: String) -> Result<UserProfile, App
 #[server(prefix = "/rpc", endpoint = "auth/sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use super::request::{answer, parts, set_cookie};
-    use crate::server::auth::{current_user, sessions};
+    use crate::http::current_user;
+    use domain::auth::sessions;
 
     answer(
         async {
-            let state = crate::server::state::AppState::from_context()?;
+            let state = crate::http::state::AppState::from_context()?;
             let parts = parts()?;
             if let Some(token) =
                 current_user::session_cookie(&parts.headers, state.auth.cookie_name())
@@ -99,7 +102,7 @@ pub async fn get_current_user() -> Result<Option<UserProfile>, AppError> {
 
     answer(
         async {
-            let state = crate::server::state::AppState::from_context()?;
+            let state = crate::http::state::AppState::from_context()?;
             match current_user(&state).await {
                 Ok(user) => Ok(user.map(Into::into)),
                 Err(AppError::Unauthorized { .. }) => Ok(None),
@@ -112,13 +115,11 @@ pub async fn get_current_user() -> Result<Option<UserProfile>, AppError> {
 
 #[cfg(feature = "ssr")]
 async fn start_browser_session(
-    state: &crate::server::state::AppState,
-    user: &crate::server::entities::user::Model,
+    state: &crate::http::state::AppState,
+    user: &domain::entities::user::Model,
 ) -> Result<(), AppError> {
-    use crate::server::{
-        auth::{current_user, sessions},
-        entities::session::SessionKind,
-    };
+    use crate::http::current_user;
+    use domain::{auth::sessions, entities::session::SessionKind};
 
     let token = sessions::issue(&state.db, user.id, SessionKind::Browser).await?;
     super::request::set_cookie(&current_user::session_cookie_header(state, token.expose()))

@@ -21,7 +21,8 @@ use wire::{
 #[server(prefix = "/rpc", endpoint = "chat/widget")]
 pub async fn get_hosted_widget() -> Result<Option<HostedWidget>, AppError> {
     use super::request::{answer, current_user};
-    use crate::server::{chats, state::AppState};
+    use crate::http::state::AppState;
+    use domain::chats;
 
     answer(
         async {
@@ -45,7 +46,7 @@ pub async fn get_hosted_widget() -> Result<Option<HostedWidget>, AppError> {
 #[server(prefix = "/rpc", endpoint = "chat/get")]
 pub async fn get_support_chat() -> Result<SupportChat, AppError> {
     use super::request::{answer, signed_in};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {
@@ -63,7 +64,7 @@ pub async fn get_support_chat() -> Result<SupportChat, AppError> {
 #[server(prefix = "/rpc", endpoint = "chat/send")]
 pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
     use super::request::{answer, signed_in};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {
@@ -95,7 +96,7 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
 #[server(prefix = "/rpc", endpoint = "chat/mark_read")]
 pub async fn mark_read() -> Result<u64, AppError> {
     use super::request::{answer, signed_in};
-    use crate::server::chats;
+    use domain::chats;
 
     answer(
         async {

@@ -1,5 +1,5 @@
 //! Server functions: the hosted UI's calls into the server, grouped by audience. Each one is thin:
-//! it finds the caller and the application state, then calls a service in `crate::server`.
+//! it finds the caller and the application state, then calls a service in the `domain` crate.
 //! They live under `/rpc/...`, apart from the public REST API under `/api/...`.
 
 mod admin;
@@ -19,7 +19,8 @@ mod request {
     use leptos::prelude::*;
     use leptos_axum::ResponseOptions;
 
-    use crate::server::{auth::current_user, entities::user, state::AppState};
+    use crate::http::{current_user, state::AppState};
+    use domain::entities::user;
     use wire::error::AppError;
 
     /// The HTTP request a server function is answering.
@@ -53,7 +54,7 @@ mod request {
     /// 401 when signed out, 403 for non-staff.
     pub(crate) async fn staff() -> Result<AppState, AppError> {
         let (state, user) = signed_in().await?;
-        crate::server::auth::current_user::AdminUser::from_user(user)?;
+        crate::http::current_user::AdminUser::from_user(user)?;
         Ok(state)
     }
 

@@ -10,6 +10,6 @@ use wire::{error::AppError, model::AppStatus};
 /// Fails when the database cannot be reached.
 #[server(prefix = "/rpc", endpoint = "app_status")]
 pub async fn get_app_status() -> Result<AppStatus, AppError> {
-    let state = crate::server::state::AppState::from_context()?;
-    Ok(crate::server::status::app_status(&state.db).await?)
+    let state = crate::http::state::AppState::from_context()?;
+    Ok(domain::status::app_status(&state.db).await?)
 }

@@ -1,15 +1,14 @@
 //! Staff's side: `/api/admin/chats...`: the list, one chat (recording the view), replies and
 //! archiving.
 
-use app::server::{
-    auth::current_user::AdminUser, chat_search::SearchTerms, chats, state::AppState,
-};
+use app::http::{current_user::AdminUser, state::AppState};
 use axum::{
     Json,
     extract::State,
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::IntoResponse,
 };
+use domain::{chat_search::SearchTerms, chats};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 use uuid::Uuid;

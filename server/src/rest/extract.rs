@@ -1,10 +1,10 @@
 //! Reading ids and query strings with errors in the API's one shape.
 
-use app::server::chats::PageAt;
 use axum::{
     extract::{FromRequestParts, Path, Query},
     http::request::Parts,
 };
+use domain::chats::PageAt;
 use serde::{Deserialize, de::DeserializeOwned};
 use utoipa::IntoParams;
 use uuid::Uuid;

@@ -1,6 +1,6 @@
 //! `GET /api/me`: who the credentials belong to.
 
-use app::server::auth::current_user::CurrentUser;
+use app::http::current_user::CurrentUser;
 use axum::Json;
 use wire::model::UserProfile;
 

@@ -1,6 +1,6 @@
 //! The public REST API under `/api`: JSON in and out, errors as
 //! `{ "error": { "code", "message" } }`. Authentication is the same cookie-or-bearer rule as
-//! everywhere (`app::server::auth::current_user`).
+//! everywhere (`app::http::current_user`).
 
 mod admin_chats;
 mod body;
@@ -15,7 +15,7 @@ mod widget;
 
 use std::sync::Arc;
 
-use app::server::state::AppState;
+use app::http::state::AppState;
 use axum::{
     Json, Router, middleware,
     routing::{any, get},

@@ -1,8 +1,9 @@
 //! `GET /api/admin/reply_emails/failed`: how many reply emails failed for good, so the
 //! dashboard can tell staff that some users were not reached.
 
-use app::server::{auth::current_user::AdminUser, reply_emails, state::AppState};
+use app::http::{current_user::AdminUser, state::AppState};
 use axum::{Json, extract::State};
+use domain::reply_emails;
 use serde::Serialize;
 use utoipa::ToSchema;
 use wire::error::AppError;

@@ -1,10 +1,8 @@
 //! `GET /api/admin/staff`: the support team.
 
-use app::server::{
-    auth::{accounts, current_user::AdminUser},
-    state::AppState,
-};
+use app::http::{current_user::AdminUser, state::AppState};
 use axum::{Json, extract::State};
+use domain::auth::accounts;
 use wire::{error::AppError, model::UserProfile};
 
 use super::error_body::ErrorBody;

@@ -1,8 +1,9 @@
 //! The user's side of the chat: `/api/support_chat...`, for cookie sessions and widget bearer
 //! tokens alike.
 
-use app::server::{auth::current_user::CurrentUser, chats, state::AppState};
+use app::http::{current_user::CurrentUser, state::AppState};
 use axum::{Json, extract::State, http::StatusCode};
+use domain::chats;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use uuid::Uuid;

@@ -5,20 +5,22 @@
 //! which adopts the anonymous visitor's conversation. `PATCH /api/widget/visitor` records the
 //! email an anonymous visitor gives.
 
-use app::server::{
-    auth::{
-        current_user::{self, Client, CurrentUser},
-        sessions, validate,
-        visitors::{self, ClaimedIdentity},
-    },
-    entities::session::SessionKind,
-    limits::Limit,
+use app::http::{
+    current_user::{self, Client, CurrentUser},
     state::AppState,
 };
 use axum::{
     Json,
     extract::State,
     http::{HeaderMap, StatusCode},
+};
+use domain::{
+    auth::{
+        sessions, validate,
+        visitors::{self, ClaimedIdentity},
+    },
+    entities::session::SessionKind,
+    limits::Limit,
 };
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;

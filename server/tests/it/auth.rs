@@ -3,11 +3,11 @@
 
 use std::net::{IpAddr, Ipv4Addr};
 
-use app::server::{
+use chrono::{Duration, Utc};
+use domain::{
     auth::accounts,
     entities::{Session, session},
 };
-use chrono::{Duration, Utc};
 use reqwest::{StatusCode, header};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr};
 use serde_json::Value;
@@ -390,7 +390,7 @@ async fn sign_ups_are_limited_per_address() {
     let refused = sign_up("one-more@example.com".into()).await;
     assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
     assert!(refused.headers().contains_key(header::RETRY_AFTER));
-    let users = app::server::entities::User::find()
+    let users = domain::entities::User::find()
         .count(&app.db)
         .await
         .expect("count");
@@ -445,7 +445,7 @@ async fn the_sweep_deletes_only_expired_sessions() {
         .exec(&app.db)
         .await
         .expect("expire one");
-    let deleted = app::server::auth::sessions::delete_expired(&app.db, now)
+    let deleted = domain::auth::sessions::delete_expired(&app.db, now)
         .await
         .expect("sweep");
     assert_eq!(deleted, 1);

@@ -6,8 +6,8 @@ use std::sync::{
     atomic::{AtomicUsize, Ordering},
 };
 
-use app::server::effects::Effects;
-use app::server::{
+use domain::effects::Effects;
+use domain::{
     auth::{accounts, visitors},
     chats,
     client_addr::ClientAddr,

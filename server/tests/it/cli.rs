@@ -201,7 +201,7 @@ async fn backup_copies_a_live_sqlite_database_and_refuses_to_overwrite() {
         assert!(stderr.contains("pg_dump"), "{stderr}");
         return;
     }
-    app::server::auth::visitors::create_anonymous(&db)
+    domain::auth::visitors::create_anonymous(&db)
         .await
         .expect("a row to copy");
     // Taken again now that there is a row (the first copy proves an empty database copies).
@@ -221,7 +221,7 @@ async fn backup_copies_a_live_sqlite_database_and_refuses_to_overwrite() {
         .expect("open the copy");
     use sea_orm::{EntityTrait, PaginatorTrait};
     assert_eq!(
-        app::server::entities::User::find()
+        domain::entities::User::find()
             .count(&copy)
             .await
             .expect("count"),

@@ -81,13 +81,12 @@ async fn fifty_concurrent_posts_into_one_chat_are_all_stored() {
         .as_array()
         .and_then(|m| m.last())
         .expect("a newest message");
-    let chat_row = app::server::entities::SupportChat::find_by_id(
-        chat_id.parse::<uuid::Uuid>().expect("uuid"),
-    )
-    .one(&app.db)
-    .await
-    .expect("query")
-    .expect("chat row");
+    let chat_row =
+        domain::entities::SupportChat::find_by_id(chat_id.parse::<uuid::Uuid>().expect("uuid"))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("chat row");
     assert_eq!(
         chat_row
             .last_message_at
@@ -118,11 +117,11 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
     .await;
     assert_all_created(&results);
 
-    let messages = app::server::entities::SupportMessage::find()
+    let messages = domain::entities::SupportMessage::find()
         .count(&app.db)
         .await
         .expect("count messages");
-    let chats = app::server::entities::SupportChat::find()
+    let chats = domain::entities::SupportChat::find()
         .count(&app.db)
         .await
         .expect("count chats");
@@ -131,7 +130,7 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
 
     // Every message written in the crowd is in the search index (the triggers ran inside
     // each posting transaction): all of them by a shared word, each one by its own number.
-    use app::server::{chat_search::SearchTerms, chats as chat_service};
+    use domain::{chat_search::SearchTerms, chats as chat_service};
     let search = |q: &str| SearchTerms::parse(q).expect("valid").expect("not blank");
     let all = chat_service::list_for_admin(&app.db, false, Some(&search("says")), None, 200)
         .await
@@ -177,13 +176,12 @@ async fn staff_views_racing_user_posts_all_succeed() {
         viewed.iter().all(|s| *s == StatusCode::OK),
         "staff views: {viewed:?}"
     );
-    let chat_row = app::server::entities::SupportChat::find_by_id(
-        chat_id.parse::<uuid::Uuid>().expect("uuid"),
-    )
-    .one(&app.db)
-    .await
-    .expect("query")
-    .expect("chat row");
+    let chat_row =
+        domain::entities::SupportChat::find_by_id(chat_id.parse::<uuid::Uuid>().expect("uuid"))
+            .one(&app.db)
+            .await
+            .expect("query")
+            .expect("chat row");
     assert_eq!(chat_row.message_count, (CLIENTS / 2) as i64);
     assert_eq!(chat_row.last_seq, (CLIENTS / 2) as i64);
 }

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 use uuid::Uuid;
 
-use app::server::entities::{SupportMessage, support_message};
+use domain::entities::{SupportMessage, support_message};
 
 use crate::support::{ConfabProcess, TestDb, free_port, visitor_at, wait_ready};
 

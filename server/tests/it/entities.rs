@@ -1,11 +1,11 @@
 //! The entities against the real schema: relations, constraints and timestamp fidelity.
 
-use app::server::entities::columns::{RoleColumn, SenderColumn};
-use app::server::{
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use domain::entities::columns::{RoleColumn, SenderColumn};
+use domain::{
     clock,
     entities::{SupportChat, SupportMessage, support_chat, support_message, user},
 };
-use chrono::{DateTime, Duration, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryOrder, Set,
 };

@@ -100,7 +100,7 @@ async fn two_processes_survive_a_postgresql_restart() {
     };
     let test_db = crate::support::TestDb::new().await;
     let db = test_db.migrated().await;
-    app::server::auth::accounts::create_admin(&db, "desk@example.com", None, "staff-password")
+    domain::auth::accounts::create_admin(&db, "desk@example.com", None, "staff-password")
         .await
         .expect("staff account");
     let patience = Duration::from_secs(60);

@@ -164,7 +164,7 @@ async fn one_message_allowance_per_person_across_rest_server_functions_and_socke
     let error = socket.until("error").await;
     assert_eq!(error["code"], "rate_limited");
     assert_eq!(error["ref"], client_id.to_string());
-    let stored = app::server::entities::SupportMessage::find()
+    let stored = domain::entities::SupportMessage::find()
         .count(&app.db)
         .await
         .expect("count");
@@ -223,7 +223,7 @@ async fn fifty_concurrent_posts_from_one_person_store_exactly_the_allowance() {
         .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
         .count();
     assert_eq!((created, limited), (20, 30), "{statuses:?}");
-    let stored = app::server::entities::SupportMessage::find()
+    let stored = domain::entities::SupportMessage::find()
         .count(&app.db)
         .await
         .expect("count");
@@ -360,14 +360,14 @@ async fn a_socket_closes_when_its_session_expires() {
     let app = TestApp::spawn().await;
     let (token, _) = visitor_with_chat(&app).await;
     // The session has two seconds left.
-    app::server::entities::Session::update_many()
+    domain::entities::Session::update_many()
         .col_expr(
-            app::server::entities::session::Column::ExpiresAt,
-            Expr::value(app::server::clock::now() + chrono::Duration::seconds(2)),
+            domain::entities::session::Column::ExpiresAt,
+            Expr::value(domain::clock::now() + chrono::Duration::seconds(2)),
         )
         .filter(
-            app::server::entities::session::Column::Kind
-                .eq(app::server::entities::session::SessionKind::Widget),
+            domain::entities::session::Column::Kind
+                .eq(domain::entities::session::SessionKind::Widget),
         )
         .exec(&app.db)
         .await
@@ -642,21 +642,19 @@ async fn sockets_whose_session_vanished_unheard_are_closed_by_the_sweep() {
     let other_token = app.visitor_token().await;
     let mut bystander = Client::visitor(&app, &other_token).await;
     // The session row goes without any announcement (as when a relay notification is lost).
-    let hash = app::server::auth::token::hash(&token);
+    let hash = domain::auth::token::hash(&token);
     {
         use sea_orm::{ColumnTrait, QueryFilter};
-        app::server::entities::Session::delete_many()
-            .filter(app::server::entities::session::Column::TokenHash.eq(hash))
+        domain::entities::Session::delete_many()
+            .filter(domain::entities::session::Column::TokenHash.eq(hash))
             .exec(&app.db)
             .await
             .expect("delete the session row");
     }
-    let closed = app::server::auth::sessions::close_sockets_of_ended_sessions(
-        &app.db,
-        &app.state.effects.hub,
-    )
-    .await
-    .expect("sweep");
+    let closed =
+        domain::auth::sessions::close_sockets_of_ended_sessions(&app.db, &app.state.effects.hub)
+            .await
+            .expect("sweep");
     assert_eq!(closed, 1);
     assert_eq!(
         socket.closed(Duration::from_secs(1)).await,

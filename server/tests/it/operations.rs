@@ -56,7 +56,7 @@ async fn scrape(http: &reqwest::Client, url: &str) -> HashMap<String, f64> {
 async fn metrics_are_served_apart_and_their_counters_move() {
     let test_db = TestDb::new().await;
     let db = test_db.migrated().await;
-    app::server::auth::accounts::create_admin(&db, "desk@example.com", None, "staff password")
+    domain::auth::accounts::create_admin(&db, "desk@example.com", None, "staff password")
         .await
         .expect("staff");
     let (port, metrics_port) = (free_port(), free_port());

@@ -5,20 +5,17 @@
 
 use std::time::{Duration, Instant};
 
-use app::server::{
+use chrono::TimeDelta;
+use clap::Parser;
+use domain::mail::{MailSettings, Mailer, worker::run_due_jobs};
+use domain::{
     clock,
     entities::{NotificationJob, notification_job},
 };
-use chrono::TimeDelta;
-use clap::Parser;
 use reqwest::{StatusCode, header};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
-use server::{
-    config::Cli,
-    mail::Mailer,
-    worker::{MailSettings, run_due_jobs},
-};
+use server::config::Cli;
 
 use crate::{
     smtp::SmtpServer,
@@ -140,7 +137,7 @@ fn mailer_for(smtp_url: &str) -> Mailer {
     let args = Cli::try_parse_from(["confab", "--smtp-url", smtp_url])
         .expect("flags")
         .serve;
-    Mailer::from_config(&args.mail).expect("mailer")
+    Mailer::from_settings(&args.transport_settings()).expect("mailer")
 }
 
 /// The message with quoted-printable soft line breaks and `=3D` undone, so text can be found.
@@ -466,7 +463,7 @@ async fn concurrent_workers_send_each_email_once() {
 async fn a_restart_between_the_reply_and_the_send_time_still_sends_once() {
     let test_db = TestDb::new().await;
     let db = test_db.migrated().await;
-    app::server::auth::accounts::create_admin(&db, "desk@example.com", None, "staff-password")
+    domain::auth::accounts::create_admin(&db, "desk@example.com", None, "staff-password")
         .await
         .expect("staff");
     let smtp = SmtpServer::start().await;

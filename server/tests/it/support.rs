@@ -1,6 +1,6 @@
 //! Test helpers: a fresh database and a running app, one line each.
 
-use app::server::state::AppState;
+use app::http::state::AppState;
 use clap::Parser;
 use reqwest::{Response, StatusCode, header};
 use sea_orm::{ConnectionTrait, Database, DatabaseBackend, DatabaseConnection};
@@ -258,7 +258,7 @@ impl TestApp {
 
     /// Creates a staff account and signs it in; returns the session cookie.
     pub async fn admin_session(&self, email: &str) -> String {
-        app::server::auth::accounts::create_admin(&self.db, email, None, "staff-password")
+        domain::auth::accounts::create_admin(&self.db, email, None, "staff-password")
             .await
             .expect("create admin");
         self.sign_in(email, "staff-password").await

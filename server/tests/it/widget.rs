@@ -1,8 +1,8 @@
 //! Visitors of embedding sites: anonymous and verified widget sessions, the allowed-origins
 //! policy, and the new-session rate limit.
 
-use app::server::entities::columns::{RoleColumn, SenderColumn};
-use app::server::{
+use domain::entities::columns::{RoleColumn, SenderColumn};
+use domain::{
     clock,
     entities::{SupportChat, SupportMessage, User, support_chat, support_message, user},
 };

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::server::{
+use crate::{
     chat_search::{self, SearchTerms},
     clock,
     effects::Effects,
@@ -90,7 +90,7 @@ async fn find_by_user(
 /// 404 as above.
 pub async fn chat_for(
     db: &DatabaseConnection,
-    user: &crate::server::entities::user::Model,
+    user: &crate::entities::user::Model,
     chat_id: Uuid,
 ) -> Result<support_chat::Model, AppError> {
     SupportChat::find_by_id(chat_id)
@@ -377,7 +377,7 @@ pub struct Poster {
 
 impl Poster {
     /// `user` posting, on the side their role gives.
-    pub fn of(user: &crate::server::entities::user::Model) -> Self {
+    pub fn of(user: &crate::entities::user::Model) -> Self {
         Self {
             sender: user.side(),
             user_id: user.id,
@@ -806,7 +806,7 @@ pub async fn list_item(
 
 fn list_item_of(
     chat: support_chat::Model,
-    user: Option<crate::server::entities::user::Model>,
+    user: Option<crate::entities::user::Model>,
 ) -> SupportChatListItem {
     let unread = match (chat.last_user_message_at, chat.admin_viewed_at) {
         (Some(wrote), Some(viewed)) => wrote > viewed,

@@ -121,7 +121,7 @@ mod tests {
     use uuid::Uuid;
 
     use super::*;
-    use crate::server::entities::{columns::SenderColumn, support_message};
+    use crate::entities::{columns::SenderColumn, support_message};
 
     fn reply(content: &str, minute: u32) -> support_message::Model {
         let at = Utc

@@ -5,8 +5,8 @@
 
 use std::{sync::Arc, time::Duration};
 
-use anyhow::Context;
-use app::server::{
+use super::transport::Mailer;
+use crate::{
     auth::sessions,
     clock,
     effects::Effects,
@@ -16,10 +16,9 @@ use app::server::{
         compose::{Site, compose},
     },
 };
+use anyhow::Context;
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::DatabaseConnection;
-
-use crate::mail::Mailer;
 
 /// How long a claimed job is reserved for the worker that claimed it. A worker that dies
 /// mid-send leaves its job to be claimed again after this.

@@ -14,7 +14,7 @@ use sha2::Sha256;
 use uuid::Uuid;
 
 use super::validate;
-use crate::server::{
+use crate::{
     clock,
     entities::{SupportChat, User, columns::RoleColumn, support_chat, support_message, user},
     transactions,

@@ -10,11 +10,11 @@ use axum::{
     http::{HeaderMap, header, request::Parts},
 };
 
-use super::sessions;
-use crate::server::{
+use crate::http::state::AppState;
+use domain::auth::sessions;
+use domain::{
     client_addr::ClientAddr,
     entities::{session::SessionKind, user},
-    state::AppState,
 };
 use wire::error::AppError;
 

@@ -6,7 +6,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::{password, token::Token, validate};
-use crate::server::{
+use crate::{
     client_addr::ClientAddr,
     clock,
     entities::{User, columns::RoleColumn, user},

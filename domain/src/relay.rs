@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 use tokio::sync::mpsc;
 use uuid::Uuid;
 
-use crate::server::{
+use crate::{
     chats, clock,
     entities::{SupportChat, SupportMessage, support_chat, support_message},
     events::{self, Fact},

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::reply_emails::compose::Composed;
 use anyhow::Context;
-use app::server::reply_emails::compose::Composed;
 use lettre::{
     AsyncFileTransport, AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor,
     message::{
@@ -14,7 +14,16 @@ use lettre::{
     },
 };
 
-use crate::config::MailArgs;
+/// Where emails go, as configured (`CONFAB_MAIL_FROM`, `CONFAB_SMTP_URL`, `CONFAB_MAIL_DIR`).
+#[derive(Clone, Debug)]
+pub struct TransportSettings {
+    /// The sender, e.g. `Acme Support <support@acme.example>`.
+    pub from: String,
+    /// An SMTP server in lettre's URL form; `None` writes `.eml` files to `dir`.
+    pub smtp_url: Option<String>,
+    /// Where emails are written when there is no SMTP server (development).
+    pub dir: PathBuf,
+}
 
 /// Where composed emails go.
 #[derive(Clone)]
@@ -51,27 +60,24 @@ impl Mailer {
     ///
     /// # Errors
     /// When the SMTP URL does not parse, or the mail directory cannot be created.
-    pub fn from_config(mail: &MailArgs) -> anyhow::Result<Self> {
-        let from = mail.mail_from.clone();
+    pub fn from_settings(mail: &TransportSettings) -> anyhow::Result<Self> {
+        let from = mail.from.clone();
         from.parse::<lettre::message::Mailbox>()
             .with_context(|| format!("CONFAB_MAIL_FROM {from:?} is not an email address"))?;
         match &mail.smtp_url {
             Some(url) => {
-                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose())
+                let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
                     .context("CONFAB_SMTP_URL is not an SMTP URL lettre understands")?
                     .build();
                 Ok(Self::Smtp { transport, from })
             }
             None => {
-                std::fs::create_dir_all(&mail.mail_dir).with_context(|| {
-                    format!(
-                        "could not create the mail directory {}",
-                        mail.mail_dir.display()
-                    )
+                std::fs::create_dir_all(&mail.dir).with_context(|| {
+                    format!("could not create the mail directory {}", mail.dir.display())
                 })?;
                 Ok(Self::Files {
-                    dir: mail.mail_dir.clone(),
-                    transport: AsyncFileTransport::new(&mail.mail_dir),
+                    dir: mail.dir.clone(),
+                    transport: AsyncFileTransport::new(&mail.dir),
                     from,
                 })
             }

@@ -11,7 +11,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::server::{
+use crate::{
     chats,
     entities::SupportMessage as MessageRows,
     hub::{Hub, Topic},

@@ -6,7 +6,7 @@ use axum::extract::FromRef;
 use leptos::prelude::*;
 use sea_orm::DatabaseConnection;
 
-use super::{auth::visitors::IdentitySecret, effects::Effects, limits::Limits};
+use domain::{auth::settings::AuthSettings, effects::Effects, limits::Limits};
 
 /// Built once at start-up by the server binary and cloned (cheaply) into each request.
 #[derive(Clone, Debug)]
@@ -21,31 +21,6 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// What writes set in motion: live events and reply emails.
     pub effects: Arc<Effects>,
-}
-
-/// The part of the configuration that identity and sessions depend on.
-#[derive(Clone, Debug)]
-pub struct AuthSettings {
-    /// `scheme://host[:port]` of the public URL: the only origin allowed to post with cookies.
-    pub public_origin: String,
-    /// Whether cookies carry `Secure` and the `__Host-` prefix (the public URL is https).
-    pub secure_cookies: bool,
-    /// Key for verifying embedding sites' `user-hash`; `None` disables verified identities.
-    pub identity_secret: Option<IdentitySecret>,
-    /// Origins allowed to embed the widget and call its endpoints (exact `scheme://host[:port]`).
-    pub widget_origins: Vec<String>,
-}
-
-impl AuthSettings {
-    /// The browser session cookie's name. `__Host-` makes the browser refuse it unless it is
-    /// Secure, host-only and Path=/, which only works over https.
-    pub fn cookie_name(&self) -> &'static str {
-        if self.secure_cookies {
-            "__Host-confab_session"
-        } else {
-            "confab_session"
-        }
-    }
 }
 
 impl AppState {

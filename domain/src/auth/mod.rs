@@ -1,10 +1,11 @@
 //! Who is asking: accounts and passwords, sessions (cookie and bearer), visitors of embedding
-//! sites, and the extractors every entry point uses to find the current user.
+//! sites and the identities those sites vouch for. The HTTP side (reading cookies and headers)
+//! is `app::http::current_user`.
 
 pub mod accounts;
-pub mod current_user;
 pub mod password;
 pub mod sessions;
+pub mod settings;
 pub mod token;
 pub mod validate;
 pub mod visitors;

@@ -22,7 +22,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-use crate::server::{
+use crate::{
     auth::token,
     clock,
     entities::{

@@ -8,7 +8,7 @@ use sea_orm::{
 use uuid::Uuid;
 
 use super::token::{self, Token};
-use crate::server::{
+use crate::{
     clock,
     effects::Effects,
     entities::{
@@ -141,7 +141,7 @@ pub async fn revoke(
 /// When the database fails.
 pub async fn close_sockets_of_ended_sessions(
     db: &DatabaseConnection,
-    hub: &crate::server::hub::Hub,
+    hub: &crate::hub::Hub,
 ) -> Result<usize, sea_orm::DbErr> {
     let mut ended = 0;
     for bound in hub.bound_sessions().chunks(500) {

@@ -1,15 +1,15 @@
 //! Who is on the other end of a request: the TCP peer, or, when that peer is a trusted reverse
-//! proxy, the client it names in `X-Forwarded-For` / `Forwarded`. Every limit and every log
-//! line uses this address; IPv6 clients are counted per /64, since one home or phone gets a
-//! whole /64 and could otherwise walk through any per-address limit.
+//! proxy, the client it names in `X-Forwarded-For` / `Forwarded`. Resolved once per request in
+//! `connections`; every limit and every log line then uses the resulting
+//! [`ClientAddr`](domain::client_addr::ClientAddr).
 
 use std::{
-    fmt,
-    net::{IpAddr, Ipv4Addr, Ipv6Addr},
+    net::{IpAddr, Ipv4Addr},
     str::FromStr,
 };
 
 use axum::http::{HeaderMap, header};
+use domain::client_addr::ClientAddr;
 
 /// An address or a network (`10.0.0.0/8`, `::1`, `fd00::/8`) whose connections are proxies.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,15 +21,7 @@ pub struct TrustedNet {
 impl TrustedNet {
     /// Whether `addr` lies in this network (an IPv4-mapped IPv6 address counts as IPv4).
     pub fn contains(&self, addr: IpAddr) -> bool {
-        match (self.network, canonical(addr)) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                prefix_bits_v4(ip, self.prefix) == prefix_bits_v4(net, self.prefix)
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                prefix_bits_v6(ip, self.prefix) == prefix_bits_v6(net, self.prefix)
-            }
-            _ => false,
-        }
+        ClientAddr::from(addr).in_network(self.network, self.prefix)
     }
 }
 
@@ -42,10 +34,11 @@ impl FromStr for TrustedNet {
             Some((addr, prefix)) => (addr, Some(prefix)),
             None => (raw, None),
         };
-        let network = canonical(
+        let network = ClientAddr::from(
             addr.parse::<IpAddr>()
                 .map_err(|_| format!("{raw:?} is not an IP address or CIDR network"))?,
-        );
+        )
+        .ip();
         let max = if network.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
@@ -85,69 +78,37 @@ impl FromStr for ForwardedHeader {
     }
 }
 
-/// The client of a request, as resolved once per connection or request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ClientAddr(IpAddr);
-
-impl ClientAddr {
-    /// The client's address.
-    pub fn ip(self) -> IpAddr {
-        self.0
+/// Resolves the client of a request that arrived from `peer`. The forwarded header counts
+/// only when `peer` is trusted; then the client is the rightmost forwarded address that is
+/// not itself a trusted proxy (anything left of it was written by the client and may be
+/// forged).
+pub fn resolve(
+    peer: IpAddr,
+    headers: &HeaderMap,
+    trusted: &[TrustedNet],
+    which: ForwardedHeader,
+) -> ClientAddr {
+    let peer = ClientAddr::from(peer).ip();
+    let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(peer) {
+        return ClientAddr::from(peer);
     }
-
-    /// The key per-address limits count under: the address itself for IPv4, its /64 for IPv6.
-    pub fn limit_key(self) -> String {
-        match self.0 {
-            IpAddr::V4(ip) => ip.to_string(),
-            IpAddr::V6(ip) => format!("{}/64", Ipv6Addr::from(prefix_bits_v6(ip, 64))),
-        }
-    }
-
-    /// Resolves the client of a request that arrived from `peer`. The forwarded header counts
-    /// only when `peer` is trusted; then the client is the rightmost forwarded address that is
-    /// not itself a trusted proxy (anything left of it was written by the client and may be
-    /// forged).
-    pub fn resolve(
-        peer: IpAddr,
-        headers: &HeaderMap,
-        trusted: &[TrustedNet],
-        which: ForwardedHeader,
-    ) -> Self {
-        let peer = canonical(peer);
-        let is_trusted = |ip: IpAddr| trusted.iter().any(|net| net.contains(ip));
-        if !is_trusted(peer) {
-            return Self(peer);
-        }
-        let forwarded = forwarded_chain(headers, which);
-        let client = forwarded
-            .iter()
-            .rev()
-            .copied()
-            .map(canonical)
-            .find(|ip| !is_trusted(*ip))
-            // Every hop trusted: the leftmost one is the furthest we know of.
-            .or_else(|| forwarded.first().copied().map(canonical))
-            .unwrap_or(peer);
-        Self(client)
-    }
-}
-
-impl From<IpAddr> for ClientAddr {
-    fn from(ip: IpAddr) -> Self {
-        Self(canonical(ip))
-    }
-}
-
-impl Default for ClientAddr {
-    fn default() -> Self {
-        Self(IpAddr::V4(Ipv4Addr::UNSPECIFIED))
-    }
-}
-
-impl fmt::Display for ClientAddr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.0.fmt(f)
-    }
+    let forwarded = forwarded_chain(headers, which);
+    let client = forwarded
+        .iter()
+        .rev()
+        .copied()
+        .map(|ip| ClientAddr::from(ip).ip())
+        .find(|ip| !is_trusted(*ip))
+        // Every hop trusted: the leftmost one is the furthest we know of.
+        .or_else(|| {
+            forwarded
+                .first()
+                .copied()
+                .map(|ip| ClientAddr::from(ip).ip())
+        })
+        .unwrap_or(peer);
+    ClientAddr::from(client)
 }
 
 /// The addresses proxies recorded in `header`, in the order they were added (client first).
@@ -204,32 +165,6 @@ fn parse_node(raw: &str) -> Option<IpAddr> {
         .map(IpAddr::V4)
 }
 
-/// IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`, what a dual-stack socket reports) as IPv4.
-fn canonical(ip: IpAddr) -> IpAddr {
-    match ip {
-        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
-        v4 => v4,
-    }
-}
-
-fn prefix_bits_v4(ip: Ipv4Addr, prefix: u8) -> u32 {
-    let bits = u32::from(ip);
-    if prefix == 0 {
-        0
-    } else {
-        bits & (u32::MAX << (32 - u32::from(prefix)))
-    }
-}
-
-fn prefix_bits_v6(ip: Ipv6Addr, prefix: u8) -> u128 {
-    let bits = u128::from(ip);
-    if prefix == 0 {
-        0
-    } else {
-        bits & (u128::MAX << (128 - u32::from(prefix)))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use axum::http::HeaderValue;
@@ -271,16 +206,16 @@ mod tests {
         let headers = with("x-forwarded-for", "203.0.113.7");
         let trusted = nets(&["127.0.0.1"]);
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
+            resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
             ip("203.0.113.7")
         );
         assert_eq!(
-            ClientAddr::resolve(ip("198.51.100.9"), &headers, &trusted, XFF).ip(),
+            resolve(ip("198.51.100.9"), &headers, &trusted, XFF).ip(),
             ip("198.51.100.9"),
             "an untrusted peer's header is ignored"
         );
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &[], XFF).ip(),
+            resolve(ip("127.0.0.1"), &headers, &[], XFF).ip(),
             ip("127.0.0.1"),
             "nothing is trusted by default"
         );
@@ -292,17 +227,17 @@ mod tests {
         let headers = with("x-forwarded-for", "1.1.1.1, 203.0.113.7, 10.0.0.2");
         let trusted = nets(&["127.0.0.1", "10.0.0.0/8"]);
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
+            resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
             ip("203.0.113.7")
         );
         let garbage = with("x-forwarded-for", "1.1.1.1, nonsense, 203.0.113.7");
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &garbage, &trusted, XFF).ip(),
+            resolve(ip("127.0.0.1"), &garbage, &trusted, XFF).ip(),
             ip("203.0.113.7")
         );
         let only_garbage = with("x-forwarded-for", "nonsense");
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &only_garbage, &trusted, XFF).ip(),
+            resolve(ip("127.0.0.1"), &only_garbage, &trusted, XFF).ip(),
             ip("127.0.0.1")
         );
     }
@@ -316,36 +251,22 @@ mod tests {
         let trusted = nets(&["127.0.0.1"]);
         let rfc = ForwardedHeader::Forwarded;
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, rfc).ip(),
+            resolve(ip("127.0.0.1"), &headers, &trusted, rfc).ip(),
             ip("2001:db8:cafe::17")
         );
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
+            resolve(ip("127.0.0.1"), &headers, &trusted, XFF).ip(),
             ip("127.0.0.1"),
             "only the configured header is read"
         );
         let mut both = headers.clone();
         both.insert("x-forwarded-for", HeaderValue::from_static("198.51.100.4"));
         assert_eq!(
-            ClientAddr::resolve(ip("127.0.0.1"), &both, &trusted, XFF).ip(),
+            resolve(ip("127.0.0.1"), &both, &trusted, XFF).ip(),
             ip("198.51.100.4"),
             "a client's own Forwarded header does not win over the proxy's X-Forwarded-For"
         );
         assert_eq!("Forwarded".parse::<ForwardedHeader>(), Ok(rfc));
         assert!("x-real-ip".parse::<ForwardedHeader>().is_err());
-    }
-
-    #[test]
-    fn ipv6_clients_share_a_key_per_64() {
-        let a = ClientAddr::from(ip("2001:db8:1:2::1"));
-        let b = ClientAddr::from(ip("2001:db8:1:2:ffff::9"));
-        let c = ClientAddr::from(ip("2001:db8:1:3::1"));
-        assert_eq!(a.limit_key(), b.limit_key());
-        assert_ne!(a.limit_key(), c.limit_key());
-        assert_eq!(a.limit_key(), "2001:db8:1:2::/64");
-        assert_eq!(
-            ClientAddr::from(ip("::ffff:1.2.3.4")).limit_key(),
-            "1.2.3.4"
-        );
     }
 }
