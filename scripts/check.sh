@@ -9,9 +9,12 @@ clean_environment
 step "format"
 cargo fmt --all --check
 
+step "module imports point one way (cargo xtask module-cycles)"
+cargo xtask module-cycles
+
 # Lint per crate: a --workspace build on the host would unify the ssr and hydrate features.
-step "clippy: server side (wire, domain, app with ssr, server, migration)"
-cargo clippy -p wire -p domain -p app -p server -p migration --all-targets -- -D warnings
+step "clippy: server side (wire, domain, app with ssr, server, migration, xtask)"
+cargo clippy -p wire -p domain -p app -p server -p migration -p xtask --all-targets -- -D warnings
 
 step "clippy: browser side (frontend, app with hydrate, wire) for wasm32"
 cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown -- -D warnings
@@ -21,6 +24,6 @@ cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-def
   --features frontend/embed -- -D warnings
 
 step "tests on SQLite"
-cargo test -p wire -p domain -p app -p server -p migration
+cargo test -p wire -p domain -p app -p server -p migration -p xtask
 
 end_steps

@@ -5,9 +5,10 @@
 use std::sync::Arc;
 
 use chrono::TimeDelta;
+use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
-use super::hub::Hub;
+use crate::{events, fact::Fact, hub::Hub};
 
 /// How long a staff reply may stay unread before its user is emailed, unless configured.
 pub const DEFAULT_REPLY_EMAIL_DELAY: TimeDelta = TimeDelta::minutes(5);
@@ -30,5 +31,14 @@ impl Default for Effects {
             reply_email_delay: DEFAULT_REPLY_EMAIL_DELAY,
             reply_jobs: Notify::new(),
         }
+    }
+}
+
+impl Effects {
+    /// Tells live connections of a committed change: this process's (all but the connection
+    /// `except`, for a typing echo) and, through the relay, every other instance's. The one way
+    /// services publish.
+    pub async fn publish(&self, db: &DatabaseConnection, fact: Fact, except: Option<u64>) {
+        events::announce(db, &self.hub, fact, except).await;
     }
 }

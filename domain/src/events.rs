@@ -1,66 +1,21 @@
-//! What happened, after commit: the facts services announce, and how a process turns a fact
-//! into protocol frames for its own connections.
-//!
-//! A fact names rows by id (it never carries them), so it fits in a PostgreSQL notification
-//! and every process builds the same frames from the committed rows. [`announce`] delivers
+//! How a process turns a [`Fact`] into protocol frames for its own connections, after commit.
+//! Services publish through [`Effects::publish`](crate::effects::Effects::publish); [`announce`] delivers
 //! locally and hands the fact to the relay (other processes, when running on PostgreSQL);
 //! the relay's listener calls [`deliver_locally`] for facts from elsewhere.
 
-use chrono::{DateTime, Utc};
 use sea_orm::{DatabaseConnection, EntityTrait};
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::{
-    chats,
+    chats::list,
     entities::SupportMessage as MessageRows,
+    fact::Fact,
     hub::{Hub, Topic},
 };
 use wire::{
     model::{SenderType, SupportMessage},
     protocol::ServerFrame,
 };
-
-/// A committed change that live connections must hear of.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "fact", rename_all = "snake_case")]
-pub enum Fact {
-    /// A message was stored.
-    MessagePosted {
-        /// Its chat.
-        chat_id: Uuid,
-        /// The message.
-        message_id: Uuid,
-    },
-    /// A chat's list entry changed (archived, restored, viewed by staff, read by the user).
-    ChatChanged {
-        /// The chat.
-        chat_id: Uuid,
-    },
-    /// One side read the other's messages up to `up_to_seq`.
-    Read {
-        /// The chat.
-        chat_id: Uuid,
-        /// Who read: the user (staff messages) or staff (the user's).
-        reader: SenderType,
-        /// When.
-        read_at: DateTime<Utc>,
-        /// The newest `seq` the read covers.
-        up_to_seq: i64,
-    },
-    /// Someone is typing (never stored).
-    Typing {
-        /// The chat.
-        chat_id: Uuid,
-        /// Who.
-        sender_type: SenderType,
-    },
-    /// A session ended (signed out, revoked, replaced): its sockets close at once.
-    SessionEnded {
-        /// The session's row id.
-        session_id: Uuid,
-    },
-}
 
 /// Delivers `fact` to this process's connections (but `except`, for typing echoes) and to
 /// the other processes.
@@ -143,7 +98,7 @@ async fn message_posted(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid, messa
     if !staff {
         return;
     }
-    let item = match chats::list_item(db, chat_id).await {
+    let item = match list::list_item(db, chat_id).await {
         Ok(item) => item,
         Err(err) => {
             tracing::warn!(chat.id = %chat_id, error = %err, "could not read a chat's list entry to deliver it");
@@ -168,7 +123,7 @@ async fn list_entry_changed(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid) {
     if !hub.has_followers(Topic::Admin) {
         return;
     }
-    match chats::list_item(db, chat_id).await {
+    match list::list_item(db, chat_id).await {
         Ok(chat) => hub.publish(Topic::Admin, ServerFrame::ChatUpdated { chat }),
         Err(err) => {
             tracing::warn!(chat.id = %chat_id, error = %err, "could not read a chat's list entry to deliver it");

@@ -20,7 +20,7 @@ use std::{
 use tokio::sync::{Notify, mpsc, watch};
 use uuid::Uuid;
 
-use crate::events::Fact;
+use crate::fact::Fact;
 use wire::protocol::ServerFrame;
 
 /// Frames one connection may have waiting before it counts as a slow consumer.

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod effects;
 pub mod entities;
 pub mod events;
+pub mod fact;
 pub mod hub;
 pub mod limits;
 pub mod mail;

@@ -23,7 +23,8 @@ use uuid::Uuid;
 use crate::{
     chats, clock,
     entities::{SupportChat, SupportMessage, support_chat, support_message},
-    events::{self, Fact},
+    events,
+    fact::Fact,
     hub::{Hub, Topic},
 };
 use wire::protocol::ServerFrame;

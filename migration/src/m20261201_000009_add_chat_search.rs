@@ -12,7 +12,7 @@
 //!   with their chat after the visitor carry-over moved them away, so they need an insert
 //!   trigger only; emails change (a visitor leaves one), so users have all three.
 //! - PostgreSQL: GIN indexes on a `tsvector` of the same text with punctuation turned into
-//!   spaces (`app::server::chat_search` queries these exact expressions, or the planner would
+//!   spaces (`domain::chat_search` queries these exact expressions, or the planner would
 //!   not use the indexes).
 
 use sea_orm_migration::prelude::*;

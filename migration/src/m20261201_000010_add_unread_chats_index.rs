@@ -1,6 +1,6 @@
 //! The dashboard's unread count ("(3) Support Chats") without reading every chat: a partial
 //! index holding only active chats the user wrote in since staff last looked. Both backends
-//! take the same predicate; `app::server::chats::count_unread_for_admin` repeats it word for
+//! take the same predicate; `domain::chats::unread::UNREAD_ACTIVE_CHATS_SQL` repeats it word for
 //! word, since a planner uses a partial index only for a query whose condition implies it.
 
 use sea_orm_migration::prelude::*;

@@ -37,7 +37,7 @@ use domain::{
         session::{self, SessionKind},
         user,
     },
-    events::{self, Fact},
+    fact::Fact,
     hub::{Inbox, Topic},
     limits::{SocketKey, SocketSlots},
 };
@@ -463,13 +463,10 @@ impl Connection {
                 chat_id,
                 sender_type,
             };
-            events::announce(
-                &self.state.db,
-                &self.state.effects.hub,
-                fact,
-                Some(self.inbox.id),
-            )
-            .await;
+            self.state
+                .effects
+                .publish(&self.state.db, fact, Some(self.inbox.id))
+                .await;
         }
         Ok(vec![])
     }

@@ -180,6 +180,10 @@ pub struct StaffConversation {
     pub chat_started: DateTime<Utc>,
 }
 
+/// Messages in one page of a chat's history as the widget reads it: the newest page it starts
+/// from, and each older page one scroll to the top loads. Fewer than this means no more.
+pub const HISTORY_PAGE: usize = 50;
+
 /// Longest preview in the chat list, in characters.
 pub const PREVIEW_CHARS: usize = 100;
 

@@ -193,7 +193,7 @@ pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, Ap
             } else {
                 chats::unarchive(&state.db, &state.effects, chat_id).await?
             };
-            Ok(chats::archived(&chat))
+            Ok(chat.is_archived())
         }
         .await,
     )

@@ -31,7 +31,7 @@ pub async fn get_hosted_widget() -> Result<Option<HostedWidget>, AppError> {
                 return Ok(None);
             };
             let chat =
-                chats::existing_user_view(&state.db, user.id, crate::widget::OLDER_PAGE as u64)
+                chats::existing_user_view(&state.db, user.id, wire::model::HISTORY_PAGE as u64)
                     .await?;
             Ok(Some(HostedWidget { chat }))
         }

@@ -12,7 +12,8 @@ use leptos::prelude::*;
 use web_sys::WebSocket;
 
 use super::{
-    Backoff, json,
+    json,
+    rules::Backoff,
     socket::{Callbacks, open_with, shut, socket_url},
 };
 use wire::protocol::{Channel, ClientFrame, ServerFrame};

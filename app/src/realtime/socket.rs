@@ -13,7 +13,10 @@ use uuid::Uuid;
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
-use super::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending, fetch, json};
+use super::{
+    fetch, json,
+    rules::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending},
+};
 use wire::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
 
 /// How long "typing…" shows after the other side's last announcement.

@@ -18,7 +18,7 @@ mod text;
 mod view;
 
 pub use hosted::HostedChatWidget;
-pub use model::{Access, Announcement, Notice, OLDER_PAGE, WidgetModel, WidgetSetup};
+pub use model::{Access, Announcement, Notice, WidgetModel, WidgetSetup};
 #[cfg(feature = "browser")]
 pub use remote::Identity;
 pub use text::Locale;

@@ -15,10 +15,7 @@ use super::text::Locale;
 use crate::realtime::{ChatSignals, ConnectionState};
 #[cfg(feature = "browser")]
 use crate::realtime::{LiveChat, LiveChatOptions};
-use wire::model::{SenderType, SupportChat, SupportMessage, UserProfile};
-
-/// How many older messages one scroll to the top loads.
-pub const OLDER_PAGE: usize = 50;
+use wire::model::{HISTORY_PAGE, SenderType, SupportChat, SupportMessage, UserProfile};
 
 /// How the widget reaches the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -127,7 +124,7 @@ impl WidgetModel {
             .as_ref()
             .map(|c| c.messages.clone())
             .unwrap_or_default();
-        let has_older = messages.len() >= OLDER_PAGE;
+        let has_older = messages.len() >= HISTORY_PAGE;
         Self {
             locale: setup.locale,
             open: RwSignal::new(false),
@@ -276,7 +273,7 @@ impl WidgetModel {
         self.inner
             .update_value(|i| i.announced_seq = i.announced_seq.max(history_end));
         if self.chat_id.get_untracked().is_none() {
-            self.has_older.set(chat.messages.len() >= OLDER_PAGE);
+            self.has_older.set(chat.messages.len() >= HISTORY_PAGE);
         }
         self.chat_id.set(Some(chat.id));
         let token = match self.current_credentials(&server) {
@@ -411,8 +408,8 @@ impl WidgetModel {
         leptos::task::spawn_local(async move {
             let server = model.server();
             let credentials = model.current_credentials(&server);
-            if let Ok(older) = remote::older(&server, &credentials, before, OLDER_PAGE).await {
-                model.has_older.set(older.len() >= OLDER_PAGE);
+            if let Ok(older) = remote::older(&server, &credentials, before, HISTORY_PAGE).await {
+                model.has_older.set(older.len() >= HISTORY_PAGE);
                 model.chat.log.update(|log| {
                     log.merge(older);
                 });

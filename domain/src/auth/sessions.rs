@@ -16,7 +16,7 @@ use crate::{
         session::{self, SessionKind},
         user,
     },
-    events::{self, Fact},
+    fact::Fact,
 };
 use wire::error::AppError;
 
@@ -173,6 +173,8 @@ pub async fn end(
     session_id: Uuid,
 ) -> Result<(), AppError> {
     Session::delete_by_id(session_id).exec(db).await?;
-    events::announce(db, &effects.hub, Fact::SessionEnded { session_id }, None).await;
+    effects
+        .publish(db, Fact::SessionEnded { session_id }, None)
+        .await;
     Ok(())
 }

@@ -33,7 +33,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-/// Tables `support_chats` points to or is pointed from.
+/// Tables `support_chats` points to. Its messages point here (`support_message` declares the
+/// way back).
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {
     /// The chat's owner.
@@ -44,9 +45,6 @@ pub enum Relation {
         on_delete = "Cascade"
     )]
     User,
-    /// The chat's messages.
-    #[sea_orm(has_many = "super::support_message::Entity")]
-    SupportMessages,
 }
 
 impl Related<super::user::Entity> for Entity {
@@ -55,10 +53,18 @@ impl Related<super::user::Entity> for Entity {
     }
 }
 
-impl Related<super::support_message::Entity> for Entity {
+/// A user has at most one support chat: the way back of [`Relation::User`].
+impl Related<Entity> for super::user::Entity {
     fn to() -> RelationDef {
-        Relation::SupportMessages.def()
+        Relation::User.def().rev()
     }
 }
 
 impl ActiveModelBehavior for ActiveModel {}
+
+impl Model {
+    /// Whether the chat is archived (resolved).
+    pub fn is_archived(&self) -> bool {
+        self.archived_at.is_some()
+    }
+}

@@ -49,6 +49,13 @@ impl Related<super::support_chat::Entity> for Entity {
     }
 }
 
+/// A chat's messages: the way back of [`Relation::SupportChat`].
+impl Related<Entity> for super::support_chat::Entity {
+    fn to() -> RelationDef {
+        Relation::SupportChat.def().rev()
+    }
+}
+
 impl ActiveModelBehavior for ActiveModel {}
 
 /// A message as the widget, the dashboard and the API show it.

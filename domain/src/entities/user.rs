@@ -33,19 +33,10 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
 }
 
-/// Tables `users` points to or is pointed from.
+/// Tables `users` points to: none. Tables pointing here (a user's chat, their sessions) declare
+/// the way back beside their own relation, so no entity imports one that imports it back.
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {
-    /// A user has at most one support chat.
-    #[sea_orm(has_one = "super::support_chat::Entity")]
-    SupportChat,
-}
-
-impl Related<super::support_chat::Entity> for Entity {
-    fn to() -> RelationDef {
-        Relation::SupportChat.def()
-    }
-}
+pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
 

@@ -1,0 +1,29 @@
+//! The support chat rules of the spec, each in one place, one module per concern: which chat a
+//! person may reach (`access`), reading history (`history`), posting (`post`), read receipts
+//! (`receipts`), archiving (`archive`), the dashboard's list (`list`) and the one rule of
+//! "unread" (`unread`).
+//!
+//! Every adapter (REST, server functions, the WebSocket loop) calls these functions; each write
+//! owns its transaction and what follows it ([`Effects`](crate::effects::Effects)): a reply
+//! email's job is written inside the transaction, live events go out only after commit. The
+//! modules import each other one way only; callers use the names re-exported here.
+
+pub mod access;
+pub mod archive;
+pub mod history;
+pub mod list;
+pub mod post;
+pub mod receipts;
+mod timestamps;
+pub mod unread;
+
+pub use access::{chat_for, get_or_create};
+pub use archive::{archive, unarchive};
+pub use history::{
+    MAX_PAGE, PageAt, admin_view, existing_user_view, message_page, staff_conversation, user_view,
+};
+pub use list::{
+    DEFAULT_LIST_PAGE, MAX_LIST_PAGE, count_unread_for_admin, list_for_admin, list_item,
+};
+pub use post::{MAX_MESSAGE_CHARS, Posted, Poster, message_content, post_message};
+pub use receipts::{mark_read_by_user, mark_viewed_by_admin};

@@ -1,0 +1,200 @@
+//! Posting a message: one transaction that numbers, inserts, touches the chat's figures,
+//! brings an archived chat back when its user writes, takes the poster's message token and
+//! queues the reply email; live events go out after commit.
+
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QuerySelect, Set,
+};
+use uuid::Uuid;
+
+use crate::{
+    clock,
+    effects::Effects,
+    entities::{
+        SupportChat, SupportMessage, columns::SenderColumn, support_chat, support_message, user,
+    },
+    fact::Fact,
+    limits::{Limit, Limits},
+    reply_emails, transactions,
+};
+use wire::{
+    error::AppError,
+    model::{SenderType, preview},
+};
+
+/// Longest message accepted, in characters.
+pub const MAX_MESSAGE_CHARS: usize = 5_000;
+
+/// A message that was committed, with its chat as it is after the commit.
+#[derive(Clone, Debug)]
+pub struct Posted {
+    /// The new message.
+    pub message: support_message::Model,
+    /// Its chat, touched (and unarchived if the user wrote).
+    pub chat: support_chat::Model,
+    /// `false` when the message already existed under the same `client_id` (a resend).
+    pub created: bool,
+}
+
+/// Trims and checks a message's text. The length limit applies to the text as sent, so the
+/// API's documented `maxLength` and the server agree on every input.
+///
+/// # Errors
+/// 422 when blank, longer than [`MAX_MESSAGE_CHARS`], or holding a NUL character (which no
+/// text needs and PostgreSQL cannot store).
+pub fn message_content(raw: &str) -> Result<String, AppError> {
+    let chars = raw.chars().count();
+    if chars > MAX_MESSAGE_CHARS {
+        return Err(AppError::validation(format!(
+            "the message has {chars} characters; the most is {MAX_MESSAGE_CHARS}"
+        )));
+    }
+    if raw.contains('\0') {
+        return Err(AppError::validation("the message contains a NUL character"));
+    }
+    let content = raw.trim();
+    if content.is_empty() {
+        return Err(AppError::validation("the message is empty"));
+    }
+    Ok(content.to_owned())
+}
+
+/// Who posts a message: the side it shows on, and the person whose allowance it uses.
+#[derive(Clone, Copy, Debug)]
+pub struct Poster {
+    /// The user's side or staff's.
+    pub sender: SenderType,
+    /// The person posting (the chat's user, or the staff member).
+    pub user_id: Uuid,
+}
+
+impl Poster {
+    /// `user` posting, on the side their role gives.
+    pub fn of(user: &user::Model) -> Self {
+        Self {
+            sender: user.side(),
+            user_id: user.id,
+        }
+    }
+}
+
+/// Posts a message in one transaction: the next `seq` of the chat, insert, touch
+/// `last_message_at`, and bring an archived chat back when its user writes. With a
+/// `client_id` the post is idempotent: a resend of the same id returns the message it created
+/// the first time ([`Posted::created`] is then `false`) and changes nothing. Each new message
+/// takes a token from its poster's bucket, whichever route it came by (REST, server
+/// function, socket); a resend takes none.
+///
+/// # Errors
+/// 422 for blank or oversized content; 404 when the chat does not exist; 429 when the poster
+/// is over the message limit (nothing is stored).
+pub async fn post_message(
+    db: &DatabaseConnection,
+    effects: &Effects,
+    limits: &Limits,
+    chat_id: Uuid,
+    poster: Poster,
+    content: &str,
+    client_id: Option<Uuid>,
+) -> Result<Posted, AppError> {
+    let sender = poster.sender;
+    let content = message_content(content)?;
+    // The chat row is locked before it is read and before the time is taken, so concurrent
+    // posts to one chat take seq numbers in commit order, commit in the order of their
+    // timestamps, and `last_message_at` never moves backwards (PostgreSQL: FOR UPDATE;
+    // SQLite: the immediate transaction's lock).
+    let txn = transactions::begin_write(db).await?;
+    let chat = SupportChat::find_by_id(chat_id)
+        .lock_exclusive()
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("no such chat"))?;
+    if let Some(client_id) = client_id
+        && let Some(message) = SupportMessage::find()
+            .filter(support_message::Column::ChatId.eq(chat_id))
+            .filter(support_message::Column::ClientId.eq(client_id))
+            .one(&txn)
+            .await?
+    {
+        txn.commit().await?;
+        return Ok(Posted {
+            message,
+            chat,
+            created: false,
+        });
+    }
+    // Refused here, the transaction rolls back as it drops: nothing is stored.
+    limits
+        .take_on(&txn, Limit::Messages, &poster.user_id.to_string())
+        .await?;
+    let now = clock::now();
+    let message = support_message::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        chat_id: Set(chat_id),
+        seq: Set(chat.last_seq + 1),
+        client_id: Set(client_id),
+        content: Set(content),
+        sender_type: Set(sender.into()),
+        read_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    // A user writing to an archived chat brings it back; staff replies leave it archived.
+    let chat = touch_last_message(&txn, chat, &message, sender == SenderType::User).await?;
+    // A staff reply's email job is written here, inside the transaction, so the job exists
+    // exactly when the message does.
+    if sender == SenderType::Admin {
+        reply_emails::enqueue(&txn, &message, now + effects.reply_email_delay).await?;
+    }
+    txn.commit().await?;
+    // Committed: only now may anyone hear of it.
+    metrics::counter!("confab_messages_posted_total", "sender" => match sender {
+        SenderType::User => "user",
+        SenderType::Admin => "staff",
+    })
+    .increment(1);
+    if sender == SenderType::Admin {
+        effects.reply_jobs.notify_one();
+    }
+    let fact = Fact::MessagePosted {
+        chat_id,
+        message_id: message.id,
+    };
+    effects.publish(db, fact, None).await;
+    Ok(Posted {
+        message,
+        chat,
+        created: true,
+    })
+}
+
+/// Records `message` as the chat's newest (`last_message_at`, `last_seq`, the list's
+/// figures), and clears
+/// `archived_at` when `unarchive` and the chat is archived.
+async fn touch_last_message(
+    txn: &sea_orm::DatabaseTransaction,
+    chat: support_chat::Model,
+    message: &support_message::Model,
+    unarchive: bool,
+) -> Result<support_chat::Model, AppError> {
+    let reopen = unarchive && chat.is_archived();
+    let message_count = chat.message_count + 1;
+    let mut touched = chat.into_active_model();
+    touched.last_message_at = Set(Some(message.created_at));
+    touched.last_seq = Set(message.seq);
+    // The list's figures, kept with the message so a list page never aggregates.
+    touched.message_count = Set(message_count);
+    touched.last_message_preview = Set(Some(preview(&message.content)));
+    touched.last_message_sender = Set(Some(message.sender_type));
+    if message.sender_type == SenderColumn::User {
+        touched.last_user_message_at = Set(Some(message.created_at));
+    }
+    touched.updated_at = Set(message.created_at);
+    if reopen {
+        touched.archived_at = Set(None);
+    }
+    Ok(touched.update(txn).await?)
+}

@@ -1,0 +1,55 @@
+//! Confab's development tasks, run as `cargo xtask <task>` (an alias in `.cargo/config.toml`).
+//!
+//! - `module-cycles`: fails when a module imports another that imports it back, directly or
+//!   around a longer loop, in any crate of the workspace. Dependencies between modules should
+//!   point one way, so each layer can be read (and changed) without the ones above it.
+
+mod module_graph;
+
+use std::{path::Path, process::ExitCode};
+
+/// The workspace's crates whose modules are checked, by source folder.
+const CRATES: &[&str] = &["wire", "domain", "app", "server", "migration", "frontend"];
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1);
+    match task.as_deref() {
+        Some("module-cycles") => module_cycles(),
+        _ => {
+            eprintln!("usage: cargo xtask module-cycles");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints every import cycle found; fails when there is one.
+fn module_cycles() -> ExitCode {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap_or(Path::new("."));
+    let mut cycles = 0;
+    for name in CRATES {
+        let graph = match module_graph::ModuleGraph::read(&root.join(name).join("src")) {
+            Ok(graph) => graph,
+            Err(err) => {
+                eprintln!("{name}: {err:#}");
+                return ExitCode::FAILURE;
+            }
+        };
+        for cycle in graph.cycles() {
+            cycles += 1;
+            println!("{name}: import cycle: {}", cycle.join(" → "));
+        }
+        println!(
+            "{name}: {} modules, {} imports between them",
+            graph.module_count(),
+            graph.edge_count()
+        );
+    }
+    if cycles == 0 {
+        println!("no module imports another that imports it back");
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
