@@ -16,6 +16,7 @@ use leptos_router::{
 };
 
 pub mod api;
+pub mod browser;
 pub mod components;
 pub mod dashboard;
 #[cfg(feature = "ssr")]

@@ -3,10 +3,9 @@
 //! returned [`SupportChatWidget`] from the element's methods.
 
 use app::{
+    browser,
     realtime::json,
-    widget::{
-        Access, Announcement, ChatWidget, Identity, Locale, WidgetModel, WidgetSetup, browser,
-    },
+    widget::{Access, Announcement, ChatWidget, Identity, Locale, WidgetModel, WidgetSetup},
 };
 use leptos::{mount::mount_to, prelude::*};
 use wasm_bindgen::{JsCast, JsValue, prelude::wasm_bindgen};
@@ -54,7 +53,7 @@ impl SupportChatWidget {
 #[wasm_bindgen]
 pub fn mount(host: HtmlElement, container: HtmlElement, options: &JsValue) -> SupportChatWidget {
     let server = text(options, "server").unwrap_or_default();
-    let locale = text(options, "locale").unwrap_or_else(browser::browser_language);
+    let locale = text(options, "locale").unwrap_or_else(browser::language);
     let left = text(options, "position").as_deref() == Some("left");
     let open = js_sys::Reflect::get(options, &"open".into())
         .ok()

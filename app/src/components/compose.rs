@@ -25,10 +25,7 @@ impl TypingThrottle {
 
     /// Whether to announce now (a key was typed); when so, the next one waits 2 s.
     pub fn due(&self) -> bool {
-        #[cfg(feature = "browser")]
-        let now = js_sys::Date::now();
-        #[cfg(not(feature = "browser"))]
-        let now = 0.0;
+        let now = crate::browser::now_ms();
         let due = now - self.last_ms.get_value() > 2_000.0;
         if due {
             self.last_ms.set_value(now);

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use super::browser::use_hydrated;
+use super::hydrated::use_hydrated;
 
 /// Submit button, disabled until hydrated and while `pending`; tests wait on `data-hydrated`.
 #[component]

@@ -3,30 +3,24 @@
 //! this browser), and a desktop notification once the person allowed them with a click. Fed
 //! by the admin channel, which also hands each changed list entry to the page.
 
-use leptos::prelude::*;
-#[cfg(feature = "browser")]
-use leptos::task::spawn_local;
+use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 
-#[cfg(feature = "browser")]
 use crate::{
     api::count_unread_chats,
+    browser::{self, Permission},
     realtime::{AdminFeed, FeedEvent},
 };
-use wire::model::SupportChatListItem;
-#[cfg(feature = "browser")]
-use wire::protocol::ServerFrame;
+use wire::{
+    model::{SupportChatListItem, cut_chars},
+    protocol::ServerFrame,
+};
 
 /// Where this browser keeps the sound preference.
-#[cfg(feature = "browser")]
 const SOUND_KEY: &str = "confab:dashboard:sound";
 
 /// What the page hears from the admin channel.
 #[derive(Clone, Debug)]
-#[cfg_attr(
-    not(feature = "browser"),
-    expect(dead_code, reason = "the admin channel runs in the browser only")
-)]
 pub enum DeskEvent {
     /// (Re)connected: whatever the page shows may have changed meanwhile.
     Live,
@@ -47,21 +41,6 @@ pub struct Alerts {
     pub live: RwSignal<bool>,
 }
 
-/// The browser's answer about desktop notifications.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[cfg_attr(
-    not(feature = "browser"),
-    expect(dead_code, reason = "only the browser answers")
-)]
-pub enum Permission {
-    /// Not asked yet (or the browser has none): a button offers them.
-    Ask,
-    /// Allowed.
-    Granted,
-    /// Refused, or not available here.
-    Denied,
-}
-
 /// Starts the alerts for a page and hands it each [`DeskEvent`]. `initial_unread` is the
 /// count the server rendered the page with.
 pub fn use_alerts(initial_unread: Option<u64>, on_event: impl Fn(DeskEvent) + 'static) -> Alerts {
@@ -71,53 +50,52 @@ pub fn use_alerts(initial_unread: Option<u64>, on_event: impl Fn(DeskEvent) + 's
         notifications: RwSignal::new(Permission::Denied),
         live: RwSignal::new(false),
     };
-    #[cfg(feature = "browser")]
-    {
-        let on_event = std::rc::Rc::new(on_event);
-        Effect::new(move |started: Option<()>| {
-            if started.is_some() {
-                return;
+    let on_event = std::rc::Rc::new(on_event);
+    Effect::new(move |started: Option<()>| {
+        if started.is_some() {
+            return;
+        }
+        alerts
+            .sound
+            .set(browser::stored(SOUND_KEY).as_deref() != Some("off"));
+        alerts.notifications.set(browser::notification_permission());
+        let on_event = std::rc::Rc::clone(&on_event);
+        let feed = AdminFeed::connect(move |event| match event {
+            FeedEvent::Live => {
+                alerts.live.set(true);
+                refresh_unread(alerts);
+                on_event(DeskEvent::Live);
             }
-            alerts
-                .sound
-                .set(crate::widget::browser::stored(SOUND_KEY).as_deref() != Some("off"));
-            alerts.notifications.set(browser::permission());
-            let on_event = std::rc::Rc::clone(&on_event);
-            let feed = AdminFeed::connect(move |event| match event {
-                FeedEvent::Live => {
-                    alerts.live.set(true);
-                    refresh_unread(alerts);
-                    on_event(DeskEvent::Live);
+            FeedEvent::Down => alerts.live.set(false),
+            FeedEvent::Frame(ServerFrame::ChatUpdated { chat }) => {
+                refresh_unread(alerts);
+                on_event(DeskEvent::Updated(chat));
+            }
+            FeedEvent::Frame(ServerFrame::NewUserMessage {
+                user_email,
+                message,
+                ..
+            }) => {
+                if alerts.sound.get_untracked() {
+                    browser::chime();
                 }
-                FeedEvent::Down => alerts.live.set(false),
-                FeedEvent::Frame(ServerFrame::ChatUpdated { chat }) => {
-                    refresh_unread(alerts);
-                    on_event(DeskEvent::Updated(chat));
+                if alerts.notifications.get_untracked() == Permission::Granted {
+                    let from = user_email.as_deref().unwrap_or("a visitor");
+                    browser::notify(
+                        &format!("New message from {from}"),
+                        &cut_chars(&message.content, 140),
+                        "confab-new-message",
+                    );
                 }
-                FeedEvent::Frame(ServerFrame::NewUserMessage {
-                    user_email,
-                    message,
-                    ..
-                }) => {
-                    if alerts.sound.get_untracked() {
-                        crate::widget::browser::chime();
-                    }
-                    if alerts.notifications.get_untracked() == Permission::Granted {
-                        browser::notify(user_email.as_deref(), &message.content);
-                    }
-                }
-                FeedEvent::Frame(_) => {}
-            });
-            on_cleanup(move || feed.close());
+            }
+            FeedEvent::Frame(_) => {}
         });
-    }
-    #[cfg(not(feature = "browser"))]
-    let _ = on_event;
+        on_cleanup(move || feed.close());
+    });
     alerts
 }
 
 /// Reads the unread count again (after a change, or a reconnection).
-#[cfg(feature = "browser")]
 fn refresh_unread(alerts: Alerts) {
     spawn_local(async move {
         if let Ok(count) = count_unread_chats().await {
@@ -136,8 +114,7 @@ pub fn AlertTitle(alerts: Alerts, name: String) -> impl IntoView {
         _ => format!("{name} · Confab"),
     };
     let rendered = title(&name);
-    #[cfg(feature = "browser")]
-    Effect::new(move |_| document().set_title(&title(&name)));
+    Effect::new(move |_| browser::set_title(&title(&name)));
     view! { <Title text=rendered /> }
 }
 
@@ -147,13 +124,9 @@ pub fn AlertControls(alerts: Alerts) -> impl IntoView {
     let toggle_sound = move |_| {
         let on = !alerts.sound.get_untracked();
         alerts.sound.set(on);
-        #[cfg(feature = "browser")]
-        crate::widget::browser::store(SOUND_KEY, (!on).then_some("off"));
+        browser::store(SOUND_KEY, (!on).then_some("off"));
     };
-    let ask = move |_| {
-        #[cfg(feature = "browser")]
-        browser::ask_permission(alerts.notifications);
-    };
+    let ask = move |_| browser::ask_permission(move |answer| alerts.notifications.set(answer));
     view! {
         <div class="alert-controls">
             <span
@@ -183,56 +156,5 @@ pub fn AlertControls(alerts: Alerts) -> impl IntoView {
                 </button>
             </Show>
         </div>
-    }
-}
-
-/// Desktop notifications, through the browser's `Notification`.
-#[cfg(feature = "browser")]
-mod browser {
-    use leptos::prelude::*;
-    use wasm_bindgen::{JsCast, closure::Closure};
-    use web_sys::{Notification, NotificationOptions, NotificationPermission};
-
-    use super::Permission;
-    use wire::model::cut_chars;
-
-    /// What the browser says now; `Denied` where there are no notifications.
-    pub fn permission() -> Permission {
-        let supported = js_sys::Reflect::has(&window(), &"Notification".into()).unwrap_or(false);
-        if !supported {
-            return Permission::Denied;
-        }
-        match Notification::permission() {
-            NotificationPermission::Granted => Permission::Granted,
-            NotificationPermission::Default => Permission::Ask,
-            _ => Permission::Denied,
-        }
-    }
-
-    /// Asks (a click is the gesture browsers require) and records the answer.
-    pub fn ask_permission(state: RwSignal<Permission>) {
-        let Ok(promise) = Notification::request_permission() else {
-            state.set(Permission::Denied);
-            return;
-        };
-        let answered = Closure::once(move |_: wasm_bindgen::JsValue| state.set(permission()));
-        let _ = promise.then(&answered);
-        answered.forget();
-    }
-
-    /// "New message from alice@example.com" with the message's start; clicking it brings
-    /// this tab forward.
-    pub fn notify(from: Option<&str>, content: &str) {
-        let options = NotificationOptions::new();
-        options.set_body(&cut_chars(content, 140));
-        options.set_tag("confab-new-message");
-        let title = format!("New message from {}", from.unwrap_or("a visitor"));
-        if let Ok(notification) = Notification::new_with_options(&title, &options) {
-            let focus = Closure::<dyn FnMut()>::new(|| {
-                let _ = window().focus();
-            });
-            notification.set_onclick(Some(focus.as_ref().unchecked_ref()));
-            focus.forget();
-        }
     }
 }

@@ -12,12 +12,11 @@ use super::{
     alerts::{AlertControls, AlertTitle, DeskEvent, use_alerts},
     text,
 };
-#[cfg(feature = "browser")]
-use crate::realtime::{LiveChat, LiveChatOptions};
 use crate::{
     api::{count_unread_chats, get_admin_chat, set_chat_archived},
+    browser,
     components::{TypingThrottle, sends_message},
-    realtime::{ChatSignals, ConnectionState, Pending},
+    realtime::{ChatSignals, ConnectionState, LiveChat, LiveChatOptions, Pending},
     widget::message_text,
 };
 use wire::{
@@ -75,19 +74,16 @@ pub fn ConversationPage() -> impl IntoView {
 /// Live handles of the page, once the browser runs it.
 #[derive(Clone, Copy)]
 struct Live {
-    #[cfg(feature = "browser")]
     chat: StoredValue<Option<LiveChat>, LocalStorage>,
 }
 
 impl Live {
     fn new() -> Self {
         Self {
-            #[cfg(feature = "browser")]
             chat: StoredValue::new_local(None),
         }
     }
 
-    #[cfg(feature = "browser")]
     fn with(&self, act: impl FnOnce(&LiveChat)) {
         self.chat.with_value(|chat| {
             if let Some(chat) = chat {
@@ -124,7 +120,6 @@ fn Conversation(
         }
     });
 
-    #[cfg(feature = "browser")]
     {
         let back = back.clone();
         Effect::new(move |started: Option<()>| {
@@ -143,8 +138,8 @@ fn Conversation(
             );
             live.chat.set_value(Some(chat));
             on_cleanup(move || live.with(LiveChat::close));
-            browser::keep_recording_views(chat_id, signals);
-            browser::listen_to_keys(chat_id, archived, back.clone());
+            in_the_browser::keep_recording_views(chat_id, signals);
+            in_the_browser::listen_to_keys(chat_id, archived, back.clone());
         });
     }
 
@@ -258,21 +253,15 @@ fn rows(signals: ChatSignals, in_browser: bool) -> Vec<Row> {
 }
 
 fn day_label(message: &SupportMessage, in_browser: bool) -> String {
-    #[cfg(feature = "browser")]
-    if in_browser {
-        return browser::local_day(message.created_at.timestamp_millis());
-    }
-    let _ = in_browser;
-    text::day_label_utc(message.created_at)
+    day_label_of(message.created_at, in_browser)
 }
 
 fn time_label(at: chrono::DateTime<chrono::Utc>, in_browser: bool) -> String {
-    #[cfg(feature = "browser")]
     if in_browser {
-        return crate::widget::browser::local_time(at.timestamp_millis(), "default");
+        browser::local_time(at.timestamp_millis(), "default")
+    } else {
+        browser::utc_time(at)
     }
-    let _ = in_browser;
-    at.format("%H:%M UTC").to_string()
 }
 
 /// The messages: user on the left, staff on the right; older ones load on scroll-up.
@@ -293,7 +282,6 @@ fn MessageColumn(
 
     // New rows: stay at the bottom if the reader was there (or the page just opened).
     let at_bottom = StoredValue::new(true);
-    #[cfg(feature = "browser")]
     Effect::new(move |_| {
         signals.log.track();
         signals.pending.track();
@@ -310,12 +298,9 @@ fn MessageColumn(
         let bottom_gap = el.scroll_height() - el.scroll_top() - el.client_height();
         at_bottom.set_value(bottom_gap < 40);
         if el.scroll_top() < 40 && has_older.get_untracked() && !loading_older.get_untracked() {
-            #[cfg(feature = "browser")]
-            browser::load_older(chat_id, signals, has_older, loading_older, el);
+            in_the_browser::load_older(chat_id, signals, has_older, loading_older, el);
         }
     };
-    #[cfg(not(feature = "browser"))]
-    let _ = chat_id;
 
     view! {
         <div
@@ -424,19 +409,15 @@ fn ReplyBox(chat_id: Uuid, live: Live) -> impl IntoView {
         if content.trim().is_empty() {
             return;
         }
-        #[cfg(feature = "browser")]
         live.with(|chat| {
             chat.send(content.trim().to_owned());
         });
-        #[cfg(not(feature = "browser"))]
-        let _ = (content, live);
         draft.set(String::new());
     };
     let typing = TypingThrottle::new();
     let on_input = move |ev: ev::Event| {
         draft.set(event_target_value(&ev));
         if typing.due() {
-            #[cfg(feature = "browser")]
             live.with(LiveChat::typing);
         }
     };
@@ -515,36 +496,24 @@ fn PersonPanel(
 }
 
 fn day_label_of(at: chrono::DateTime<chrono::Utc>, in_browser: bool) -> String {
-    #[cfg(feature = "browser")]
     if in_browser {
-        return browser::local_day(at.timestamp_millis());
+        browser::local_day(at.timestamp_millis(), "default")
+    } else {
+        browser::utc_day(at)
     }
-    let _ = in_browser;
-    text::day_label_utc(at)
 }
 
-/// The page's browser-only parts: local dates, older pages, view recording, keys.
-#[cfg(feature = "browser")]
-mod browser {
+/// What the page does once the browser runs it: older pages, view recording, keys.
+mod in_the_browser {
     use leptos::{ev, prelude::*};
     use uuid::Uuid;
-    use wasm_bindgen::JsValue;
 
     use crate::{
         api::{older_admin_messages, record_chat_view, set_chat_archived},
+        browser,
         realtime::ChatSignals,
     };
     use wire::model::SenderType;
-
-    /// "Monday, January 29" in the viewer's language and time zone.
-    pub fn local_day(timestamp_ms: i64) -> String {
-        let date = js_sys::Date::new(&JsValue::from_f64(timestamp_ms as f64));
-        let options = js_sys::Object::new();
-        for (key, value) in [("weekday", "long"), ("month", "long"), ("day", "numeric")] {
-            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
-        }
-        date.to_locale_date_string("default", &options).into()
-    }
 
     /// Loads the page of messages before the oldest shown, keeping the reader's place.
     pub fn load_older(
@@ -593,7 +562,7 @@ mod browser {
         let recorded = StoredValue::new(newest_user_seq());
         let record_if_due = move || {
             let newest = newest_user_seq();
-            if newest > recorded.get_value() && !document().hidden() {
+            if newest > recorded.get_value() && !browser::is_hidden() {
                 recorded.set_value(newest);
                 leptos::task::spawn_local(async move {
                     let _ = record_chat_view(chat_id).await;
@@ -616,7 +585,7 @@ mod browser {
             if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
             }
-            let in_field = super::super::list_page::in_a_field(&ev);
+            let in_field = browser::in_a_field(&ev);
             match ev.key().as_str() {
                 "Escape" => {
                     let draft_empty = document()

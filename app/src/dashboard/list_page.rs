@@ -3,8 +3,6 @@
 //! the wasm arrives; once hydrated, the list follows the admin channel, loads more pages in
 //! place and answers the keyboard (j/k or arrows, Enter, `e`, `/`).
 
-#[cfg(feature = "browser")]
-pub(super) use keyboard::in_a_field;
 use leptos::{ev, html, prelude::*};
 use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
@@ -14,7 +12,10 @@ use super::{
     chat_list::ChatList,
     text,
 };
-use crate::api::{count_unread_chats, list_chats};
+use crate::{
+    api::{count_unread_chats, list_chats},
+    browser,
+};
 use wire::model::{ChatListPage, SupportChatListItem};
 
 /// The page: header, alerts, tabs, search, and the list of the tab asked for.
@@ -111,7 +112,6 @@ fn ChatBoard(
         }
     };
 
-    #[cfg(feature = "browser")]
     keyboard::listen(list, list_ref, search_ref, archived, searching);
 
     let tab_href = move |archive_tab: bool| text::list_href(archive_tab, "", None);
@@ -218,31 +218,17 @@ fn ChatBoard(
 
 /// The current time, ticking every 30 s in the browser so relative times stay current.
 fn use_clock() -> RwSignal<chrono::DateTime<chrono::Utc>> {
-    let now = RwSignal::new(current_time());
-    #[cfg(feature = "browser")]
+    let now = RwSignal::new(browser::now());
     Effect::new(move |_| {
-        now.set(current_time());
+        now.set(browser::now());
         if let Ok(handle) = set_interval_with_handle(
-            move || now.set(current_time()),
+            move || now.set(browser::now()),
             std::time::Duration::from_secs(30),
         ) {
             on_cleanup(move || handle.clear());
         }
     });
     now
-}
-
-/// Now: the browser's clock in the browser (the standard library has none on wasm32), the
-/// system's on the server.
-fn current_time() -> chrono::DateTime<chrono::Utc> {
-    #[cfg(feature = "browser")]
-    {
-        chrono::DateTime::from_timestamp_millis(js_sys::Date::now() as i64).unwrap_or_default()
-    }
-    #[cfg(not(feature = "browser"))]
-    {
-        chrono::Utc::now()
-    }
 }
 
 /// One chat in the list: who, the newest message, counts and time; unread ones stand out.
@@ -292,15 +278,14 @@ fn ChatCard(
     .into_any()
 }
 
-/// The list's keys (browser only): j/k or arrows move the focus between chats, Enter opens
-/// the focused one (it is a link), `e` archives or restores it, `/` goes to the search.
-#[cfg(feature = "browser")]
+/// The list's keys: j/k or arrows move the focus between chats, Enter opens the focused
+/// one (it is a link), `e` archives or restores it, `/` goes to the search.
 mod keyboard {
     use leptos::{ev, html, prelude::*};
     use wasm_bindgen::JsCast;
 
     use super::ChatList;
-    use crate::api::set_chat_archived;
+    use crate::{api::set_chat_archived, browser};
     use wire::model::SupportChatListItem;
 
     pub fn listen(
@@ -333,7 +318,7 @@ mod keyboard {
             })
         };
         let handle = window_event_listener(ev::keydown, move |ev: ev::KeyboardEvent| {
-            if in_a_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            if browser::in_a_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
             }
             let count = list.with_untracked(|l| l.chats.len());
@@ -389,12 +374,5 @@ mod keyboard {
                 list.update(|l| l.apply(chat, tab, searching));
             }
         });
-    }
-
-    /// Whether a key event comes from a text field (where letters are text, not commands).
-    pub fn in_a_field(ev: &ev::KeyboardEvent) -> bool {
-        ev.target()
-            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
     }
 }

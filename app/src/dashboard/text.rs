@@ -92,12 +92,6 @@ fn query_value(value: &str) -> String {
         .collect()
 }
 
-/// A day divider before the server knows the viewer's time zone: "Monday, January 29" in UTC
-/// (the browser rewrites it in the viewer's locale and zone once it runs).
-pub fn day_label_utc(at: DateTime<Utc>) -> String {
-    at.format("%A, %B %-d").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use chrono::{Duration, TimeZone};
@@ -170,14 +164,5 @@ mod tests {
             list_href(true, "café & co", Some(id)),
             format!("/admin/chats?archived=true&q=caf%C3%A9%20%26%20co&after={id}")
         );
-    }
-
-    #[test]
-    fn day_labels_name_the_weekday_and_date() {
-        let at = Utc
-            .with_ymd_and_hms(2024, 1, 29, 23, 59, 0)
-            .single()
-            .expect("time");
-        assert_eq!(day_label_utc(at), "Monday, January 29");
     }
 }

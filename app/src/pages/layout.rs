@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::{
     api::{SignOut, get_current_user},
-    components::{navigate_to, use_hydrated},
+    browser::navigate_to,
+    components::use_hydrated,
 };
 use wire::model::Role;
 

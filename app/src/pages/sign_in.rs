@@ -5,7 +5,8 @@ use leptos_router::hooks::use_query_map;
 
 use crate::{
     api::SignIn,
-    components::{FormError, SubmitButton, navigate_to},
+    browser::navigate_to,
+    components::{FormError, SubmitButton},
 };
 use wire::model::Role;
 

@@ -4,7 +4,8 @@ use leptos::prelude::*;
 
 use crate::{
     api::SignUp,
-    components::{FormError, SubmitButton, navigate_to},
+    browser::navigate_to,
+    components::{FormError, SubmitButton},
 };
 
 /// The sign-up form; a new account is signed in straight away.

@@ -9,14 +9,10 @@
 use std::{cell::RefCell, rc::Rc};
 
 use leptos::prelude::*;
-use web_sys::WebSocket;
 
-use super::{
-    json,
-    rules::Backoff,
-    socket::{Callbacks, open_with, shut, socket_url},
-};
-use wire::protocol::{Channel, ClientFrame, ServerFrame};
+use super::{json, rules::Backoff, socket::socket_url};
+use crate::browser::{self, Socket};
+use wire::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
 
 /// What the feed tells the page.
 #[derive(Clone, Debug)]
@@ -33,7 +29,7 @@ type Handler = Rc<dyn Fn(FeedEvent)>;
 
 struct Feed {
     handler: Handler,
-    socket: Option<(WebSocket, Callbacks)>,
+    socket: Option<Socket>,
     backoff: Backoff,
     stopped: bool,
 }
@@ -64,8 +60,8 @@ impl AdminFeed {
         self.link.with_value(|link| {
             let mut feed = link.borrow_mut();
             feed.stopped = true;
-            if let Some((socket, _callbacks)) = feed.socket.take() {
-                shut(&socket);
+            if let Some(socket) = feed.socket.take() {
+                socket.close();
             }
         });
     }
@@ -73,16 +69,16 @@ impl AdminFeed {
 
 fn open(link: &Rc<RefCell<Feed>>) {
     let (on_open, on_text, on_close) = (Rc::clone(link), Rc::clone(link), Rc::clone(link));
-    let opened = open_with(
+    let opened = Socket::open(
         &socket_url(""),
         move || {
-            if let Some((socket, _)) = &on_open.borrow().socket {
+            if let Some(socket) = &on_open.borrow().socket {
                 let subscribe = ClientFrame::Subscribe {
                     channel: Channel::Admin,
                     chat_id: None,
                     after: None,
                 };
-                let _ = socket.send_with_str(&json::client_frame(&subscribe));
+                socket.send(&json::client_frame(&subscribe));
             }
         },
         move |text| {
@@ -102,7 +98,7 @@ fn open(link: &Rc<RefCell<Feed>>) {
                 handler(FeedEvent::Frame(frame));
             }
         },
-        move |signed_out| down(&on_close, signed_out),
+        move |code| down(&on_close, code == CLOSE_SIGNED_OUT),
     );
     match opened {
         Some(socket) => link.borrow_mut().socket = Some(socket),
@@ -119,7 +115,7 @@ fn down(link: &Rc<RefCell<Feed>>, signed_out: bool) {
             return;
         }
         feed.stopped = signed_out;
-        let delay = feed.backoff.next_delay_ms(js_sys::Math::random());
+        let delay = feed.backoff.next_delay_ms(browser::random());
         (Rc::clone(&feed.handler), delay)
     };
     handler(FeedEvent::Down);

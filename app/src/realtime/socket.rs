@@ -3,20 +3,20 @@
 //! exponential backoff and jitter, polls `after_seq` every 5 s while the socket is down, and
 //! sends messages with a `client_id` that it re-sends after a reconnect until answered.
 //!
-//! Event-driven on the browser's `WebSocket` (open, message and close callbacks), with the
-//! connection's state in one shared cell.
+//! Event-driven on the browser's WebSocket ([`browser::Socket`]: open, message and close
+//! callbacks), with the connection's state in one shared cell. Only effects and event
+//! handlers connect, so on the server (where the socket never opens) none of this runs.
 
 use std::{cell::RefCell, rc::Rc};
 
 use leptos::prelude::*;
 use uuid::Uuid;
-use wasm_bindgen::{JsCast, closure::Closure};
-use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 use super::{
-    fetch, json,
+    json,
     rules::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending},
 };
+use crate::browser::{self, Socket};
 use wire::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
 
 /// How long "typing…" shows after the other side's last announcement.
@@ -49,17 +49,10 @@ pub struct LiveChat {
 
 type Link = Rc<RefCell<Connection>>;
 
-/// The callbacks a socket holds; dropped with it.
-pub(super) struct Callbacks {
-    _open: Closure<dyn FnMut()>,
-    _message: Closure<dyn FnMut(MessageEvent)>,
-    _close: Closure<dyn FnMut(CloseEvent)>,
-}
-
 struct Connection {
     options: LiveChatOptions,
     signals: ChatSignals,
-    socket: Option<(WebSocket, Callbacks)>,
+    socket: Option<Socket>,
     backoff: Backoff,
     /// `close()` was called: no reconnection, no polling.
     stopped: bool,
@@ -159,9 +152,8 @@ impl LiveChat {
         self.link.with_value(|link| {
             let mut connection = link.borrow_mut();
             connection.stopped = true;
-            if let Some((socket, _callbacks)) = connection.socket.take() {
-                // The callbacks are dropped here: the socket must not call them any more.
-                shut(&socket);
+            if let Some(socket) = connection.socket.take() {
+                socket.close();
             }
         });
     }
@@ -174,12 +166,10 @@ impl LiveChat {
 }
 
 fn send(connection: &Connection, frame: &ClientFrame) -> bool {
-    match &connection.socket {
-        Some((socket, _)) if socket.ready_state() == WebSocket::OPEN => {
-            socket.send_with_str(&json::client_frame(frame)).is_ok()
-        }
-        _ => false,
-    }
+    connection
+        .socket
+        .as_ref()
+        .is_some_and(|socket| socket.send(&json::client_frame(frame)))
 }
 
 /// Opens a socket with its callbacks; they drive everything after.
@@ -187,7 +177,7 @@ fn open_socket(link: &Link) {
     let url = socket_url(&link.borrow().options.server);
     let opened = {
         let (opened, received_from, closing) = (Rc::clone(link), Rc::clone(link), Rc::clone(link));
-        open_with(
+        Socket::open(
             &url,
             move || hello(&opened),
             move |text| {
@@ -195,53 +185,13 @@ fn open_socket(link: &Link) {
                     received(&received_from, frame);
                 }
             },
-            move |signed_out| closed(&closing, signed_out),
+            move |code| closed(&closing, code == CLOSE_SIGNED_OUT),
         )
     };
     match opened {
         Some(socket) => link.borrow_mut().socket = Some(socket),
         None => closed(link, false),
     }
-}
-
-/// A WebSocket to `url` whose open, text-message and close events call the three functions
-/// (the last one told whether the server closed it because the session ended); `None` when
-/// the browser refuses the URL.
-pub(super) fn open_with(
-    url: &str,
-    on_open: impl FnMut() + 'static,
-    mut on_text: impl FnMut(String) + 'static,
-    mut on_close: impl FnMut(bool) + 'static,
-) -> Option<(WebSocket, Callbacks)> {
-    let socket = WebSocket::new(url).ok()?;
-    let on_open = Closure::<dyn FnMut()>::new(on_open);
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
-        if let Some(text) = event.data().as_string() {
-            on_text(text);
-        }
-    });
-    let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-        on_close(event.code() == CLOSE_SIGNED_OUT);
-    });
-    socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-    socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
-    Some((
-        socket,
-        Callbacks {
-            _open: on_open,
-            _message: on_message,
-            _close: on_close,
-        },
-    ))
-}
-
-/// Closes `socket` for good: its callbacks are detached first, so none runs after.
-pub(super) fn shut(socket: &WebSocket) {
-    socket.set_onopen(None);
-    socket.set_onmessage(None);
-    socket.set_onclose(None);
-    let _ = socket.close();
 }
 
 /// Open: authenticate, subscribe from the newest `seq` held, send what is still pending.
@@ -293,7 +243,7 @@ fn received(link: &Link, frame: ServerFrame) {
     }
     if matches!(frame, ServerFrame::Typing { .. }) {
         // "Typing…" lasts until a message comes, or 6 s after the last announcement.
-        let at = js_sys::Date::now();
+        let at = browser::now_ms();
         link.borrow_mut().typing_at = at;
         let link = Rc::clone(link);
         set_timeout(
@@ -323,7 +273,7 @@ fn closed(link: &Link, signed_out: bool) {
             connection.signals.state.set(ConnectionState::Closed);
             return;
         }
-        let delay = connection.backoff.next_delay_ms(js_sys::Math::random());
+        let delay = connection.backoff.next_delay_ms(browser::random());
         (connection.signals, delay)
     };
     signals.state.set(ConnectionState::Closed);
@@ -380,14 +330,15 @@ async fn poll_once(link: Link) {
         );
         (url, connection.options.token.clone(), signals)
     };
-    let Ok(answer) = fetch::send("GET", &url, token.as_deref(), None).await else {
+    let Ok(answer) = browser::http::send("GET", &url, token.as_deref(), None).await else {
         return;
     };
     // The owner's endpoint answers with the messages, the staff one with the chat.
     let messages = answer
-        .body
-        .as_ref()
-        .and_then(|body| json::messages(body).or_else(|| json::chat(body).map(|c| c.messages)));
+        .text
+        .as_deref()
+        .and_then(json::parse)
+        .and_then(|body| json::messages(&body).or_else(|| json::chat(&body).map(|c| c.messages)));
     if let Some(messages) = messages {
         signals.log.update(|log| {
             log.merge(messages);
@@ -444,7 +395,7 @@ fn apply(signals: ChatSignals, frame: ServerFrame) {
 /// `ws(s)://host/ws` for `server` (`""`: the page's own origin).
 pub(super) fn socket_url(server: &str) -> String {
     let base = if server.is_empty() {
-        window().location().origin().unwrap_or_default()
+        browser::origin()
     } else {
         server.to_owned()
     };

@@ -43,7 +43,6 @@ fn Mounted(initial: Option<SupportChat>, open: bool) -> impl IntoView {
     });
     // After hydration: the browser connects and opens the panel if asked to.
     Effect::new(move |_| {
-        #[cfg(feature = "browser")]
         model.start_in_browser();
     });
     view! { <ChatWidget model /> }.into_any()

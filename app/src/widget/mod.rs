@@ -6,20 +6,16 @@
 //! - `model`: the widget's state and actions.
 //! - `view`: the components.
 //! - `hosted`: the widget on the hosted app's pages.
-//! - `remote`, `browser`: REST calls and browser APIs (browser builds only).
+//! - `remote`: the REST calls.
 
-#[cfg(feature = "browser")]
-pub mod browser;
 mod hosted;
 mod model;
-#[cfg(feature = "browser")]
 mod remote;
 mod text;
 mod view;
 
 pub use hosted::HostedChatWidget;
 pub use model::{Access, Announcement, Notice, WidgetModel, WidgetSetup};
-#[cfg(feature = "browser")]
 pub use remote::Identity;
 pub use text::Locale;
 pub use view::ChatWidget;

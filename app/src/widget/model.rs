@@ -1,20 +1,22 @@
 //! The widget's state and what it does: one [`WidgetModel`] per widget, created by whoever
 //! mounts it (the hosted app's layout, or the embed entry point) and handed to the view. The
 //! state is signals, so the server can render the closed widget from the same model; the
-//! actions (connecting, sending, identifying) run in the browser only.
+//! actions (connecting, sending, identifying) are started by effects and event handlers, so
+//! they run in the browser only.
 
-#[cfg(feature = "browser")]
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use uuid::Uuid;
 
-#[cfg(feature = "browser")]
-use super::remote::{self, Credentials, Identity};
-use super::text::Locale;
-use crate::realtime::{ChatSignals, ConnectionState};
-#[cfg(feature = "browser")]
-use crate::realtime::{LiveChat, LiveChatOptions};
+use super::{
+    remote::{self, Credentials, Identity},
+    text::Locale,
+};
+use crate::{
+    browser,
+    realtime::{ChatSignals, ConnectionState, LiveChat, LiveChatOptions},
+};
 use wire::model::{HISTORY_PAGE, SenderType, SupportChat, SupportMessage, UserProfile};
 
 /// How the widget reaches the server.
@@ -62,7 +64,6 @@ pub enum Notice {
 }
 
 /// Hears the widget's announcements.
-#[cfg(feature = "browser")]
 type Listener = Rc<dyn Fn(Announcement)>;
 
 /// The widget's state, shared by its components. Cheap to copy.
@@ -88,16 +89,13 @@ pub struct WidgetModel {
     pub muted: RwSignal<bool>,
     access: StoredValue<Access>,
     /// The browser side's own state.
-    #[cfg(feature = "browser")]
     inner: StoredValue<Inner, LocalStorage>,
     /// Open once the browser takes over (the server always renders the widget closed, so
     /// its rendering never depends on the reader's time zone).
-    #[cfg(feature = "browser")]
     open_at_start: bool,
 }
 
 /// What only the browser side keeps: not reactive, read and written by the actions.
-#[cfg(feature = "browser")]
 #[derive(Default)]
 struct Inner {
     /// Who hears about messages and unread counts (the embed's DOM events).
@@ -113,7 +111,6 @@ struct Inner {
 }
 
 /// Local-storage key of the mute preference.
-#[cfg(feature = "browser")]
 const MUTED_KEY: &str = "confab:widget:muted";
 
 impl WidgetModel {
@@ -136,9 +133,7 @@ impl WidgetModel {
             loading_older: RwSignal::new(false),
             muted: RwSignal::new(false),
             access: StoredValue::new(setup.access),
-            #[cfg(feature = "browser")]
             inner: StoredValue::new_local(Inner::default()),
-            #[cfg(feature = "browser")]
             open_at_start: setup.open,
         }
     }
@@ -163,15 +158,10 @@ impl WidgetModel {
         self.access
             .with_value(|a| matches!(a, Access::Embedded { .. }))
     }
-}
 
-#[cfg(feature = "browser")]
-impl WidgetModel {
     /// Starts the browser side: the mute preference, host announcements, and the connection
     /// when there is a conversation to follow already. Call once, after mounting.
     pub fn start_in_browser(&self) {
-        use super::browser;
-
         self.muted.set(browser::stored(MUTED_KEY).is_some());
         let model = *self;
         // Announce new messages (and play the chime for staff ones) as they arrive.
@@ -244,7 +234,7 @@ impl WidgetModel {
                             failure.message
                         );
                         model.notice.set(Some(Notice::LoadFailed));
-                        crate::realtime::fetch::sleep_ms(wait_ms).await;
+                        browser::sleep_ms(wait_ms).await;
                         wait_ms = (wait_ms * 2).min(30_000);
                     }
                 }
@@ -257,7 +247,7 @@ impl WidgetModel {
         let chat = match remote::chat(&server, &credentials).await {
             // An expired or revoked token: start again as a new visitor.
             Err(failure) if failure.status == 401 && credentials != Credentials::Cookie => {
-                super::browser::store(&token_key(&server), None);
+                browser::store(&token_key(&server), None);
                 let (_, fresh) = self.credentials().await?;
                 remote::chat(&server, &fresh).await?
             }
@@ -304,7 +294,7 @@ impl WidgetModel {
         };
         let key = token_key(&server);
         let identity = self.inner.with_value(|i| i.identity.clone());
-        let current = super::browser::stored(&key);
+        let current = browser::stored(&key);
         let session = remote::start_session(&server, current.as_deref(), &identity).await;
         let session = match session {
             Ok(session) => session,
@@ -330,7 +320,7 @@ impl WidgetModel {
             }
             Err(failure) => return Err(failure),
         };
-        super::browser::store(&key, Some(&session.token));
+        browser::store(&key, Some(&session.token));
         self.visitor.set(Some(session.visitor));
         Ok((server, Credentials::Bearer(session.token)))
     }
@@ -338,8 +328,9 @@ impl WidgetModel {
     fn current_credentials(&self, server: &str) -> Credentials {
         match self.access.get_value() {
             Access::Hosted => Credentials::Cookie,
-            Access::Embedded { .. } => super::browser::stored(&token_key(server))
-                .map_or(Credentials::Cookie, Credentials::Bearer),
+            Access::Embedded { .. } => {
+                browser::stored(&token_key(server)).map_or(Credentials::Cookie, Credentials::Bearer)
+            }
         }
     }
 
@@ -435,7 +426,7 @@ impl WidgetModel {
     pub fn toggle_muted(&self) {
         let muted = !self.muted.get_untracked();
         self.muted.set(muted);
-        super::browser::store(MUTED_KEY, muted.then_some("1"));
+        browser::store(MUTED_KEY, muted.then_some("1"));
     }
 
     /// The site says who the visitor is: reconnects as them (a verified identity adopts the
@@ -452,12 +443,12 @@ impl WidgetModel {
     pub fn logout(&self) {
         if let Access::Embedded { server } = self.access.get_value() {
             let key = token_key(&server);
-            if let Some(token) = super::browser::stored(&key) {
+            if let Some(token) = browser::stored(&key) {
                 leptos::task::spawn_local(async move {
                     remote::end_session(&server, &token).await;
                 });
             }
-            super::browser::store(&key, None);
+            browser::store(&key, None);
         }
         self.inner
             .update_value(|i| i.identity = Identity::default());
@@ -486,7 +477,6 @@ impl WidgetModel {
 
 /// The storage key of a visitor token for `server`: namespaced, since the host page's
 /// storage is shared with everything else on it.
-#[cfg(feature = "browser")]
 fn token_key(server: &str) -> String {
     format!("confab:widget:token:{server}")
 }

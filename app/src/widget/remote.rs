@@ -1,11 +1,11 @@
 //! The widget's REST calls: starting a visitor session, loading the chat and older pages, and
 //! recording a visitor's email. The hosted app authenticates by its session cookie; embedding
 //! sites by the visitor's bearer token. JSON goes through `realtime::json` (the browser's own
-//! parser). Browser builds only.
+//! parser), HTTP through [`browser::http`] (which answers nothing on the server).
 
 use wasm_bindgen::JsValue;
 
-use crate::realtime::{fetch, json};
+use crate::{browser::http, realtime::json};
 use wire::model::{SupportChat, SupportMessage, UserProfile};
 
 /// How a request proves who the visitor is.
@@ -74,7 +74,7 @@ pub async fn start_session(
         ]),
     };
     let url = format!("{server}/api/widget/session");
-    let answer = fetch::send("POST", &url, current, Some(&body)).await;
+    let answer = http::send("POST", &url, current, Some(&json::stringify(&body))).await;
     read(answer, |v| {
         Some(WidgetSession {
             token: js_sys::Reflect::get(v, &"token".into()).ok()?.as_string()?,
@@ -87,14 +87,14 @@ pub async fn start_session(
 /// close. Best effort: a visitor who signs out offline has already forgotten the token here.
 pub async fn end_session(server: &str, token: &str) {
     let url = format!("{server}/api/widget/session");
-    let _ = fetch::send("DELETE", &url, Some(token), None).await;
+    let _ = http::send("DELETE", &url, Some(token), None).await;
 }
 
 /// The visitor's chat (created on first use) with its newest messages.
 pub async fn chat(server: &str, credentials: &Credentials) -> Result<SupportChat, Failure> {
     let url = format!("{server}/api/support_chat");
     read(
-        fetch::send("GET", &url, credentials.token(), None).await,
+        http::send("GET", &url, credentials.token(), None).await,
         json::chat,
     )
 }
@@ -108,7 +108,7 @@ pub async fn older(
 ) -> Result<Vec<SupportMessage>, Failure> {
     let url = format!("{server}/api/support_chat/messages?before={before}&limit={limit}");
     read(
-        fetch::send("GET", &url, credentials.token(), None).await,
+        http::send("GET", &url, credentials.token(), None).await,
         json::messages,
     )
 }
@@ -122,7 +122,13 @@ pub async fn give_email(
     let url = format!("{server}/api/widget/visitor");
     let body = json::object(&[("email", Some(email))]);
     read(
-        fetch::send("PATCH", &url, credentials.token(), Some(&body)).await,
+        http::send(
+            "PATCH",
+            &url,
+            credentials.token(),
+            Some(&json::stringify(&body)),
+        )
+        .await,
         json::profile,
     )
 }
@@ -138,24 +144,20 @@ impl Credentials {
 
 /// The answer decoded by `decode` when it succeeded, else the server's error message.
 fn read<T>(
-    sent: Result<fetch::Answer, String>,
+    sent: Result<http::Answer, String>,
     decode: impl Fn(&JsValue) -> Option<T>,
 ) -> Result<T, Failure> {
     let answer = sent.map_err(|message| Failure { status: 0, message })?;
+    let body = answer.text.as_deref().and_then(json::parse);
     if answer.ok() {
-        return answer
-            .body
-            .as_ref()
-            .and_then(decode)
-            .ok_or_else(|| Failure {
-                status: answer.status,
-                message: "the server's answer could not be read".to_owned(),
-            });
+        return body.as_ref().and_then(decode).ok_or_else(|| Failure {
+            status: answer.status,
+            message: "the server's answer could not be read".to_owned(),
+        });
     }
     Err(Failure {
         status: answer.status,
-        message: answer
-            .body
+        message: body
             .as_ref()
             .and_then(json::error_message)
             .unwrap_or_else(|| format!("HTTP {}", answer.status)),

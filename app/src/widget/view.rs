@@ -179,10 +179,7 @@ fn MuteToggle(model: WidgetModel) -> impl IntoView {
             aria-pressed=move || model.muted.get().to_string()
             aria-label=strings.mute
             title=move || if model.muted.get() { strings.unmute } else { strings.mute }
-            on:click=move |_| {
-                #[cfg(feature = "browser")]
-                model.toggle_muted();
-            }
+            on:click=move |_| model.toggle_muted()
         >
             <svg viewBox="0 0 24 24" aria-hidden="true" class="confab-icon-small">
                 <path d="M4 9h4l5-4v14l-5-4H4z" />
@@ -222,7 +219,6 @@ fn MessageList(model: WidgetModel) -> impl IntoView {
             unseen_below.set(false);
         }
         if list.scroll_top() < STICKY_PX {
-            #[cfg(feature = "browser")]
             model.load_older();
         }
     };
@@ -382,11 +378,7 @@ fn PendingBubble(model: WidgetModel, pending: Pending) -> impl IntoView {
                 type="button"
                 class="confab-link-button"
                 data-testid="support-retry"
-                on:click=move |_| {
-                    #[cfg(feature = "browser")]
-                    model.retry(client_id);
-                    let _ = client_id;
-                }
+                on:click=move |_| model.retry(client_id)
             >
                 {strings.retry}
             </button>
@@ -428,16 +420,10 @@ pub(crate) fn message_text(content: &str) -> impl IntoView + use<> {
         .collect_view()
 }
 
+/// The panel opens in the browser only (the server renders the widget closed), so the time
+/// is the reader's from the start.
 fn message_time(message: &SupportMessage, locale: text::Locale) -> String {
-    #[cfg(feature = "browser")]
-    {
-        super::browser::local_time(message.created_at.timestamp_millis(), locale.tag())
-    }
-    #[cfg(not(feature = "browser"))]
-    {
-        let _ = locale;
-        message.created_at.format("%H:%M").to_string()
-    }
+    crate::browser::local_time(message.created_at.timestamp_millis(), locale.tag())
 }
 
 /// "Support is typing…" while staff type.
@@ -477,7 +463,6 @@ fn EmailPrompt(model: WidgetModel) -> impl IntoView {
         if address.is_empty() {
             return;
         }
-        #[cfg(feature = "browser")]
         leptos::task::spawn_local(async move {
             match model.give_email(address).await {
                 Ok(()) => {
@@ -487,8 +472,6 @@ fn EmailPrompt(model: WidgetModel) -> impl IntoView {
                 Err(message) => error.set(message),
             }
         });
-        #[cfg(not(feature = "browser"))]
-        let _ = (address, error, saved);
     };
     let form = move || {
         view! {
@@ -559,10 +542,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         if content.trim().is_empty() || !model.ready() {
             return;
         }
-        #[cfg(feature = "browser")]
         model.send(content);
-        #[cfg(not(feature = "browser"))]
-        let _ = content;
         draft.set(String::new());
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {
@@ -574,7 +554,6 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
     let on_input = move |ev: ev::Event| {
         draft.set(event_target_value(&ev));
         if typing.due() {
-            #[cfg(feature = "browser")]
             model.typing();
         }
     };

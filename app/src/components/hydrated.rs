@@ -1,4 +1,4 @@
-//! Small bridges to the browser.
+//! Whether the page has hydrated.
 
 use leptos::prelude::*;
 
@@ -8,11 +8,4 @@ pub fn use_hydrated() -> RwSignal<bool> {
     let hydrated = RwSignal::new(false);
     Effect::new(move |_| hydrated.set(true));
     hydrated
-}
-
-/// A full page load of `path`, so the server renders the page for the new session state.
-pub fn navigate_to(path: &str) {
-    if let Err(err) = window().location().set_href(path) {
-        leptos::logging::error!("navigation to {path} failed: {err:?}");
-    }
 }

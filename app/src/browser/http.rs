@@ -1,18 +1,13 @@
-//! HTTP from the browser with `fetch`, and a timer to await: the little the widget needs,
-//! straight on web APIs (a general HTTP client would weigh more than the widget's views).
+//! HTTP from the browser with `fetch`: the little the widget and the `/ws` client's polling
+//! fallback need, straight on the web API (a general HTTP client would weigh more than the
+//! widget's views).
 
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{Request, RequestInit, Response};
-
-use super::json;
-
-/// An answer: its status and its JSON body (when it had one).
+/// An answer: its status and its body's text.
 pub struct Answer {
     /// The HTTP status.
     pub status: u16,
-    /// The parsed body, if it was JSON.
-    pub body: Option<JsValue>,
+    /// The body, when it could be read.
+    pub text: Option<String>,
 }
 
 impl Answer {
@@ -24,29 +19,31 @@ impl Answer {
 
 /// Sends `method url` with an optional bearer token and JSON body; `Err` when no answer came
 /// (the network failed, or the server is down).
+#[cfg(feature = "browser")]
 pub async fn send(
     method: &str,
     url: &str,
     token: Option<&str>,
-    body: Option<&JsValue>,
+    json_body: Option<&str>,
 ) -> Result<Answer, String> {
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{Request, RequestInit, Response};
+
     let init = RequestInit::new();
     init.set_method(method);
+    if let Some(body) = json_body {
+        init.set_body(&JsValue::from_str(body));
+    }
     let request =
         Request::new_with_str_and_init(url, &init).map_err(|_| "malformed request".to_owned())?;
     let headers = request.headers();
     if let Some(token) = token {
         let _ = headers.set("Authorization", &format!("Bearer {token}"));
     }
-    let request = match body {
-        Some(body) => {
-            let _ = headers.set("Content-Type", "application/json");
-            init.set_body(&JsValue::from_str(&json::stringify(body)));
-            Request::new_with_request_and_init(&request, &init)
-                .map_err(|_| "malformed request".to_owned())?
-        }
-        None => request,
-    };
+    if json_body.is_some() {
+        let _ = headers.set("Content-Type", "application/json");
+    }
     let window = web_sys::window().ok_or("no window")?;
     let response: Response = JsFuture::from(window.fetch_with_request(&request))
         .await
@@ -61,17 +58,17 @@ pub async fn send(
     };
     Ok(Answer {
         status: response.status(),
-        body: text.as_deref().and_then(json::parse),
+        text,
     })
 }
 
-/// Resolves after `ms` milliseconds.
-pub async fn sleep_ms(ms: u32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            let _ =
-                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
-        }
-    });
-    let _ = JsFuture::from(promise).await;
+/// Sends a request: the server does not call itself through a browser API.
+#[cfg(not(feature = "browser"))]
+pub async fn send(
+    _method: &str,
+    _url: &str,
+    _token: Option<&str>,
+    _json_body: Option<&str>,
+) -> Result<Answer, String> {
+    Err("no browser here".to_owned())
 }

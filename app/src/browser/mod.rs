@@ -1,0 +1,31 @@
+//! The one seam between the UI and the browser. Every web API the widget and the dashboard
+//! use (local storage, the clock, the reader's language and time zone, sound, desktop
+//! notifications, the page, HTTP and WebSockets) is a function or type here, with one
+//! signature on both sides:
+//!
+//! - in a browser build (feature `browser`) it calls the web API;
+//! - on the server, which renders pages but never runs effects or event handlers, it does
+//!   nothing, or answers as a browser without that API would (no storage, no sound, UTC,
+//!   no socket).
+//!
+//! Components, the widget's model and the `/ws` client call these and carry no `cfg` of
+//! their own: this module is the only place in the UI that tells the two sides apart.
+//! Functions that take a browser event (a key press) need no server twin: the server never
+//! has one to give them.
+
+mod clock;
+pub mod http;
+mod locale;
+mod notifications;
+mod page;
+mod sound;
+mod storage;
+mod websocket;
+
+pub use clock::{now, now_ms, random, sleep_ms};
+pub use locale::{language, local_day, local_time, utc_day, utc_time};
+pub use notifications::{Permission, ask_permission, notification_permission, notify};
+pub use page::{in_a_field, is_hidden, navigate_to, origin, set_title};
+pub use sound::chime;
+pub use storage::{store, stored};
+pub use websocket::Socket;

@@ -1,0 +1,65 @@
+//! The page itself: its address and title, whether it is visible, full-page navigation, and
+//! what a key press was aimed at.
+
+/// A full page load of `path`, so the server renders the page for the new session state.
+#[cfg(feature = "browser")]
+pub fn navigate_to(path: &str) {
+    let went = web_sys::window().map(|w| w.location().set_href(path));
+    if !matches!(went, Some(Ok(()))) {
+        leptos::logging::error!("navigation to {path} failed");
+    }
+}
+
+/// A full page load of `path`: the server renders pages, it does not visit them.
+#[cfg(not(feature = "browser"))]
+pub fn navigate_to(_path: &str) {}
+
+/// `https://host` of the page.
+#[cfg(feature = "browser")]
+pub fn origin() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().origin().ok())
+        .unwrap_or_default()
+}
+
+/// `https://host` of the page: the server is not on a page.
+#[cfg(not(feature = "browser"))]
+pub fn origin() -> String {
+    String::new()
+}
+
+/// Sets the tab's title.
+#[cfg(feature = "browser")]
+pub fn set_title(title: &str) {
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(title);
+    }
+}
+
+/// Sets the tab's title: the server renders it into the page instead.
+#[cfg(not(feature = "browser"))]
+pub fn set_title(_title: &str) {}
+
+/// Whether the page is in a background tab or minimised.
+#[cfg(feature = "browser")]
+pub fn is_hidden() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .is_some_and(|d| d.hidden())
+}
+
+/// Whether the page is hidden: nobody looks at the server's.
+#[cfg(not(feature = "browser"))]
+pub fn is_hidden() -> bool {
+    true
+}
+
+/// Whether a key press comes from a text field (where letters are text, not commands).
+pub fn in_a_field(event: &web_sys::KeyboardEvent) -> bool {
+    use wasm_bindgen::JsCast;
+
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
+}
