@@ -18,6 +18,7 @@ use leptos_router::{
 pub mod api;
 pub mod browser;
 pub mod components;
+pub mod conversation;
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod http;

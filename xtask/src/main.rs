@@ -6,7 +6,10 @@
 
 mod module_graph;
 
-use std::{path::Path, process::ExitCode};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+};
 
 /// The workspace's crates whose modules are checked, by source folder.
 const CRATES: &[&str] = &["wire", "domain", "app", "server", "migration", "frontend"];
@@ -24,9 +27,11 @@ fn main() -> ExitCode {
 
 /// Prints every import cycle found; fails when there is one.
 fn module_cycles() -> ExitCode {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap_or(Path::new("."));
+    // `cargo run` names this checkout's xtask/ at run time; the value compiled in names the
+    // checkout that built the binary, which a shared target directory may have reused.
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
+    let root = manifest_dir.parent().unwrap_or(Path::new("."));
     let mut cycles = 0;
     for name in CRATES {
         let graph = match module_graph::ModuleGraph::read(&root.join(name).join("src")) {

@@ -1,6 +1,7 @@
 //! Dates and times in the reader's language and time zone. The server does not know them:
 //! it renders UTC, and pages switch to local times once they run in the browser (after
-//! hydration, so the first render matches the server's).
+//! hydration, so the first render matches the server's). In the browser every label is
+//! written by `Intl`, never by chrono's formatter, which would cost the embed bundle's budget.
 
 use chrono::{DateTime, Utc};
 
@@ -48,12 +49,57 @@ pub fn local_day(timestamp_ms: i64, _locale: &str) -> String {
     utc_day(DateTime::from_timestamp_millis(timestamp_ms).unwrap_or_default())
 }
 
+/// `2024-01-29T14:05:00.123Z`: the machine-readable time of a `<time datetime>`.
+#[cfg(feature = "browser")]
+pub fn iso_time(at: DateTime<Utc>) -> String {
+    js_date(at.timestamp_millis()).to_iso_string().into()
+}
+
+/// `2024-01-29T14:05:00.123Z`: the machine-readable time of a `<time datetime>`.
+#[cfg(not(feature = "browser"))]
+pub fn iso_time(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+/// "14:05 UTC": what a page shows before it knows the reader's time zone. The browser
+/// writes it with its own `Intl` (the same text as the server's): chrono's formatter would
+/// weigh more in the embed bundle than the whole conversation view.
+#[cfg(feature = "browser")]
+pub fn utc_time(at: DateTime<Utc>) -> String {
+    let options = js_options(&[
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+        ("timeZone", "UTC"),
+    ]);
+    let time: String = js_date(at.timestamp_millis())
+        .to_locale_time_string_with_options("en-GB", &options)
+        .into();
+    format!("{time} UTC")
+}
+
 /// "14:05 UTC": what a page shows before it knows the reader's time zone.
+#[cfg(not(feature = "browser"))]
 pub fn utc_time(at: DateTime<Utc>) -> String {
     at.format("%H:%M UTC").to_string()
 }
 
 /// "Monday, January 29" in UTC: what a page shows before it knows the reader's time zone.
+#[cfg(feature = "browser")]
+pub fn utc_day(at: DateTime<Utc>) -> String {
+    let options = js_options(&[
+        ("weekday", "long"),
+        ("month", "long"),
+        ("day", "numeric"),
+        ("timeZone", "UTC"),
+    ]);
+    js_date(at.timestamp_millis())
+        .to_locale_date_string("en-US", &options)
+        .into()
+}
+
+/// "Monday, January 29" in UTC: what a page shows before it knows the reader's time zone.
+#[cfg(not(feature = "browser"))]
 pub fn utc_day(at: DateTime<Utc>) -> String {
     at.format("%A, %B %-d").to_string()
 }
@@ -84,6 +130,7 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2024, 1, 29, 14, 5, 0).unwrap();
         assert_eq!(utc_day(at), "Monday, January 29");
         assert_eq!(utc_time(at), "14:05 UTC");
+        assert_eq!(iso_time(at), "2024-01-29T14:05:00.000Z");
         assert_eq!(local_time(at.timestamp_millis(), "default"), "14:05 UTC");
         assert_eq!(
             local_day(at.timestamp_millis(), "default"),

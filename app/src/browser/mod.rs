@@ -23,7 +23,7 @@ mod storage;
 mod websocket;
 
 pub use clock::{now, now_ms, random, sleep_ms};
-pub use locale::{language, local_day, local_time, utc_day, utc_time};
+pub use locale::{iso_time, language, local_day, local_time, utc_day, utc_time};
 pub use notifications::{Permission, ask_permission, notification_permission, notify};
 pub use page::{in_a_field, is_hidden, navigate_to, origin, set_title};
 pub use sound::chime;

@@ -2,7 +2,9 @@
 //! the staff view, as the spec asks) with forms that work before the wasm arrives; once
 //! hydrated it is live over `/ws` (messages, "User is typing…", "Seen"), sends replies over
 //! the socket, loads older messages on scroll-up, keeps recording the view while the page is
-//! open and visible, and answers `e` (archive / restore) and Esc (back to the list).
+//! open and visible, and answers `e` (archive / restore) and Esc (back to the list). The
+//! messages are the conversation view the widget shows too ([`crate::conversation`]), from
+//! staff's side.
 
 use leptos::{ev, html, prelude::*};
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -15,13 +17,13 @@ use super::{
 use crate::{
     api::{count_unread_chats, get_admin_chat, set_chat_archived},
     browser,
-    components::{TypingThrottle, sends_message},
-    realtime::{ChatSignals, ConnectionState, LiveChat, LiveChatOptions, Pending},
-    widget::message_text,
+    components::{TypingThrottle, sends_message, use_hydrated},
+    conversation::{Hooks, MessageList, OlderPages, Side, TypingLine, Words},
+    realtime::{ChatSignals, LiveChat, LiveChatOptions},
 };
 use wire::{
     error::AppError,
-    model::{SenderType, StaffConversation, SupportMessage, UserProfile},
+    model::{SenderType, StaffConversation, UserProfile},
 };
 
 /// The page: finds the chat named in the path and renders it.
@@ -107,11 +109,17 @@ fn Conversation(
     } = conversation;
     let chat_id = chat.id;
     let person = text::person(user.email.as_deref(), user.id);
-    let has_older = RwSignal::new(chat.messages.first().is_some_and(|m| m.seq > 1));
+    let more = RwSignal::new(chat.messages.first().is_some_and(|m| m.seq > 1));
+    let loading = RwSignal::new(false);
     let signals = ChatSignals::new(chat.messages);
+    let older = OlderPages { more, loading };
     let archived = RwSignal::new(chat.archived);
-    let in_browser = RwSignal::new(false);
+    let draft = RwSignal::new(String::new());
     let live = Live::new();
+    let them = user
+        .name
+        .clone()
+        .unwrap_or_else(|| text::person(user.email.as_deref(), user.id));
     let alerts = use_alerts(initial_unread, move |event| {
         if let DeskEvent::Updated(entry) = event
             && entry.id == chat_id
@@ -126,7 +134,6 @@ fn Conversation(
             if started.is_some() {
                 return;
             }
-            in_browser.set(true);
             let chat = LiveChat::connect(
                 LiveChatOptions {
                     server: String::new(),
@@ -139,7 +146,7 @@ fn Conversation(
             live.chat.set_value(Some(chat));
             on_cleanup(move || live.with(LiveChat::close));
             in_the_browser::keep_recording_views(chat_id, signals);
-            in_the_browser::listen_to_keys(chat_id, archived, back.clone());
+            in_the_browser::listen_to_keys(chat_id, archived, draft, back.clone());
         });
     }
 
@@ -156,11 +163,18 @@ fn Conversation(
         </div>
         <div class="conversation-layout">
             <section class="conversation" aria-label="Conversation">
-                <MessageColumn chat_id signals user=user.clone() in_browser has_older />
-                <TypingLine signals />
-                <ReplyBox chat_id live />
+                <MessageList
+                    side=STAFF_SIDE
+                    them
+                    chat=signals
+                    older
+                    load_older=move || in_the_browser::load_older(chat_id, signals, more, loading)
+                    retry=move |client_id| live.with(|chat| chat.retry(client_id))
+                />
+                <TypingLine side=STAFF_SIDE chat=signals />
+                <ReplyBox chat_id live draft />
             </section>
-            <PersonPanel user user_since chat_started in_browser />
+            <PersonPanel user user_since chat_started />
         </div>
     }
     .into_any()
@@ -199,210 +213,10 @@ fn ArchiveToggle(chat_id: Uuid, archived: RwSignal<bool>) -> impl IntoView {
     }
 }
 
-/// What the message column shows, in order.
-#[derive(Clone, Debug)]
-enum Row {
-    /// A day divider.
-    Day(String),
-    /// A message; `seen` marks the newest staff message the user has read.
-    Message { message: SupportMessage, seen: bool },
-    /// A reply on its way, or refused.
-    Pending(Pending),
-}
-
-impl Row {
-    fn key(&self) -> String {
-        match self {
-            Self::Day(label) => format!("day:{label}"),
-            Self::Message { message, seen } => {
-                format!("m:{}:{}:{seen}", message.id, message.read_at.is_some())
-            }
-            Self::Pending(p) => format!("p:{}:{}", p.client_id, p.failed),
-        }
-    }
-}
-
-/// Messages grouped by day (the viewer's, once the browser runs; UTC as rendered), pending
-/// replies last.
-fn rows(signals: ChatSignals, in_browser: bool) -> Vec<Row> {
-    let mut rows = Vec::new();
-    signals.log.with(|log| {
-        let messages = log.messages();
-        let newest_seen = messages
-            .iter()
-            .rev()
-            .find(|m| m.sender_type == SenderType::Admin && m.read_at.is_some())
-            .map(|m| m.id);
-        let mut day = String::new();
-        for message in messages {
-            let label = day_label(message, in_browser);
-            if label != day {
-                day.clone_from(&label);
-                rows.push(Row::Day(label));
-            }
-            rows.push(Row::Message {
-                seen: Some(message.id) == newest_seen,
-                message: message.clone(),
-            });
-        }
-    });
-    signals
-        .pending
-        .with(|p| rows.extend(p.iter().cloned().map(Row::Pending)));
-    rows
-}
-
-fn day_label(message: &SupportMessage, in_browser: bool) -> String {
-    day_label_of(message.created_at, in_browser)
-}
-
-fn time_label(at: chrono::DateTime<chrono::Utc>, in_browser: bool) -> String {
-    if in_browser {
-        browser::local_time(at.timestamp_millis(), "default")
-    } else {
-        browser::utc_time(at)
-    }
-}
-
-/// The messages: user on the left, staff on the right; older ones load on scroll-up.
-#[component]
-fn MessageColumn(
-    chat_id: Uuid,
-    signals: ChatSignals,
-    user: UserProfile,
-    in_browser: RwSignal<bool>,
-    has_older: RwSignal<bool>,
-) -> impl IntoView {
-    let scroller = NodeRef::<html::Div>::new();
-    let user_label = user
-        .name
-        .clone()
-        .unwrap_or_else(|| text::person(user.email.as_deref(), user.id));
-    let loading_older = RwSignal::new(false);
-
-    // New rows: stay at the bottom if the reader was there (or the page just opened).
-    let at_bottom = StoredValue::new(true);
-    Effect::new(move |_| {
-        signals.log.track();
-        signals.pending.track();
-        if let Some(el) = scroller.get()
-            && at_bottom.get_value()
-        {
-            el.set_scroll_top(el.scroll_height());
-        }
-    });
-    let on_scroll = move |_: ev::Event| {
-        let Some(el) = scroller.get_untracked() else {
-            return;
-        };
-        let bottom_gap = el.scroll_height() - el.scroll_top() - el.client_height();
-        at_bottom.set_value(bottom_gap < 40);
-        if el.scroll_top() < 40 && has_older.get_untracked() && !loading_older.get_untracked() {
-            in_the_browser::load_older(chat_id, signals, has_older, loading_older, el);
-        }
-    };
-
-    view! {
-        <div
-            class="message-column"
-            node_ref=scroller
-            data-testid="message-column"
-            data-live=move || (signals.state.get() == ConnectionState::Open).to_string()
-            tabindex="0"
-            aria-label="Messages, newest last"
-            on:scroll=on_scroll
-        >
-            <Show when=move || has_older.get()>
-                <p class="older-hint">
-                    {move || if loading_older.get() { "Loading older messages…" } else { "Scroll up for older messages" }}
-                </p>
-            </Show>
-            <ol class="messages" aria-live="polite" aria-label="Messages">
-                <For
-                    each=move || rows(signals, in_browser.get())
-                    key=Row::key
-                    let(row)
-                >
-                    {match row {
-                        Row::Day(label) => view! {
-                            <li class="day-divider" data-testid="day-divider">
-                                <span>{label}</span>
-                            </li>
-                        }.into_any(),
-                        Row::Message { message, seen } => view! {
-                            <StaffBubble message seen user_label=user_label.clone() in_browser />
-                        }.into_any(),
-                        Row::Pending(pending) => view! { <PendingReply pending /> }.into_any(),
-                    }}
-                </For>
-            </ol>
-            <Show when=move || signals.log.with(|l| l.messages().is_empty()) && signals.pending.with(Vec::is_empty)>
-                <p class="empty-state">"No messages yet."</p>
-            </Show>
-        </div>
-    }
-    .into_any()
-}
-
-#[component]
-fn StaffBubble(
-    message: SupportMessage,
-    seen: bool,
-    user_label: String,
-    in_browser: RwSignal<bool>,
-) -> impl IntoView {
-    let staff = message.sender_type == SenderType::Admin;
-    let at = message.created_at;
-    view! {
-        <li
-            class="bubble-row"
-            class:staff=staff
-            class:user=!staff
-            data-testid="staff-message"
-            data-sender=if staff { "admin" } else { "user" }
-            data-seq=message.seq.to_string()
-        >
-            <div class="bubble">
-                <span class="sender">{if staff { "You".to_owned() } else { user_label }}</span>
-                <p class="content">{message_text(&message.content)}</p>
-                <time class="time" datetime=at.to_rfc3339()>{move || time_label(at, in_browser.get())}</time>
-            </div>
-            {seen.then(|| view! { <span class="seen" data-testid="seen">"Seen"</span> })}
-        </li>
-    }
-    .into_any()
-}
-
-#[component]
-fn PendingReply(pending: Pending) -> impl IntoView {
-    view! {
-        <li class="bubble-row staff pending" data-testid="pending-reply" data-failed=pending.failed.to_string()>
-            <div class="bubble">
-                <span class="sender">"You"</span>
-                <p class="content">{message_text(&pending.content)}</p>
-                <span class="time" role="status">
-                    {if pending.failed { "Not sent: reconnecting to send again" } else { "Sending…" }}
-                </span>
-            </div>
-        </li>
-    }
-}
-
-/// "User is typing…" while they type.
-#[component]
-fn TypingLine(signals: ChatSignals) -> impl IntoView {
-    view! {
-        <p class="typing" aria-live="polite" data-testid="user-typing">
-            {move || (signals.typing.get() == Some(SenderType::User)).then_some("User is typing…")}
-        </p>
-    }
-}
-
 /// The reply box: Enter sends, Shift+Enter adds a line, an IME composition never sends. A
 /// plain form post to the server function before the wasm; the socket after.
 #[component]
-fn ReplyBox(chat_id: Uuid, live: Live) -> impl IntoView {
-    let draft = RwSignal::new(String::new());
+fn ReplyBox(chat_id: Uuid, live: Live, draft: RwSignal<String>) -> impl IntoView {
     let input_ref = NodeRef::<html::Textarea>::new();
     let send = move || {
         let content = draft.get_untracked();
@@ -456,21 +270,63 @@ fn ReplyBox(chat_id: Uuid, live: Live) -> impl IntoView {
     .into_any()
 }
 
+/// The conversation as staff see it: their replies on the right, with the hooks the
+/// dashboard published first.
+const STAFF_SIDE: Side = Side {
+    mine: SenderType::Admin,
+    locale: "default",
+    sender_shown: true,
+    words: &STAFF_WORDS,
+    hooks: &STAFF_HOOKS,
+};
+
+/// What staff read in the conversation.
+static STAFF_WORDS: Words = Words {
+    you: "You",
+    seen: "Seen",
+    sending: "Sending…",
+    not_sent: "Not sent.",
+    retry: "Retry",
+    loading: "Loading older messages…",
+    empty: "No messages yet.",
+    new_messages: "New messages",
+    typing: "User is typing…",
+    list_label: "Messages, newest last",
+};
+
+/// The parts of the dashboard's conversation as the dashboard published them first.
+static STAFF_HOOKS: Hooks = Hooks {
+    list: "message-column",
+    message: "staff-message",
+    text_class: "confab-bubble content",
+    pending: "pending-reply",
+    seen: "seen",
+    retry: "reply-retry",
+    day: "day-divider",
+    new_messages: "new-messages",
+    typing: "user-typing",
+};
+
 /// Who the chat is with.
 #[component]
 fn PersonPanel(
     user: UserProfile,
     user_since: chrono::DateTime<chrono::Utc>,
     chat_started: chrono::DateTime<chrono::Utc>,
-    in_browser: RwSignal<bool>,
 ) -> impl IntoView {
+    let in_browser = use_hydrated();
     let date = move |at: chrono::DateTime<chrono::Utc>| {
         move || {
-            format!(
-                "{} {}",
-                day_label_of(at, in_browser.get()),
-                time_label(at, in_browser.get())
-            )
+            if in_browser.get() {
+                let ms = at.timestamp_millis();
+                let (day, time) = (
+                    browser::local_day(ms, "default"),
+                    browser::local_time(ms, "default"),
+                );
+                format!("{day} {time}")
+            } else {
+                format!("{} {}", browser::utc_day(at), browser::utc_time(at))
+            }
         }
     };
     view! {
@@ -495,14 +351,6 @@ fn PersonPanel(
     .into_any()
 }
 
-fn day_label_of(at: chrono::DateTime<chrono::Utc>, in_browser: bool) -> String {
-    if in_browser {
-        browser::local_day(at.timestamp_millis(), "default")
-    } else {
-        browser::utc_day(at)
-    }
-}
-
 /// What the page does once the browser runs it: older pages, view recording, keys.
 mod in_the_browser {
     use leptos::{ev, prelude::*};
@@ -515,13 +363,13 @@ mod in_the_browser {
     };
     use wire::model::SenderType;
 
-    /// Loads the page of messages before the oldest shown, keeping the reader's place.
+    /// Loads the page of messages before the oldest shown (the list keeps the reader's
+    /// place).
     pub fn load_older(
         chat_id: Uuid,
         signals: ChatSignals,
         has_older: RwSignal<bool>,
         loading: RwSignal<bool>,
-        scroller: web_sys::HtmlDivElement,
     ) {
         let Some(oldest) = signals
             .log
@@ -532,14 +380,9 @@ mod in_the_browser {
         loading.set(true);
         leptos::task::spawn_local(async move {
             if let Ok(older) = older_admin_messages(chat_id, oldest).await {
-                let height = scroller.scroll_height();
                 has_older.set(older.first().is_some_and(|m| m.seq > 1));
                 signals.log.update(|log| {
                     log.merge(older);
-                });
-                // After the rows render: the same message stays under the reader's eyes.
-                request_animation_frame(move || {
-                    scroller.set_scroll_top(scroller.scroll_height() - height);
                 });
             }
             loading.set(false);
@@ -579,7 +422,12 @@ mod in_the_browser {
 
     /// `e` archives or restores, Esc goes back to the list (outside the reply box, or from
     /// it when it is empty).
-    pub fn listen_to_keys(chat_id: Uuid, archived: RwSignal<bool>, back: String) {
+    pub fn listen_to_keys(
+        chat_id: Uuid,
+        archived: RwSignal<bool>,
+        draft: RwSignal<String>,
+        back: String,
+    ) {
         let navigate = leptos_router::hooks::use_navigate();
         let handle = window_event_listener(ev::keydown, move |ev: ev::KeyboardEvent| {
             if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
@@ -588,12 +436,7 @@ mod in_the_browser {
             let in_field = browser::in_a_field(&ev);
             match ev.key().as_str() {
                 "Escape" => {
-                    let draft_empty = document()
-                        .get_element_by_id("reply-input")
-                        .and_then(|el| {
-                            wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlTextAreaElement>(el).ok()
-                        })
-                        .is_none_or(|t| t.value().trim().is_empty());
+                    let draft_empty = draft.with_untracked(|d| d.trim().is_empty());
                     if !in_field || draft_empty {
                         ev.prevent_default();
                         navigate(&back, Default::default());

@@ -19,4 +19,3 @@ pub use model::{Access, Announcement, Notice, WidgetModel, WidgetSetup};
 pub use remote::Identity;
 pub use text::Locale;
 pub use view::ChatWidget;
-pub(crate) use view::message_text;

@@ -1,6 +1,7 @@
-//! The widget's words and text rules: every visible string in English and Japanese, the
-//! badge's label, and message text split into plain text and safe links. Pure, so the rules
-//! are unit-tested on the host.
+//! The widget's words and text rules: every visible string in English and Japanese and the
+//! badge's label. Pure, so the rules are unit-tested on the host.
+
+use crate::conversation::Words;
 
 /// The languages the widget speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -42,6 +43,8 @@ impl Locale {
 /// Every fixed string the widget shows.
 #[derive(Debug)]
 pub struct Strings {
+    /// The conversation's words (the view the dashboard shares).
+    pub conversation: Words,
     /// The panel's title.
     pub title: &'static str,
     /// The button's label when closed and nothing is unread.
@@ -52,26 +55,10 @@ pub struct Strings {
     pub input_label: &'static str,
     /// The send button.
     pub send: &'static str,
-    /// Under a message on its way.
-    pub sending: &'static str,
-    /// Under a message the server refused or never confirmed.
-    pub not_sent: &'static str,
-    /// The button that sends it again.
-    pub retry: &'static str,
-    /// Under the user's last message once staff opened it.
-    pub seen: &'static str,
-    /// While staff type.
-    pub staff_typing: &'static str,
-    /// The pill shown when new messages arrived below while the reader scrolled up.
-    pub new_messages: &'static str,
     /// The connection dot's label, connected.
     pub connected: &'static str,
     /// The connection dot's label, connecting or down.
     pub reconnecting: &'static str,
-    /// Before the first message.
-    pub empty: &'static str,
-    /// While older messages load.
-    pub loading: &'static str,
     /// When the chat could not be loaded.
     pub load_failed: &'static str,
     /// The mute toggle, sound on.
@@ -90,28 +77,30 @@ pub struct Strings {
     pub dismiss: &'static str,
     /// Sender label of staff messages.
     pub staff: &'static str,
-    /// Sender label of the user's messages.
-    pub you: &'static str,
     /// When an identity the site sent was refused.
     pub identity_refused: &'static str,
 }
 
 static EN: Strings = Strings {
+    conversation: Words {
+        you: "You",
+        seen: "Seen",
+        sending: "Sending…",
+        not_sent: "Not sent.",
+        retry: "Retry",
+        loading: "Loading…",
+        empty: "Ask us anything. We usually answer within a few minutes.",
+        new_messages: "New messages",
+        typing: "Support is typing…",
+        list_label: "Support",
+    },
     title: "Support",
     open_chat: "Open support chat",
     close_chat: "Close support chat",
     input_label: "Write a message…",
     send: "Send",
-    sending: "Sending…",
-    not_sent: "Not sent.",
-    retry: "Retry",
-    seen: "Seen",
-    staff_typing: "Support is typing…",
-    new_messages: "New messages",
     connected: "Connected",
     reconnecting: "Reconnecting…",
-    empty: "Ask us anything. We usually answer within a few minutes.",
-    loading: "Loading…",
     load_failed: "The chat could not be loaded. Retrying…",
     mute: "Mute sound",
     unmute: "Unmute sound",
@@ -121,26 +110,29 @@ static EN: Strings = Strings {
     email_saved: "Thanks! We will email you when we reply.",
     dismiss: "Dismiss",
     staff: "Support",
-    you: "You",
     identity_refused: "Your identity could not be verified; you are chatting anonymously.",
 };
 
 static JA: Strings = Strings {
+    conversation: Words {
+        you: "あなた",
+        seen: "既読",
+        sending: "送信中…",
+        not_sent: "送信できませんでした。",
+        retry: "再送信",
+        loading: "読み込み中…",
+        empty: "何でもお気軽にご質問ください。通常数分以内にお返事します。",
+        new_messages: "新しいメッセージ",
+        typing: "サポートが入力中…",
+        list_label: "サポート",
+    },
     title: "サポート",
     open_chat: "サポートチャットを開く",
     close_chat: "サポートチャットを閉じる",
     input_label: "メッセージを入力…",
     send: "送信",
-    sending: "送信中…",
-    not_sent: "送信できませんでした。",
-    retry: "再送信",
-    seen: "既読",
-    staff_typing: "サポートが入力中…",
-    new_messages: "新しいメッセージ",
     connected: "接続中",
     reconnecting: "再接続しています…",
-    empty: "何でもお気軽にご質問ください。通常数分以内にお返事します。",
-    loading: "読み込み中…",
     load_failed: "チャットを読み込めませんでした。再試行しています…",
     mute: "通知音をオフ",
     unmute: "通知音をオン",
@@ -150,7 +142,6 @@ static JA: Strings = Strings {
     email_saved: "ありがとうございます。返信したらメールでお知らせします。",
     dismiss: "閉じる",
     staff: "サポート",
-    you: "あなた",
     identity_refused: "本人確認ができなかったため、匿名でチャットしています。",
 };
 
@@ -177,104 +168,9 @@ pub fn button_label(locale: Locale, open: bool, unread: usize) -> String {
     }
 }
 
-/// A run of message text: shown as text, or as a link to an http(s) URL.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Segment {
-    /// Plain text (rendered as a text node, never as HTML).
-    Text(String),
-    /// An `http://` or `https://` URL.
-    Link(String),
-}
-
-/// Splits message text into text and links. A URL runs from `http://` or `https://` to the
-/// next whitespace, without trailing punctuation that usually ends a sentence.
-pub fn segments(text: &str) -> Vec<Segment> {
-    let mut out = Vec::new();
-    let mut rest = text;
-    while let Some(start) = next_url_start(rest) {
-        let candidate = &rest[start..];
-        let end = candidate
-            .find(char::is_whitespace)
-            .unwrap_or(candidate.len());
-        let url = candidate[..end].trim_end_matches(|c: char| ".,;:!?)]}'\"".contains(c));
-        // "https://" alone is not a link.
-        let scheme_len = if url.starts_with("https://") { 8 } else { 7 };
-        if url.len() <= scheme_len {
-            push_text(&mut out, &rest[..start + scheme_len]);
-            rest = &rest[start + scheme_len..];
-            continue;
-        }
-        push_text(&mut out, &rest[..start]);
-        out.push(Segment::Link(url.to_owned()));
-        rest = &rest[start + url.len()..];
-    }
-    push_text(&mut out, rest);
-    out
-}
-
-fn next_url_start(text: &str) -> Option<usize> {
-    let lower = text.to_ascii_lowercase();
-    match (lower.find("https://"), lower.find("http://")) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-fn push_text(out: &mut Vec<Segment>, text: &str) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(Segment::Text(last)) = out.last_mut() {
-        last.push_str(text);
-    } else {
-        out.push(Segment::Text(text.to_owned()));
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn text(s: &str) -> Segment {
-        Segment::Text(s.to_owned())
-    }
-    fn link(s: &str) -> Segment {
-        Segment::Link(s.to_owned())
-    }
-
-    #[test]
-    fn urls_become_links_and_the_rest_stays_text() {
-        assert_eq!(
-            segments("See https://example.com/a?b=1, then http://x.org."),
-            vec![
-                text("See "),
-                link("https://example.com/a?b=1"),
-                text(", then "),
-                link("http://x.org"),
-                text("."),
-            ]
-        );
-        assert_eq!(segments("no links here"), vec![text("no links here")]);
-        assert_eq!(segments(""), vec![]);
-    }
-
-    #[test]
-    fn html_and_other_schemes_stay_text() {
-        let payload = "<img src=x onerror=alert(1)> javascript:alert(1) ftp://x";
-        assert_eq!(segments(payload), vec![text(payload)]);
-    }
-
-    #[test]
-    fn a_bare_scheme_is_not_a_link() {
-        assert_eq!(
-            segments("type https:// then"),
-            vec![text("type https:// then")]
-        );
-        assert_eq!(
-            segments("(HTTPS://Example.com)"),
-            vec![text("("), link("HTTPS://Example.com"), text(")")]
-        );
-    }
 
     #[test]
     fn the_badge_caps_at_nine() {

@@ -1,24 +1,22 @@
 //! The widget's components, as the spec names them: [`ChatWidget`] → `ChatButton` (with
-//! `UnreadBadge`) → `ChatPanel` → `MessageList` → `MessageBubble`, and `InputArea`.
-//! Message text is always a text node; URLs become links that open in a new tab without
-//! access to this page.
+//! `UnreadBadge`) → `ChatPanel` → `MessageList` (with its `MessageBubble`s, the conversation
+//! view the dashboard shares, from [`crate::conversation`]), and `InputArea`.
 
 use leptos::{either::Either, ev, html, prelude::*};
-use uuid::Uuid;
 
 use super::{
     model::{Notice, WidgetModel},
-    text::{self, Segment},
+    text::{self, Locale},
 };
-use crate::{components::use_hydrated, realtime::Pending};
-use wire::model::{SenderType, SupportMessage};
+use crate::{
+    components::use_hydrated,
+    conversation::{Hooks, MessageList, OlderPages, Side, TypingLine},
+};
+use wire::model::SenderType;
 
 const BUBBLE_ICON: &str =
     "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
 const CLOSE_ICON: &str = "M6 6l12 12M18 6L6 18";
-
-/// How far from the bottom (px) still counts as "at the newest message".
-const STICKY_PX: i32 = 48;
 
 /// The whole widget: the floating button, and the panel when open.
 #[component]
@@ -159,8 +157,18 @@ fn ChatPanel(
                         }
                     })
             }}
-            <MessageList model />
-            <TypingLine model />
+            <MessageList
+                side=side(model.locale)
+                them=strings.staff
+                chat=model.chat
+                older=OlderPages {
+                    more: model.has_older,
+                    loading: model.loading_older,
+                }
+                load_older=move || model.load_older()
+                retry=move |client_id| model.retry(client_id)
+            />
+            <TypingLine side=side(model.locale) chat=model.chat />
             <EmailPrompt model />
             <InputArea model />
         </section>
@@ -189,251 +197,28 @@ fn MuteToggle(model: WidgetModel) -> impl IntoView {
     }
 }
 
-/// The conversation: scrolls, sticks to the newest message unless the reader scrolled up
-/// (then a "new messages" pill), and loads older messages at the top.
-#[component]
-fn MessageList(model: WidgetModel) -> impl IntoView {
-    let strings = model.locale.strings();
-    let list_ref = NodeRef::<html::Div>::new();
-    // Distance from the bottom when the reader last scrolled; 0 = following the newest.
-    let from_bottom = StoredValue::new(0.0_f64);
-    let unseen_below = RwSignal::new(false);
-    let last_user_seen = Memo::new(move |_| {
-        model.chat.log.with(|log| {
-            log.messages()
-                .iter()
-                .rev()
-                .find(|m| m.sender_type == SenderType::User)
-                .filter(|m| m.read_at.is_some())
-                .map(|m| m.id)
-        })
-    });
+/// The parts of the widget's conversation as the widget published them first.
+static HOOKS: Hooks = Hooks {
+    list: "support-messages",
+    message: "support-message",
+    text_class: "confab-bubble",
+    pending: "support-pending",
+    seen: "support-seen",
+    retry: "support-retry",
+    day: "support-day",
+    new_messages: "support-new-messages",
+    typing: "support-typing",
+};
 
-    let on_scroll = move |_| {
-        let Some(list) = list_ref.get_untracked() else {
-            return;
-        };
-        let distance = list.scroll_height() - list.scroll_top() - list.client_height();
-        from_bottom.set_value(f64::from(distance));
-        if distance <= STICKY_PX {
-            unseen_below.set(false);
-        }
-        if list.scroll_top() < STICKY_PX {
-            model.load_older();
-        }
-    };
-
-    // After every change: follow the newest message, or keep the reader's place.
-    Effect::new(move |previous: Option<(usize, Option<Uuid>)>| {
-        let shape = model
-            .chat
-            .log
-            .with(|log| (log.messages().len(), log.messages().last().map(|m| m.id)));
-        let pending = model.chat.pending.with(Vec::len);
-        let Some(list) = list_ref.get() else {
-            return shape;
-        };
-        // Whole pixels: scroll positions are set in px.
-        let distance = from_bottom.get_value() as i32;
-        if distance <= STICKY_PX {
-            list.set_scroll_top(list.scroll_height());
-        } else {
-            // Older messages prepended: the same distance from the bottom keeps the place.
-            list.set_scroll_top(list.scroll_height() - list.client_height() - distance);
-            if previous.is_some_and(|(_, last)| last != shape.1) {
-                unseen_below.set(true);
-            }
-        }
-        let _ = pending;
-        shape
-    });
-
-    let jump_to_newest = move |_| {
-        if let Some(list) = list_ref.get_untracked() {
-            list.set_scroll_top(list.scroll_height());
-        }
-        from_bottom.set_value(0.0);
-        unseen_below.set(false);
-    };
-
-    view! {
-        <div class="confab-list-wrap">
-            <div
-                class="confab-list"
-                node_ref=list_ref
-                role="log"
-                aria-live="polite"
-                aria-label=strings.title
-                tabindex="0"
-                data-testid="support-messages"
-                on:scroll=on_scroll
-            >
-                <p class="confab-hint" hidden=move || !model.loading_older.get()>
-                    {strings.loading}
-                </p>
-                <p
-                    class="confab-hint confab-empty"
-                    hidden=move || {
-                        !model.chat.log.with(|l| l.messages().is_empty())
-                            || !model.chat.pending.with(Vec::is_empty)
-                    }
-                >
-                    {strings.empty}
-                </p>
-                // One keyed list for sent and pending messages: pending ones come last.
-                <For each=move || rows(model) key=Row::key let(row)>
-                    {match row {
-                        Row::Sent(message) => {
-                            Either::Left(view! { <MessageBubble model last_user_seen message /> })
-                        }
-                        Row::Pending(pending) => Either::Right(view! { <PendingBubble model pending /> }),
-                    }}
-                </For>
-            </div>
-            <button
-                type="button"
-                class="confab-pill"
-                data-testid="support-new-messages"
-                hidden=move || !unseen_below.get()
-                on:click=jump_to_newest
-            >
-                {strings.new_messages}
-            </button>
-        </div>
-    }
-}
-
-/// A line of the message list: a message the server has, or one on its way.
-#[derive(Clone)]
-enum Row {
-    Sent(SupportMessage),
-    Pending(Pending),
-}
-
-impl Row {
-    /// Identity for the keyed list; a read receipt or a failure draws the row again.
-    fn key(&self) -> (Uuid, bool) {
-        match self {
-            Self::Sent(m) => (m.id, m.read_at.is_some()),
-            Self::Pending(p) => (p.client_id, p.failed),
-        }
-    }
-}
-
-fn rows(model: WidgetModel) -> Vec<Row> {
-    let mut rows: Vec<Row> = model
-        .chat
-        .log
-        .with(|log| log.messages().iter().cloned().map(Row::Sent).collect());
-    model
-        .chat
-        .pending
-        .with(|p| rows.extend(p.iter().cloned().map(Row::Pending)));
-    rows
-}
-
-/// One message: the user's on the right in the primary colour, staff's on the left, muted.
-#[component]
-fn MessageBubble(
-    model: WidgetModel,
-    message: SupportMessage,
-    last_user_seen: Memo<Option<Uuid>>,
-) -> impl IntoView {
-    let id = message.id;
-    let strings = model.locale.strings();
-    let mine = message.sender_type == SenderType::User;
-    let sender = if mine { strings.you } else { strings.staff };
-    let time = message_time(&message, model.locale);
-    view! {
-        <div
-            class="confab-message"
-            class:confab-mine=mine
-            data-testid="support-message"
-            data-sender=if mine { "user" } else { "admin" }
-            data-seq=message.seq
-        >
-            <span class="confab-sr">{sender}</span>
-            <div class="confab-bubble">{message_text(&message.content)}</div>
-            <div class="confab-meta">
-                <time>{time}</time>
-                {move || {
-                    (mine && last_user_seen.get() == Some(id))
-                        .then(|| view! { " · " <span data-testid="support-seen">{strings.seen}</span> })
-                }}
-            </div>
-        </div>
-    }
-}
-
-/// A message on its way, or refused with a way to send it again.
-#[component]
-fn PendingBubble(model: WidgetModel, pending: Pending) -> impl IntoView {
-    let strings = model.locale.strings();
-    let client_id = pending.client_id;
-    let status = if pending.failed {
-        view! {
-            <span class="confab-failed">{strings.not_sent}</span>
-            " "
-            <button
-                type="button"
-                class="confab-link-button"
-                data-testid="support-retry"
-                on:click=move |_| model.retry(client_id)
-            >
-                {strings.retry}
-            </button>
-        }
-        .into_any()
-    } else {
-        view! { <span>{strings.sending}</span> }.into_any()
-    };
-    view! {
-        <div
-            class="confab-message confab-mine confab-pending"
-            data-testid="support-pending"
-            data-failed=pending.failed.to_string()
-        >
-            <div class="confab-bubble">{message_text(&pending.content)}</div>
-            <div class="confab-meta" role="status">
-                {status}
-            </div>
-        </div>
-    }
-}
-
-/// Text nodes and safe links; never HTML.
-pub(crate) fn message_text(content: &str) -> impl IntoView + use<> {
-    text::segments(content)
-        .into_iter()
-        .map(|segment| match segment {
-            Segment::Text(words) => words.into_any(),
-            Segment::Link(url) => {
-                let href = url.clone();
-                view! {
-                    <a href=href target="_blank" rel="noopener noreferrer">
-                        {url}
-                    </a>
-                }
-                .into_any()
-            }
-        })
-        .collect_view()
-}
-
-/// The panel opens in the browser only (the server renders the widget closed), so the time
-/// is the reader's from the start.
-fn message_time(message: &SupportMessage, locale: text::Locale) -> String {
-    crate::browser::local_time(message.created_at.timestamp_millis(), locale.tag())
-}
-
-/// "Support is typing…" while staff type.
-#[component]
-fn TypingLine(model: WidgetModel) -> impl IntoView {
-    let strings = model.locale.strings();
-    view! {
-        <p class="confab-typing" aria-live="polite" data-testid="support-typing">
-            {move || (model.chat.typing.get() == Some(SenderType::Admin)).then_some(strings.staff_typing)}
-        </p>
+/// The conversation as the visitor sees it, in their language, with the hooks the widget
+/// published first (README: the embed's parts).
+fn side(locale: Locale) -> Side {
+    Side {
+        mine: SenderType::User,
+        locale: locale.tag(),
+        sender_shown: false,
+        words: &locale.strings().conversation,
+        hooks: &HOOKS,
     }
 }
 

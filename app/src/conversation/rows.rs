@@ -1,0 +1,178 @@
+//! What the message list shows, in order: the messages under a divider for each day, "Seen"
+//! on the newest own message the other side read, and the messages on their way last.
+
+use uuid::Uuid;
+
+use crate::realtime::Pending;
+use wire::model::{SenderType, SupportMessage};
+
+/// A line of the list.
+#[derive(Clone, Debug)]
+pub enum Row {
+    /// A day divider.
+    Day(String),
+    /// A message; `seen` marks the newest own message the other side read.
+    Message { message: SupportMessage, seen: bool },
+    /// A message on its way, or refused.
+    Pending(Pending),
+}
+
+/// A row's identity in the keyed list: what changes it draws it again (a read receipt,
+/// "Seen" moving on, a refusal).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum RowKey {
+    /// A day divider, by its label.
+    Day(String),
+    /// A message: its id, whether it was read, whether it carries "Seen".
+    Message(Uuid, bool, bool),
+    /// A message on its way: its `client_id`, whether it was refused.
+    Pending(Uuid, bool),
+}
+
+impl Row {
+    /// Its identity in the keyed list.
+    pub fn key(&self) -> RowKey {
+        match self {
+            Self::Day(label) => RowKey::Day(label.clone()),
+            Self::Message { message, seen } => {
+                RowKey::Message(message.id, message.read_at.is_some(), *seen)
+            }
+            Self::Pending(p) => RowKey::Pending(p.client_id, p.failed),
+        }
+    }
+}
+
+/// The rows of `messages` (in order) and `pending`, read by `mine`'s side; `day_of` names a
+/// message's day in the reader's words.
+pub fn rows(
+    messages: &[SupportMessage],
+    pending: &[Pending],
+    mine: SenderType,
+    day_of: impl Fn(&SupportMessage) -> String,
+) -> Vec<Row> {
+    let newest_seen = messages
+        .iter()
+        .rev()
+        .find(|m| m.sender_type == mine && m.read_at.is_some())
+        .map(|m| m.id);
+    let mut rows = Vec::with_capacity(messages.len() + pending.len() + 1);
+    let mut day = String::new();
+    for message in messages {
+        let label = day_of(message);
+        if label != day {
+            day.clone_from(&label);
+            rows.push(Row::Day(label));
+        }
+        rows.push(Row::Message {
+            seen: Some(message.id) == newest_seen,
+            message: message.clone(),
+        });
+    }
+    rows.extend(pending.iter().cloned().map(Row::Pending));
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{DateTime, TimeZone, Utc};
+
+    use super::*;
+
+    fn message(seq: i64, sender_type: SenderType, day: u32, read: bool) -> SupportMessage {
+        let at: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0).unwrap();
+        SupportMessage {
+            id: Uuid::from_u128(seq as u128),
+            content: format!("m{seq}"),
+            sender_type,
+            read_at: read.then_some(at),
+            created_at: at,
+            seq,
+            client_id: None,
+        }
+    }
+
+    fn shape(rows: &[Row]) -> Vec<String> {
+        rows.iter()
+            .map(|row| match row {
+                Row::Day(label) => format!("day {label}"),
+                Row::Message { message, seen } => {
+                    format!("{}{}", message.content, if *seen { " seen" } else { "" })
+                }
+                Row::Pending(p) => format!("pending {}", p.content),
+            })
+            .collect()
+    }
+
+    fn day_of(message: &SupportMessage) -> String {
+        message.created_at.format("%d").to_string()
+    }
+
+    #[test]
+    fn a_divider_opens_each_day_and_pending_messages_come_last() {
+        let messages = [
+            message(1, SenderType::User, 1, true),
+            message(2, SenderType::Admin, 1, true),
+            message(3, SenderType::User, 2, false),
+        ];
+        let pending = [Pending {
+            client_id: Uuid::from_u128(9),
+            content: "p".to_owned(),
+            failed: false,
+        }];
+        assert_eq!(
+            shape(&rows(&messages, &pending, SenderType::Admin, day_of)),
+            ["day 01", "m1", "m2 seen", "day 02", "m3", "pending p"]
+        );
+    }
+
+    #[test]
+    fn seen_marks_the_newest_own_message_the_other_side_read() {
+        let messages = [
+            message(1, SenderType::User, 1, true),
+            message(2, SenderType::User, 1, true),
+            message(3, SenderType::Admin, 1, true),
+            message(4, SenderType::User, 1, false),
+        ];
+        // The user's view: their second message was read, the fourth not yet.
+        assert_eq!(
+            shape(&rows(&messages, &[], SenderType::User, day_of)),
+            ["day 01", "m1", "m2 seen", "m3", "m4"]
+        );
+        // Staff's view: their one message was read.
+        assert_eq!(
+            shape(&rows(&messages, &[], SenderType::Admin, day_of)),
+            ["day 01", "m1", "m2", "m3 seen", "m4"]
+        );
+        // Nothing of staff's read yet: no "Seen" at all.
+        assert_eq!(
+            shape(&rows(&messages[..2], &[], SenderType::Admin, day_of)),
+            ["day 01", "m1", "m2"]
+        );
+    }
+
+    #[test]
+    fn a_row_is_drawn_again_when_it_is_read_seen_or_refused() {
+        let unread = Row::Message {
+            message: message(1, SenderType::User, 1, false),
+            seen: false,
+        };
+        let read = Row::Message {
+            message: message(1, SenderType::User, 1, true),
+            seen: false,
+        };
+        let seen = Row::Message {
+            message: message(1, SenderType::User, 1, true),
+            seen: true,
+        };
+        assert_ne!(unread.key(), read.key());
+        assert_ne!(read.key(), seen.key());
+        let pending = |failed| {
+            Row::Pending(Pending {
+                client_id: Uuid::nil(),
+                content: String::new(),
+                failed,
+            })
+        };
+        assert_ne!(pending(false).key(), pending(true).key());
+    }
+}

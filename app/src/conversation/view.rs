@@ -1,0 +1,309 @@
+//! The components: [`MessageList`] (rows, dividers, pending bubbles, sticky scroll, older
+//! pages) and [`TypingLine`]. Message text is always a text node; URLs become links that open
+//! in a new tab without access to this page.
+
+use leptos::{either::EitherOf3, html, prelude::*};
+use uuid::Uuid;
+
+use super::{
+    links::{Segment, segments},
+    rows::{Row, rows},
+    side::Side,
+};
+use crate::{
+    browser,
+    components::use_hydrated,
+    realtime::{ChatSignals, ConnectionState, Pending},
+};
+use wire::model::{SenderType, SupportMessage};
+
+/// How far from the bottom (px) still counts as "at the newest message".
+const STICKY_PX: i32 = 48;
+
+/// The pages before the oldest message held.
+#[derive(Clone, Copy)]
+pub struct OlderPages {
+    /// Whether older messages may exist.
+    pub more: RwSignal<bool>,
+    /// Whether a page is loading.
+    pub loading: RwSignal<bool>,
+}
+
+/// The conversation: scrolls, follows the newest message unless the reader scrolled up
+/// (then a "new messages" pill), keeps the reader's place when older pages arrive on top.
+/// Dates and times are UTC until the page runs in the browser, then the reader's.
+#[component]
+pub fn MessageList<Load, Retry>(
+    /// Whose screen this is.
+    side: Side,
+    /// How the other side's messages are signed.
+    #[prop(into)]
+    them: String,
+    /// The messages and those on their way.
+    chat: ChatSignals,
+    /// Older pages.
+    older: OlderPages,
+    /// Loads the page before the oldest message held (the list calls it at the top).
+    load_older: Load,
+    /// Sends a refused message again, by its `client_id`.
+    retry: Retry,
+) -> impl IntoView
+where
+    Load: Fn() + Copy + Send + Sync + 'static,
+    Retry: Fn(Uuid) + Copy + Send + Sync + 'static,
+{
+    let Side {
+        words,
+        hooks,
+        mine,
+        locale,
+        ..
+    } = side;
+    let local = use_hydrated();
+    let list_ref = NodeRef::<html::Div>::new();
+    // Distance from the bottom when the reader last scrolled; 0 = following the newest.
+    let from_bottom = StoredValue::new(0.0_f64);
+    let unseen_below = RwSignal::new(false);
+
+    let on_scroll = move |_| {
+        let Some(list) = list_ref.get_untracked() else {
+            return;
+        };
+        let distance = list.scroll_height() - list.scroll_top() - list.client_height();
+        from_bottom.set_value(f64::from(distance));
+        if distance <= STICKY_PX {
+            unseen_below.set(false);
+        }
+        if list.scroll_top() < STICKY_PX
+            && older.more.get_untracked()
+            && !older.loading.get_untracked()
+        {
+            load_older();
+        }
+    };
+
+    // After every change: follow the newest message, or keep the reader's place.
+    Effect::new(move |previous: Option<Option<Uuid>>| {
+        let newest = chat.log.with(|log| log.messages().last().map(|m| m.id));
+        chat.log.track();
+        chat.pending.track();
+        let Some(list) = list_ref.get() else {
+            return newest;
+        };
+        // Whole pixels: scroll positions are set in px.
+        let distance = from_bottom.get_value() as i32;
+        if distance <= STICKY_PX {
+            list.set_scroll_top(list.scroll_height());
+        } else {
+            // Older messages prepended: the same distance from the bottom keeps the place.
+            list.set_scroll_top(list.scroll_height() - list.client_height() - distance);
+            if previous.is_some_and(|last| last != newest) {
+                unseen_below.set(true);
+            }
+        }
+        newest
+    });
+
+    let jump_to_newest = move |_| {
+        if let Some(list) = list_ref.get_untracked() {
+            list.set_scroll_top(list.scroll_height());
+        }
+        from_bottom.set_value(0.0);
+        unseen_below.set(false);
+    };
+    let day_of = move |message: &SupportMessage| {
+        let at = message.created_at;
+        if local.get() {
+            browser::local_day(at.timestamp_millis(), locale)
+        } else {
+            browser::utc_day(at)
+        }
+    };
+    let all_rows = move || {
+        chat.log.with(|log| {
+            chat.pending
+                .with(|pending| rows(log.messages(), pending, mine, day_of))
+        })
+    };
+    let nothing_yet =
+        move || chat.log.with(|l| l.messages().is_empty()) && chat.pending.with(Vec::is_empty);
+
+    view! {
+        <div class="confab-list-wrap">
+            <div
+                class="confab-list"
+                node_ref=list_ref
+                role="log"
+                aria-live="polite"
+                aria-label=words.list_label
+                tabindex="0"
+                data-testid=hooks.list
+                data-live=move || (chat.state.get() == ConnectionState::Open).to_string()
+                on:scroll=on_scroll
+            >
+                <p class="confab-hint" hidden=move || !older.loading.get()>
+                    {words.loading}
+                </p>
+                <p class="confab-hint confab-empty" hidden=move || !nothing_yet()>
+                    {words.empty}
+                </p>
+                <ol class="confab-rows">
+                    <For each=all_rows key=Row::key let(row)>
+                        {match row {
+                            Row::Day(label) => EitherOf3::A(view! {
+                                <li class="confab-day" data-testid=hooks.day>
+                                    <span>{label}</span>
+                                </li>
+                            }),
+                            Row::Message { message, seen } => EitherOf3::B(view! {
+                                <MessageBubble side them=them.clone() message seen local />
+                            }),
+                            Row::Pending(pending) => EitherOf3::C(view! {
+                                <PendingBubble side pending retry />
+                            }),
+                        }}
+                    </For>
+                </ol>
+            </div>
+            <button
+                type="button"
+                class="confab-pill"
+                data-testid=hooks.new_messages
+                hidden=move || !unseen_below.get()
+                on:click=jump_to_newest
+            >
+                {words.new_messages}
+            </button>
+        </div>
+    }
+}
+
+/// One message: the reader's own on the right in the accent colour, the other side's on the
+/// left, muted.
+#[component]
+fn MessageBubble(
+    side: Side,
+    them: String,
+    message: SupportMessage,
+    seen: bool,
+    local: RwSignal<bool>,
+) -> impl IntoView {
+    let Side {
+        words,
+        hooks,
+        locale,
+        ..
+    } = side;
+    let mine = side.mine == message.sender_type;
+    let sender = if mine { words.you.to_owned() } else { them };
+    let at = message.created_at;
+    let time = move || {
+        if local.get() {
+            browser::local_time(at.timestamp_millis(), locale)
+        } else {
+            browser::utc_time(at)
+        }
+    };
+    view! {
+        <li
+            class="confab-message"
+            class:confab-mine=mine
+            data-testid=hooks.message
+            data-sender=if message.sender_type == SenderType::Admin { "admin" } else { "user" }
+            data-seq=message.seq
+        >
+            <span class=sender_class(side)>{sender}</span>
+            <div class=hooks.text_class>{message_text(&message.content)}</div>
+            <div class="confab-meta">
+                <time datetime=browser::iso_time(at)>{time}</time>
+                {seen.then(|| view! { " · " <span data-testid=hooks.seen>{words.seen}</span> })}
+            </div>
+        </li>
+    }
+}
+
+/// A message on its way, or refused with a way to send it again.
+#[component]
+fn PendingBubble(
+    side: Side,
+    pending: Pending,
+    retry: impl Fn(Uuid) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let Side { words, hooks, .. } = side;
+    let client_id = pending.client_id;
+    let status = if pending.failed {
+        view! {
+            <span class="confab-failed">{words.not_sent}</span>
+            " "
+            <button
+                type="button"
+                class="confab-link-button"
+                data-testid=hooks.retry
+                on:click=move |_| retry(client_id)
+            >
+                {words.retry}
+            </button>
+        }
+        .into_any()
+    } else {
+        view! { <span>{words.sending}</span> }.into_any()
+    };
+    view! {
+        <li
+            class="confab-message confab-mine confab-pending"
+            data-testid=hooks.pending
+            data-failed=pending.failed.to_string()
+        >
+            <span class=sender_class(side)>{words.you}</span>
+            <div class=hooks.text_class>{message_text(&pending.content)}</div>
+            <div class="confab-meta" role="status">
+                {status}
+            </div>
+        </li>
+    }
+}
+
+/// Who wrote a message: on screen, or for screen readers only.
+fn sender_class(side: Side) -> &'static str {
+    if side.sender_shown {
+        "confab-sender"
+    } else {
+        "confab-sr"
+    }
+}
+
+/// "… is typing" while the other side types.
+#[component]
+pub fn TypingLine(
+    /// Whose screen this is.
+    side: Side,
+    /// The chat's signals.
+    chat: ChatSignals,
+) -> impl IntoView {
+    let other = side.mine.other();
+    let typing = side.words.typing;
+    view! {
+        <p class="confab-typing" aria-live="polite" data-testid=side.hooks.typing>
+            {move || (chat.typing.get() == Some(other)).then_some(typing)}
+        </p>
+    }
+}
+
+/// Text nodes and safe links; never HTML.
+fn message_text(content: &str) -> impl IntoView + use<> {
+    segments(content)
+        .into_iter()
+        .map(|segment| match segment {
+            Segment::Text(words) => words.into_any(),
+            Segment::Link(url) => {
+                let href = url.clone();
+                view! {
+                    <a href=href target="_blank" rel="noopener noreferrer">
+                        {url}
+                    </a>
+                }
+                .into_any()
+            }
+        })
+        .collect_view()
+}
