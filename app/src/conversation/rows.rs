@@ -9,8 +9,8 @@ use wire::model::{SenderType, SupportMessage};
 /// A line of the list.
 #[derive(Clone, Debug)]
 pub enum Row {
-    /// A day divider.
-    Day(String),
+    /// A day divider, before the day's first message.
+    Day { label: String, first: Uuid },
     /// A message; `seen` marks the newest own message the other side read.
     Message { message: SupportMessage, seen: bool },
     /// A message on its way, or refused.
@@ -21,8 +21,9 @@ pub enum Row {
 /// "Seen" moving on, a refusal).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum RowKey {
-    /// A day divider, by its label.
-    Day(String),
+    /// A day divider: its day's first message (the same date in two years is two days), and
+    /// its label (which changes once the reader's time zone is known).
+    Day(Uuid, String),
     /// A message: its id, whether it was read, whether it carries "Seen".
     Message(Uuid, bool, bool),
     /// A message on its way: its `client_id`, whether it was refused.
@@ -33,7 +34,7 @@ impl Row {
     /// Its identity in the keyed list.
     pub fn key(&self) -> RowKey {
         match self {
-            Self::Day(label) => RowKey::Day(label.clone()),
+            Self::Day { label, first } => RowKey::Day(*first, label.clone()),
             Self::Message { message, seen } => {
                 RowKey::Message(message.id, message.read_at.is_some(), *seen)
             }
@@ -61,7 +62,10 @@ pub fn rows(
         let label = day_of(message);
         if label != day {
             day.clone_from(&label);
-            rows.push(Row::Day(label));
+            rows.push(Row::Day {
+                label,
+                first: message.id,
+            });
         }
         rows.push(Row::Message {
             seen: Some(message.id) == newest_seen,
@@ -74,7 +78,7 @@ pub fn rows(
 
 #[cfg(test)]
 mod tests {
-    use chrono::{DateTime, TimeZone, Utc};
+    use chrono::{DateTime, Datelike, TimeZone, Utc};
 
     use super::*;
 
@@ -94,7 +98,7 @@ mod tests {
     fn shape(rows: &[Row]) -> Vec<String> {
         rows.iter()
             .map(|row| match row {
-                Row::Day(label) => format!("day {label}"),
+                Row::Day { label, .. } => format!("day {label}"),
                 Row::Message { message, seen } => {
                     format!("{}{}", message.content, if *seen { " seen" } else { "" })
                 }
@@ -148,6 +152,28 @@ mod tests {
             shape(&rows(&messages[..2], &[], SenderType::Admin, day_of)),
             ["day 01", "m1", "m2"]
         );
+    }
+
+    #[test]
+    fn the_same_date_in_two_years_is_two_dividers_with_two_keys() {
+        let mut messages = vec![
+            message(1, SenderType::User, 3, false),
+            message(2, SenderType::User, 4, false),
+            message(3, SenderType::User, 3, false),
+        ];
+        messages[2].created_at = messages[2]
+            .created_at
+            .with_year(2032)
+            .expect("a date in 2032");
+        let rows = rows(&messages, &[], SenderType::User, day_of);
+        let days: Vec<RowKey> = rows
+            .iter()
+            .filter(|r| matches!(r, Row::Day { .. }))
+            .map(Row::key)
+            .collect();
+        assert_eq!(days.len(), 3);
+        assert_eq!(days[0], RowKey::Day(Uuid::from_u128(1), "03".to_owned()));
+        assert_ne!(days[0], days[2]);
     }
 
     #[test]

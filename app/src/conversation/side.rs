@@ -14,6 +14,10 @@ pub struct Side {
     /// Whether each message names its sender on screen (the dashboard), or for screen
     /// readers only (the widget, where the bubbles' sides say it).
     pub sender_shown: bool,
+    /// Whether the server renders the list (the dashboard): dates and times are UTC until the
+    /// page has hydrated, so the browser's first render matches. The widget's panel only ever
+    /// opens in the browser, which writes local times from the start.
+    pub server_rendered: bool,
     /// The words.
     pub words: &'static Words,
     /// The names tests and scripts find the parts by.

@@ -59,7 +59,11 @@ where
         locale,
         ..
     } = side;
-    let local = use_hydrated();
+    let local = if side.server_rendered {
+        use_hydrated()
+    } else {
+        RwSignal::new(true)
+    };
     let list_ref = NodeRef::<html::Div>::new();
     // Distance from the bottom when the reader last scrolled; 0 = following the newest.
     let from_bottom = StoredValue::new(0.0_f64);
@@ -83,25 +87,38 @@ where
     };
 
     // After every change: follow the newest message, or keep the reader's place.
-    Effect::new(move |previous: Option<Option<Uuid>>| {
-        let newest = chat.log.with(|log| log.messages().last().map(|m| m.id));
-        chat.log.track();
+    Effect::new(move |previous: Option<(Option<Uuid>, Option<Uuid>)>| {
+        let ends = chat.log.with(|log| {
+            let messages = log.messages();
+            (
+                messages.first().map(|m| m.id),
+                messages.last().map(|m| m.id),
+            )
+        });
         chat.pending.track();
         let Some(list) = list_ref.get() else {
-            return newest;
+            return ends;
         };
         // Whole pixels: scroll positions are set in px.
         let distance = from_bottom.get_value() as i32;
         if distance <= STICKY_PX {
             list.set_scroll_top(list.scroll_height());
-        } else {
-            // Older messages prepended: the same distance from the bottom keeps the place.
-            list.set_scroll_top(list.scroll_height() - list.client_height() - distance);
-            if previous.is_some_and(|last| last != newest) {
-                unseen_below.set(true);
-            }
+            return ends;
         }
-        newest
+        let (oldest_moved, newest_moved) = previous.map_or((false, false), |(oldest, newest)| {
+            (oldest != ends.0, newest != ends.1)
+        });
+        if oldest_moved {
+            // An older page arrived on top: the same distance from the bottom keeps the place.
+            list.set_scroll_top(list.scroll_height() - list.client_height() - distance);
+        }
+        if newest_moved {
+            // Arrived below the reader, who stays where they are and is told.
+            unseen_below.set(true);
+        }
+        let below = list.scroll_height() - list.scroll_top() - list.client_height();
+        from_bottom.set_value(f64::from(below));
+        ends
     });
 
     let jump_to_newest = move |_| {
@@ -150,7 +167,7 @@ where
                 <ol class="confab-rows">
                     <For each=all_rows key=Row::key let(row)>
                         {match row {
-                            Row::Day(label) => EitherOf3::A(view! {
+                            Row::Day { label, .. } => EitherOf3::A(view! {
                                 <li class="confab-day" data-testid=hooks.day>
                                     <span>{label}</span>
                                 </li>

@@ -73,21 +73,21 @@ pub fn ConversationPage() -> impl IntoView {
     }
 }
 
-/// Live handles of the page, once the browser runs it.
+/// The page's live connection, once the browser runs it.
 #[derive(Clone, Copy)]
 struct Live {
-    chat: StoredValue<Option<LiveChat>, LocalStorage>,
+    chat: browser::Local<Option<LiveChat>>,
 }
 
 impl Live {
     fn new() -> Self {
         Self {
-            chat: StoredValue::new_local(None),
+            chat: browser::Local::new(),
         }
     }
 
     fn with(&self, act: impl FnOnce(&LiveChat)) {
-        self.chat.with_value(|chat| {
+        self.chat.with(|chat| {
             if let Some(chat) = chat {
                 act(chat);
             }
@@ -143,7 +143,7 @@ fn Conversation(
                 },
                 signals,
             );
-            live.chat.set_value(Some(chat));
+            live.chat.update(|slot| *slot = Some(chat));
             on_cleanup(move || live.with(LiveChat::close));
             in_the_browser::keep_recording_views(chat_id, signals);
             in_the_browser::listen_to_keys(chat_id, archived, draft, back.clone());
@@ -276,6 +276,7 @@ const STAFF_SIDE: Side = Side {
     mine: SenderType::Admin,
     locale: "default",
     sender_shown: true,
+    server_rendered: true,
     words: &STAFF_WORDS,
     hooks: &STAFF_HOOKS,
 };

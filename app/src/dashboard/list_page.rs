@@ -112,7 +112,11 @@ fn ChatBoard(
         }
     };
 
-    keyboard::listen(list, list_ref, search_ref, archived, searching);
+    Effect::new(move |started: Option<()>| {
+        if started.is_none() {
+            keyboard::listen(list, list_ref, search_ref, archived, searching);
+        }
+    });
 
     let tab_href = move |archive_tab: bool| text::list_href(archive_tab, "", None);
     let unread_total = move || alerts.unread.get().unwrap_or(0);

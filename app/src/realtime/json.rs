@@ -220,11 +220,7 @@ pub fn client_frame(frame: &ClientFrame) -> String {
 
 /// A message as a plain object, shaped as the REST API's (for the embed's DOM events).
 pub fn message_object(message: &SupportMessage) -> JsValue {
-    let iso = |t: &DateTime<Utc>| {
-        js_sys::Date::new(&JsValue::from_f64(t.timestamp_millis() as f64))
-            .to_iso_string()
-            .as_string()
-    };
+    let iso = |t: &DateTime<Utc>| Some(crate::browser::iso_time(*t));
     let value = object(&[
         ("id", Some(&message.id.to_string())),
         ("content", Some(&message.content)),

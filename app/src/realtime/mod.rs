@@ -5,7 +5,8 @@
 //! The pure rules (`rules`) are unit-tested on the host: how long to wait before the next
 //! reconnection attempt ([`Backoff`]), and how a chat's messages are kept once each, in `seq`
 //! order, whether they arrive replayed, live, in a `sent` answer or from the polling fallback
-//! ([`ChatLog`]). The connection itself (`socket`) drives them; `json` is the embed's codec.
+//! ([`ChatLog`]). The connection itself (`socket`) drives them; `json` is the browser's codec for
+//! the wire types (the hosted app's live chat uses it too).
 
 mod feed;
 pub mod json;

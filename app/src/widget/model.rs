@@ -89,7 +89,7 @@ pub struct WidgetModel {
     pub muted: RwSignal<bool>,
     access: StoredValue<Access>,
     /// The browser side's own state.
-    inner: StoredValue<Inner, LocalStorage>,
+    inner: browser::Local<Inner>,
     /// Open once the browser takes over (the server always renders the widget closed, so
     /// its rendering never depends on the reader's time zone).
     open_at_start: bool,
@@ -133,7 +133,7 @@ impl WidgetModel {
             loading_older: RwSignal::new(false),
             muted: RwSignal::new(false),
             access: StoredValue::new(setup.access),
-            inner: StoredValue::new_local(Inner::default()),
+            inner: browser::Local::new(),
             open_at_start: setup.open,
         }
     }
@@ -166,11 +166,11 @@ impl WidgetModel {
         let model = *self;
         // Announce new messages (and play the chime for staff ones) as they arrive.
         let start = self.chat.log.with_untracked(|l| l.last_seq());
-        self.inner.update_value(|i| i.announced_seq = start);
+        self.inner.update(|i| i.announced_seq = start);
         let inner = self.inner;
         Effect::new(move |_| {
             let newest: Vec<SupportMessage> = model.chat.log.with(|log| {
-                let since = inner.with_value(|i| i.announced_seq);
+                let since = inner.with(|i| i.announced_seq);
                 log.messages()
                     .iter()
                     .filter(|m| m.seq > since)
@@ -178,7 +178,7 @@ impl WidgetModel {
                     .collect()
             });
             if let Some(last) = newest.last() {
-                inner.update_value(|i| i.announced_seq = last.seq);
+                inner.update(|i| i.announced_seq = last.seq);
             }
             for message in newest {
                 if message.sender_type == SenderType::Admin && !model.muted.get_untracked() {
@@ -218,10 +218,10 @@ impl WidgetModel {
 
     /// Connects if not connected yet: the session (embedded), the chat, then the socket.
     pub fn connect(&self) {
-        if self.inner.with_value(|i| i.started) {
+        if self.inner.with(|i| i.started) {
             return;
         }
-        self.inner.update_value(|i| i.started = true);
+        self.inner.update(|i| i.started = true);
         let model = *self;
         leptos::task::spawn_local(async move {
             let mut wait_ms = 1_000;
@@ -261,7 +261,7 @@ impl WidgetModel {
         });
         let history_end = self.chat.log.with_untracked(|l| l.last_seq());
         self.inner
-            .update_value(|i| i.announced_seq = i.announced_seq.max(history_end));
+            .update(|i| i.announced_seq = i.announced_seq.max(history_end));
         if self.chat_id.get_untracked().is_none() {
             self.has_older.set(chat.messages.len() >= HISTORY_PAGE);
         }
@@ -279,7 +279,7 @@ impl WidgetModel {
             },
             self.chat,
         );
-        self.inner.update_value(|i| i.live = Some(live));
+        self.inner.update(|i| i.live = Some(live));
         if self.open.get_untracked() && self.unread() > 0 {
             live.mark_read();
         }
@@ -293,7 +293,7 @@ impl WidgetModel {
             Access::Embedded { server } => server,
         };
         let key = token_key(&server);
-        let identity = self.inner.with_value(|i| i.identity.clone());
+        let identity = self.inner.with(|i| i.identity.clone());
         let current = browser::stored(&key);
         let session = remote::start_session(&server, current.as_deref(), &identity).await;
         let session = match session {
@@ -343,18 +343,17 @@ impl WidgetModel {
 
     /// Tells `listener` about every new message and unread count from now on.
     pub fn on_announcement(&self, listener: impl Fn(Announcement) + 'static) {
-        self.inner
-            .update_value(|i| i.announce = Some(Rc::new(listener)));
+        self.inner.update(|i| i.announce = Some(Rc::new(listener)));
     }
 
     fn tell(&self, announcement: Announcement) {
-        if let Some(listener) = self.inner.with_value(|i| i.announce.clone()) {
+        if let Some(listener) = self.inner.with(|i| i.announce.clone()) {
             listener(announcement);
         }
     }
 
     fn with_live(&self, action: impl FnOnce(&LiveChat)) {
-        if let Some(live) = self.inner.with_value(|i| i.live) {
+        if let Some(live) = self.inner.with(|i| i.live) {
             action(&live);
         }
     }
@@ -432,8 +431,8 @@ impl WidgetModel {
     /// The site says who the visitor is: reconnects as them (a verified identity adopts the
     /// anonymous conversation on the server).
     pub fn identify(&self, identity: Identity) {
-        self.inner.update_value(|i| i.identity = identity);
-        if self.inner.with_value(|i| i.started) {
+        self.inner.update(|i| i.identity = identity);
+        if self.inner.with(|i| i.started) {
             self.restart();
         }
     }
@@ -450,8 +449,7 @@ impl WidgetModel {
             }
             browser::store(&key, None);
         }
-        self.inner
-            .update_value(|i| i.identity = Identity::default());
+        self.inner.update(|i| i.identity = Identity::default());
         self.visitor.set(None);
         self.open.set(false);
         self.stop();
@@ -464,7 +462,7 @@ impl WidgetModel {
 
     fn stop(&self) {
         self.with_live(LiveChat::close);
-        self.inner.update_value(|i| {
+        self.inner.update(|i| {
             i.live = None;
             i.started = false;
             i.announced_seq = 0;

@@ -217,6 +217,7 @@ fn side(locale: Locale) -> Side {
         mine: SenderType::User,
         locale: locale.tag(),
         sender_shown: false,
+        server_rendered: false,
         words: &locale.strings().conversation,
         hooks: &HOOKS,
     }
