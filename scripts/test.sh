@@ -12,12 +12,12 @@ scripts/check.sh
 
 step "tests on PostgreSQL"
 start_throwaway_postgres
-DATABASE_URL="$PG_URL" cargo test -p server --test it
+DATABASE_URL="$PG_URL" cargo_test_at_least 109 -p server --test it
 
 # Alone, since it restarts the PostgreSQL server under two running instances.
 step "two instances across a PostgreSQL restart"
-CONFAB_TEST_PG_DIR="$PG_DIR" DATABASE_URL="$PG_URL" \
-  cargo test -p server --test it -- --ignored --exact fanout::two_processes_survive_a_postgresql_restart
+CONFAB_TEST_PG_DIR="$PG_DIR" DATABASE_URL="$PG_URL" cargo_test_at_least 1 -p server --test it -- \
+  --ignored --exact fanout::postgres::two_processes_survive_a_postgresql_restart
 
 # Without network where the platform allows it: proves the build downloads nothing (cargo-leptos
 # would otherwise fetch wasm-bindgen or wasm-opt). Every crate was fetched by the steps above.

@@ -379,51 +379,6 @@ async fn a_socket_closes_when_its_session_expires() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn signing_out_on_one_instance_closes_sockets_on_another() {
-    let first = TestApp::spawn().await;
-    if first.backend() != DatabaseBackend::Postgres {
-        eprintln!("SKIPPED: needs PostgreSQL (two instances)");
-        return;
-    }
-    let second = first.another_instance().await;
-    let cookie = first.admin_session("desk@example.com").await;
-    let mut socket = Client::staff(&second, &cookie).await;
-    socket
-        .send(json!({"type": "subscribe", "channel": "admin"}))
-        .await;
-    socket.expect("subscribed").await;
-    let res = first.rpc("auth/sign_out", &[], Some(&cookie)).await;
-    assert_eq!(res.status(), StatusCode::OK);
-    assert_eq!(
-        socket.closed(Duration::from_secs(1)).await,
-        Some(wire::protocol::CLOSE_SIGNED_OUT)
-    );
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn limits_hold_across_instances_on_postgresql() {
-    let flags = ["--message-burst", "4", "--messages-per-minute", "1"];
-    let first = TestApp::spawn_with(&flags).await;
-    if first.backend() != DatabaseBackend::Postgres {
-        eprintln!("SKIPPED: needs PostgreSQL (two instances)");
-        return;
-    }
-    let second = first.another_instance_with(&flags).await;
-    let (token, _) = visitor_with_chat(&first).await;
-    let mut statuses = post_rest(&first, Some(&token), None, 2).await;
-    statuses.extend(post_rest(&second, Some(&token), None, 2).await);
-    assert!(statuses.iter().all(StatusCode::is_success), "{statuses:?}");
-    assert_eq!(
-        post_rest(&second, Some(&token), None, 1).await,
-        [StatusCode::TOO_MANY_REQUESTS]
-    );
-    assert_eq!(
-        post_rest(&first, Some(&token), None, 1).await,
-        [StatusCode::TOO_MANY_REQUESTS]
-    );
-}
-
 #[tokio::test]
 async fn a_staff_cookie_from_a_widget_page_gets_no_staff_socket() {
     let shop = "https://shop.example.com";
@@ -661,4 +616,57 @@ async fn sockets_whose_session_vanished_unheard_are_closed_by_the_sweep() {
         Some(wire::protocol::CLOSE_SIGNED_OUT)
     );
     bystander.still_serves().await;
+}
+
+/// Tests that need PostgreSQL (instances sharing one database): `make check` filters them out on
+/// SQLite (`--skip ::postgres::`), `make test` runs them on PostgreSQL.
+mod postgres {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn signing_out_on_one_instance_closes_sockets_on_another() {
+        let first = TestApp::spawn().await;
+        assert_eq!(
+            first.backend(),
+            DatabaseBackend::Postgres,
+            "needs PostgreSQL: DATABASE_URL=postgres://… (make test runs it)"
+        );
+        let second = first.another_instance().await;
+        let cookie = first.admin_session("desk@example.com").await;
+        let mut socket = Client::staff(&second, &cookie).await;
+        socket
+            .send(json!({"type": "subscribe", "channel": "admin"}))
+            .await;
+        socket.expect("subscribed").await;
+        let res = first.rpc("auth/sign_out", &[], Some(&cookie)).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        assert_eq!(
+            socket.closed(Duration::from_secs(1)).await,
+            Some(wire::protocol::CLOSE_SIGNED_OUT)
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn limits_hold_across_instances_on_postgresql() {
+        let flags = ["--message-burst", "4", "--messages-per-minute", "1"];
+        let first = TestApp::spawn_with(&flags).await;
+        assert_eq!(
+            first.backend(),
+            DatabaseBackend::Postgres,
+            "needs PostgreSQL: DATABASE_URL=postgres://… (make test runs it)"
+        );
+        let second = first.another_instance_with(&flags).await;
+        let (token, _) = visitor_with_chat(&first).await;
+        let mut statuses = post_rest(&first, Some(&token), None, 2).await;
+        statuses.extend(post_rest(&second, Some(&token), None, 2).await);
+        assert!(statuses.iter().all(StatusCode::is_success), "{statuses:?}");
+        assert_eq!(
+            post_rest(&second, Some(&token), None, 1).await,
+            [StatusCode::TOO_MANY_REQUESTS]
+        );
+        assert_eq!(
+            post_rest(&first, Some(&token), None, 1).await,
+            [StatusCode::TOO_MANY_REQUESTS]
+        );
+    }
 }

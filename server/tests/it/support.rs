@@ -49,10 +49,20 @@ impl Drop for TestDb {
 }
 
 impl TestDb {
+    /// SQLite when `DATABASE_URL` is unset; a fresh database on the PostgreSQL server it names
+    /// otherwise. Any other `DATABASE_URL` is a mistake that would quietly test SQLite twice.
     pub async fn new() -> Self {
         match std::env::var("DATABASE_URL") {
-            Ok(server) if server.starts_with("postgres") => Self::postgres(&server).await,
-            _ => Self::sqlite(),
+            Err(_) => Self::sqlite(),
+            Ok(server)
+                if server.starts_with("postgres://") || server.starts_with("postgresql://") =>
+            {
+                Self::postgres(&server).await
+            }
+            Ok(other) => panic!(
+                "DATABASE_URL is {other:?}, which is not a PostgreSQL server: unset it to test on \
+                 SQLite, or name a postgres:// server"
+            ),
         }
     }
 
