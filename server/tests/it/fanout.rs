@@ -44,7 +44,23 @@ async fn follow(port: u16, token: Option<&str>, cookie: Option<&str>, chat_id: &
             .await
             .expect("send");
     }
-    socket
+    // Only a subscribed socket hears what is posted next: a message committed before then is
+    // in no replay and no delivery, so the test waits here instead of racing the server.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let Ok(Some(Ok(message))) = tokio::time::timeout(left, socket.next()).await else {
+            panic!("the socket on port {port} was never subscribed");
+        };
+        if let Message::Text(text) = message {
+            let frame: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+            match frame["type"].as_str() {
+                Some("subscribed") => return socket,
+                Some("error") => panic!("subscribing on port {port} was refused: {frame}"),
+                _ => {}
+            }
+        }
+    }
 }
 
 /// The `seq` of the next `count` messages the socket delivers.
@@ -213,10 +229,19 @@ mod postgres {
                         .json(&json!({"content": format!("message {n}"), "client_id": client_id}))
                         .send()
                         .await;
-                    if res.is_ok_and(|r| r.status().is_success()) {
-                        return;
+                    // What a client retries: no answer, or the server's own trouble while its
+                    // database restarts (5xx). A refusal (4xx) would be refused again: a bug.
+                    match res {
+                        Ok(r) if r.status().is_success() => return,
+                        Ok(r) if r.status().is_client_error() => {
+                            let status = r.status();
+                            panic!(
+                                "message {n} refused: {status} {}",
+                                r.text().await.unwrap_or_default()
+                            );
+                        }
+                        Ok(_) | Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
                     }
-                    tokio::time::sleep(Duration::from_millis(100)).await;
                 }
             }
         };
