@@ -57,6 +57,8 @@ pinned_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
 if [ "$lock_version" != "$pinned_version" ]; then
   die "Cargo.toml pins wasm-bindgen =$pinned_version but Cargo.lock has $lock_version; make them agree, e.g. cargo update -p wasm-bindgen --precise $pinned_version"
 fi
+# Not --locked: its Cargo.lock pins webpki-roots 1.0.11, which the package index reachable here
+# does not serve (measured 2026-12-03); the exact version above is what must match.
 if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
   fast_install wasm-bindgen-cli --version "$lock_version" --force
 fi

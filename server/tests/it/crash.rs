@@ -94,6 +94,8 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
                 .json(&json!({"content": format!("message {i}"), "client_id": client_id}))
                 .send()
                 .await;
+            // Only what a client retries: no answer (the server is down or starting). Any
+            // answer but a created or known message is a failure to report, not to hide.
             match res {
                 Ok(res)
                     if res.status() == StatusCode::CREATED || res.status() == StatusCode::OK =>
@@ -101,7 +103,14 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
                     acknowledged.push(client_id);
                     break;
                 }
-                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+                Ok(res) => {
+                    let status = res.status();
+                    panic!(
+                        "message {i} answered {status}: {}",
+                        res.text().await.unwrap_or_default()
+                    );
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
             }
         }
         if acknowledged.len() == CRASH_AFTER {
