@@ -7,7 +7,8 @@ use domain::{
     entities::{SupportChat, SupportMessage, support_chat, support_message, user},
 };
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DatabaseConnection, EntityTrait, ModelTrait, QueryOrder, Set,
+    ActiveModelTrait, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, ModelTrait,
+    QueryOrder, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -117,10 +118,11 @@ async fn a_user_has_at_most_one_chat() {
     let (_test_db, db) = TestDb::fresh().await;
     let user = insert_user(&db, None).await;
     chat_for(user.id).insert(&db).await.expect("first chat");
-    assert!(
-        chat_for(user.id).insert(&db).await.is_err(),
-        "second chat accepted"
-    );
+    let refused = chat_for(user.id)
+        .insert(&db)
+        .await
+        .expect_err("second chat accepted");
+    assert!(is_unique_violation(&refused), "{refused}");
 }
 
 #[tokio::test]
@@ -143,18 +145,26 @@ async fn emails_are_unique_but_many_visitors_have_none() {
         created_at: Set(now),
         updated_at: Set(now),
     };
-    assert!(
-        duplicate.insert(&db).await.is_err(),
-        "duplicate email accepted"
-    );
+    let refused = duplicate
+        .insert(&db)
+        .await
+        .expect_err("duplicate email accepted");
+    assert!(is_unique_violation(&refused), "{refused}");
 }
 
 #[tokio::test]
 async fn foreign_keys_hold_and_deleting_a_user_removes_their_chat() {
     let (_test_db, db) = TestDb::fresh().await;
+    let refused = chat_for(Uuid::now_v7())
+        .insert(&db)
+        .await
+        .expect_err("chat for a missing user accepted");
     assert!(
-        chat_for(Uuid::now_v7()).insert(&db).await.is_err(),
-        "chat for a missing user accepted"
+        matches!(
+            refused.sql_err(),
+            Some(SqlErr::ForeignKeyConstraintViolation(_))
+        ),
+        "{refused}"
     );
 
     let user = insert_user(&db, None).await;
@@ -184,7 +194,8 @@ async fn sender_type_and_role_accept_only_known_values() {
             chat.id
         ))
         .await;
-    assert!(result.is_err(), "sender_type 'robot' accepted");
+    let refused = result.expect_err("sender_type 'robot' accepted");
+    assert!(is_check_violation(&refused), "{refused}");
     let result = db
         .execute_unprepared(&format!(
             "INSERT INTO users (id, role, created_at, updated_at) \
@@ -192,7 +203,8 @@ async fn sender_type_and_role_accept_only_known_values() {
             Uuid::now_v7()
         ))
         .await;
-    assert!(result.is_err(), "role 'owner' accepted");
+    let refused = result.expect_err("role 'owner' accepted");
+    assert!(is_check_violation(&refused), "{refused}");
 }
 
 #[tokio::test]
@@ -231,4 +243,16 @@ async fn timestamps_keep_microseconds_and_sort_in_time_order() {
     let mut expected = times.to_vec();
     expected.sort();
     assert_eq!(read, expected, "exact microsecond values in time order");
+}
+
+/// A UNIQUE constraint refused the row (not any other error, such as a missing column).
+fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+/// A CHECK constraint refused the value; SeaORM has no variant for it, and SQLite and
+/// PostgreSQL word it differently.
+fn is_check_violation(err: &DbErr) -> bool {
+    let text = err.to_string();
+    text.contains("CHECK constraint failed") || text.contains("violates check constraint")
 }

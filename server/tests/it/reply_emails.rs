@@ -520,8 +520,20 @@ async fn a_restart_between_the_reply_and_the_send_time_still_sends_once() {
     while smtp.received().is_empty() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    // Long enough for a duplicate to show if there were one.
-    tokio::time::sleep(Duration::from_secs(3)).await;
+    // A second email could only come from a job still pending (a sent one is final): wait
+    // until none is, instead of sleeping for "long enough".
+    loop {
+        let jobs = NotificationJob::find().all(&db).await.expect("jobs");
+        if !jobs.is_empty()
+            && jobs
+                .iter()
+                .all(|job| job.status != notification_job::JobStatus::Pending)
+        {
+            break;
+        }
+        assert!(Instant::now() < deadline, "a job stayed pending: {jobs:?}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     let received = smtp.received();
     assert_eq!(received.len(), 1, "exactly one email");
     assert!(decoded(&received[0].data).contains("across a restart"));
