@@ -252,14 +252,19 @@ async fn archiving_restoring_and_the_users_message_bringing_a_chat_back() {
     )
     .await;
     assert_eq!(state["archived"], false);
-    call(
-        &app,
-        Method::POST,
-        &format!("/api/admin/chats/{id}/archive"),
-        &admin,
-        None,
+    let state = json_of(
+        call(
+            &app,
+            Method::POST,
+            &format!("/api/admin/chats/{id}/archive"),
+            &admin,
+            None,
+        )
+        .await,
+        StatusCode::OK,
     )
     .await;
+    assert_eq!(state["archived"], true, "archived again");
     let res = call(
         &app,
         Method::POST,
