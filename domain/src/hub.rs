@@ -249,14 +249,27 @@ impl Hub {
         self.closing.send_replace(true);
     }
 
-    /// Changes to `true` when the connections must close.
-    pub fn closing(&self) -> watch::Receiver<bool> {
-        self.closing.subscribe()
+    /// Tells a connection when it must close, even if the shutdown began before it asked.
+    pub fn closing(&self) -> Closing {
+        Closing(self.closing.subscribe())
     }
 
     /// How many connections are registered.
     pub fn connections(&self) -> usize {
         self.registry().connections.len()
+    }
+}
+
+/// A connection's view of the server's shutdown.
+pub struct Closing(watch::Receiver<bool>);
+
+impl Closing {
+    /// Resolves once the server is shutting down: at once when it already was. (A watch's
+    /// `changed` would wait for a later change, which never comes for a connection that
+    /// registered just after the shutdown began.)
+    pub async fn started(&mut self) {
+        // An error means the hub is gone, which also means closing.
+        let _ = self.0.wait_for(|closing| *closing).await;
     }
 }
 
@@ -323,5 +336,24 @@ mod tests {
         )
         .await
         .expect("the slow consumer was told to close");
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_looks_after_the_shutdown_began_still_closes() {
+        let hub = Hub::default();
+        let mut early = hub.closing();
+        let before = tokio::select! {
+            biased;
+            () = early.started() => true,
+            () = std::future::ready(()) => false,
+        };
+        assert!(!before, "nothing closes before the shutdown");
+        hub.close_all();
+        let mut late = hub.closing();
+        for closing in [&mut early, &mut late] {
+            tokio::time::timeout(std::time::Duration::from_secs(1), closing.started())
+                .await
+                .expect("told to close");
+        }
     }
 }

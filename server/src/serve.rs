@@ -1,7 +1,7 @@
 //! `confab serve`: open the database, migrate, seed staff accounts as configured, listen, and
 //! stop cleanly on Ctrl-C or SIGTERM.
 
-use std::{future::Future, sync::Arc};
+use std::{future::Future, sync::Arc, time::Duration};
 
 use anyhow::Context;
 use app::http::state::AppState;
@@ -103,12 +103,23 @@ pub async fn serve_on(
     let app = build_router(state);
     // Open sockets would keep a graceful shutdown waiting forever: they are asked to close
     // (1012, "resume elsewhere") as soon as the shutdown begins.
+    let closer = Arc::clone(&hub);
     let shutdown = async move {
         shutdown.await;
-        hub.close_all();
+        closer.close_all();
     };
-    connections::serve(listener, app, rules, shutdown).await
+    let served = connections::serve(listener, app, rules, shutdown).await;
+    // Sockets are upgraded connections, which the graceful shutdown does not wait for: give
+    // each a moment to send its 1012 before the process exits and cuts it off.
+    let deadline = tokio::time::Instant::now() + SOCKETS_CLOSE_WITHIN;
+    while hub.connections() > 0 && tokio::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    served
 }
+
+/// How long a stopping server waits for its sockets to send their close frames.
+const SOCKETS_CLOSE_WITHIN: Duration = Duration::from_secs(5);
 
 /// Every 30 s, closes sockets whose sessions ended without this process hearing of it.
 fn spawn_session_sweep(db: DatabaseConnection, hub: Arc<Hub>) {

@@ -250,7 +250,7 @@ impl Connection {
                     }
                     send_within_deadline(socket, Message::Ping(Default::default())).await?;
                 }
-                _ = closing.changed() => {
+                () = closing.started() => {
                     close(socket, close_code::RESTART, "server restarting; reconnect and resume").await;
                     return Ok(());
                 }
