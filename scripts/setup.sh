@@ -57,33 +57,36 @@ pinned_version=$(sed -n 's/^wasm-bindgen = "=\(.*\)"$/\1/p' Cargo.toml)
 if [ "$lock_version" != "$pinned_version" ]; then
   die "Cargo.toml pins wasm-bindgen =$pinned_version but Cargo.lock has $lock_version; make them agree, e.g. cargo update -p wasm-bindgen --precise $pinned_version"
 fi
-# Not --locked: its Cargo.lock pins webpki-roots 1.0.11, which the package index reachable here
-# does not serve (measured 2026-12-03); the exact version above is what must match.
-if ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
-  fast_install wasm-bindgen-cli --version "$lock_version" --force
+# Built from tools/wasm-bindgen-cli, whose lock pins every dependency (the published package's
+# own lock cannot be used: see that Cargo.toml). A CLI installed any other way is replaced.
+tool_version=$(sed -n 's/^wasm-bindgen-cli = "=\(.*\)"$/\1/p' tools/wasm-bindgen-cli/Cargo.toml)
+if [ "$tool_version" != "$lock_version" ]; then
+  die "tools/wasm-bindgen-cli builds wasm-bindgen-cli $tool_version but the wasm-bindgen crate is $lock_version; make them agree (its version, its dependency and its Cargo.lock)"
+fi
+if ! cargo install --list | grep -qx "confab-wasm-bindgen-cli v$lock_version (.*):" ||
+  ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
+  fast_install --locked --force --path tools/wasm-bindgen-cli --target-dir "$TARGET_DIR/tools"
 fi
 
 # Every package in Cargo.lock, for every platform, while the network is allowed: cargo-leptos
 # runs `cargo metadata`, which needs them all, and the release build runs offline.
 cargo fetch --locked --quiet
 
-# Python tools from PyPI, in a virtual environment of the checkout's own: the OpenAPI
-# validator, Schemathesis, which tests the running server against its OpenAPI document, and
-# websockets, the socket client of scripts/proxy-e2e.sh.
-PYTHON_TOOLS=("openapi-spec-validator==0.9.0" "schemathesis==4.32.5" "websockets==17.4")
-python_tools_missing() {
-  local tool
-  for tool in "${PYTHON_TOOLS[@]}"; do
-    .tools/venv/bin/pip show "${tool%%==*}" 2>/dev/null | grep -qx "Version: ${tool##*==}" || return 0
-  done
-  return 1
-}
-if python_tools_missing; then
+# Python tools from PyPI, in a virtual environment of the checkout's own, installed from a lock
+# that pins every package and its hashes (end2end/python/requirements.txt; what it holds and how
+# to update it: requirements.in beside it). A venv made from another lock is made anew, so no
+# package a fresh machine would not get stays behind.
+python_lock=end2end/python/requirements.txt
+python_stamp=.tools/venv/confab-lock.sha256
+lock_hash=$(sha256sum "$python_lock" | cut -d' ' -f1)
+if [ "$(cat "$python_stamp" 2>/dev/null)" != "$lock_hash" ]; then
+  rm -rf .tools/venv
   python3 -m venv .tools/venv || {
     $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y python3-venv
     python3 -m venv .tools/venv
   }
-  .tools/venv/bin/pip install --quiet "${PYTHON_TOOLS[@]}"
+  .tools/venv/bin/pip install --quiet --require-hashes --no-deps -r "$python_lock"
+  echo "$lock_hash" >"$python_stamp"
 fi
 
 # npm packages: Playwright (no browser download: it drives /usr/bin/chromium) and binaryen's

@@ -2,13 +2,13 @@
 
 use std::{
     io::Write,
-    process::{Command, Output, Stdio},
+    process::{Output, Stdio},
 };
 
-use crate::support::TestDb;
+use crate::support::{TestDb, confab_command};
 
 fn confab(database_url: &str, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_confab"))
+    confab_command()
         .args(args)
         .env("DATABASE_URL", database_url)
         .env("CONFAB_LOG", "warn")
@@ -18,7 +18,7 @@ fn confab(database_url: &str, args: &[&str]) -> Output {
 
 /// Runs confab with `input` on standard input.
 fn confab_with_stdin(database_url: &str, args: &[&str], input: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_confab"))
+    let mut child = confab_command()
         .args(args)
         .env("DATABASE_URL", database_url)
         .env("CONFAB_LOG", "warn")
@@ -171,7 +171,7 @@ fn only_the_working_directorys_env_file_is_read() {
     )
     .expect("write parent .env");
     let status = |dir: &std::path::Path| {
-        Command::new(env!("CARGO_BIN_EXE_confab"))
+        confab_command()
             .args(["migrate", "status"])
             .current_dir(dir)
             .env_remove("CONFAB_LOG")

@@ -313,6 +313,24 @@ impl TestApp {
     }
 }
 
+/// The `confab` binary as a child process that only the test configures: it starts in an empty
+/// directory of its own (the binary reads the working directory's `.env`, and a developer's
+/// `server/.env` must not configure a test), and inherits no `CONFAB_*` or `DATABASE_URL` from
+/// the shell that ran the tests.
+pub fn confab_command() -> std::process::Command {
+    static EMPTY_DIR: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
+    let dir = EMPTY_DIR.get_or_init(|| tempfile::tempdir().expect("temporary directory"));
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_confab"));
+    command.current_dir(dir.path());
+    for (name, _) in std::env::vars_os() {
+        let inherited = name.to_string_lossy();
+        if inherited.starts_with("CONFAB_") || inherited == "DATABASE_URL" {
+            command.env_remove(&name);
+        }
+    }
+    command
+}
+
 /// `confab serve` as a process of its own, so it can be killed like a crashing server or
 /// stopped like a deployed one; killed when dropped, so a failing test leaves nothing behind.
 pub struct ConfabProcess(std::process::Child);
@@ -325,7 +343,7 @@ impl ConfabProcess {
     /// Starts it with extra environment variables, e.g. `CONFAB_SMTP_URL`.
     pub fn start_with_env(database_url: &str, port: u16, env: &[(&str, String)]) -> Self {
         let mail_dir = std::env::temp_dir().join(format!("confab-mail-{port}"));
-        let child = std::process::Command::new(env!("CARGO_BIN_EXE_confab"))
+        let child = confab_command()
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database_url)
             .env("CONFAB_LOG", "warn")
