@@ -141,7 +141,9 @@ struct Connection {
     chats: HashMap<Uuid, i64>,
     frames: TokenBucket,
     typing_sent: HashMap<Uuid, Instant>,
-    last_heard: Instant,
+    /// When the client last sent anything; on the runtime's clock, like the ping timer it is
+    /// compared at (so a test can move both).
+    last_heard: tokio::time::Instant,
 }
 
 impl Connection {
@@ -167,7 +169,7 @@ impl Connection {
             chats: HashMap::new(),
             frames: TokenBucket::new(FRAMES_PER_SECOND, FRAME_BURST),
             typing_sent: HashMap::new(),
-            last_heard: Instant::now(),
+            last_heard: tokio::time::Instant::now(),
         }
     }
 
@@ -207,14 +209,14 @@ impl Connection {
                 incoming = socket.recv() => match incoming {
                     None | Some(Ok(Message::Close(_))) => return Ok(()),
                     Some(Ok(Message::Text(text))) => {
-                        self.last_heard = Instant::now();
+                        self.last_heard = tokio::time::Instant::now();
                         self.on_text(socket, text.as_str()).await?;
                     }
                     Some(Ok(Message::Binary(_))) => {
-                        self.last_heard = Instant::now();
+                        self.last_heard = tokio::time::Instant::now();
                         send(socket, &error(ErrorCode::Invalid, "frames are JSON text", None)).await?;
                     }
-                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => self.last_heard = Instant::now(),
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => self.last_heard = tokio::time::Instant::now(),
                     Some(Err(err)) => {
                         let too_large = err.to_string().contains("too long")
                             || err.to_string().contains("Space limit");

@@ -189,24 +189,27 @@ pub async fn hash(password: String) -> Result<String, AppError> {
     .await?
 }
 
-/// Whether `password` matches `stored`; with no stored hash it spends the same time on a decoy
-/// and answers false.
+/// Whether `password` matches `stored`. With no stored hash (an unknown email) it checks the
+/// password against [`DECOY_HASH`] instead: the same function over a hash with the same
+/// parameters, so the same work, and never a match.
 ///
 /// # Errors
 /// 503 `busy` when no hashing permit frees up in time; internal error if the blocking task
 /// cannot run.
 pub async fn verify(password: String, stored: Option<String>) -> Result<bool, AppError> {
-    with_permit(move || match stored {
-        Some(stored) => matches(password.as_bytes(), &stored),
-        None => {
-            let decoy =
-                DECOY_HASH.get_or_init(|| new_hash(b"confab decoy password").unwrap_or_default());
-            // The same work as a real check, and never a match.
-            let _ = matches(password.as_bytes(), decoy);
-            false
-        }
+    with_permit(move || {
+        let (against, known) = match &stored {
+            Some(stored) => (stored.as_str(), true),
+            None => (decoy_hash(), false),
+        };
+        matches(password.as_bytes(), against) && known
     })
     .await
+}
+
+/// The decoy's PHC string, made on first use (on a hashing thread, with its memory).
+fn decoy_hash() -> &'static str {
+    DECOY_HASH.get_or_init(|| new_hash(b"confab decoy password").unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -235,6 +238,31 @@ mod tests {
             !verify("confab decoy password".into(), None)
                 .await
                 .expect("verify")
+        );
+    }
+
+    /// README: "the same hashing work" for an unknown email and a wrong password. Both run
+    /// `matches` once; this proves the decoy it runs against costs what a real hash costs.
+    #[tokio::test]
+    async fn the_decoy_costs_what_a_real_hash_costs() {
+        let real = hash("correct horse".into()).await.expect("hash");
+        assert!(!verify("correct horse".into(), None).await.expect("verify"));
+        let decoy = DECOY_HASH.get().expect("made by the check of an unknown account");
+        let (real, decoy) = (
+            PasswordHash::new(&real).expect("a PHC string"),
+            PasswordHash::new(decoy).expect("a PHC string"),
+        );
+        assert_eq!(real.algorithm, decoy.algorithm);
+        assert_eq!(real.version, decoy.version);
+        assert_eq!(
+            Params::try_from(&real).expect("parameters"),
+            Params::try_from(&decoy).expect("parameters"),
+            "memory, passes and lanes"
+        );
+        assert_eq!(
+            real.hash.map(|h| h.len()),
+            decoy.hash.map(|h| h.len()),
+            "output length"
         );
     }
 }

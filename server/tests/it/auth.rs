@@ -199,6 +199,65 @@ async fn forged_or_malformed_credentials_are_refused() {
     assert_eq!(status, StatusCode::UNAUTHORIZED, "no credentials at all");
 }
 
+/// README: with an `https://` public URL the session cookie is `Secure` and named
+/// `__Host-confab_session` (so a browser keeps it only from this exact host over TLS, with
+/// `Path=/` and no `Domain`); it authenticates, signing out clears it under the same name, and
+/// the plain name is not accepted in its place.
+#[tokio::test]
+async fn over_https_the_session_cookie_is_secure_and_host_only() {
+    let app = TestApp::spawn_with(&["--public-url", "https://support.example.com"]).await;
+    let res = app
+        .rpc(
+            "auth/sign_up",
+            &[("email", "tls@example.com"), ("password", "correct horse")],
+            None,
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let set_cookie = res.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("ascii")
+        .to_owned();
+    let (pair, attributes) = set_cookie.split_once(';').expect("attributes");
+    let (name, token) = pair.split_once('=').expect("name=value");
+    assert_eq!(name, "__Host-confab_session");
+    let attributes: Vec<&str> = attributes.split(';').map(str::trim).collect();
+    for attribute in ["Secure", "HttpOnly", "SameSite=Lax", "Path=/"] {
+        assert!(
+            attributes.contains(&attribute),
+            "{attribute} missing: {set_cookie}"
+        );
+    }
+    assert!(
+        !attributes
+            .iter()
+            .any(|a| a.to_ascii_lowercase().starts_with("domain")),
+        "a __Host- cookie has no Domain: {set_cookie}"
+    );
+
+    let cookie = format!("__Host-confab_session={token}");
+    assert_eq!(
+        app.get_with_cookie("/api/me", &cookie).await.status(),
+        StatusCode::OK
+    );
+    let plain = format!("confab_session={token}");
+    assert_eq!(
+        app.get_with_cookie("/api/me", &plain).await.status(),
+        StatusCode::UNAUTHORIZED,
+        "only the __Host- name is read"
+    );
+    let signed_out = app.rpc("auth/sign_out", &[("", "")], Some(&cookie)).await;
+    let cleared = signed_out.headers()[header::SET_COOKIE]
+        .to_str()
+        .expect("ascii");
+    assert!(
+        cleared.starts_with("__Host-confab_session=;")
+            && cleared.contains("Secure")
+            && cleared.contains("Max-Age=0"),
+        "{cleared}"
+    );
+}
+
 #[tokio::test]
 async fn cross_site_posts_are_refused_and_same_origin_ones_pass() {
     let app = TestApp::spawn().await;
@@ -230,6 +289,16 @@ async fn cross_site_posts_are_refused_and_same_origin_ones_pass() {
         .await
         .expect("POST");
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    // A sibling subdomain is same-site but not same-origin: refused too (README: writes only
+    // from Confab's own origin).
+    let res = post(Some("https://other.example.com"), Some("same-site"))
+        .await
+        .expect("POST");
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "same-site is not same-origin"
+    );
     // The session survived both attempts.
     assert_eq!(
         app.get_with_cookie("/api/me", &cookie).await.status(),

@@ -198,6 +198,21 @@ async fn responses_carry_security_headers() {
         .nth(1)
         .and_then(|rest| rest.split('\'').next())
         .expect("the page's policy names a script nonce");
+    // README: exactly `'self' 'wasm-unsafe-eval'` and the page's nonce may run scripts; no
+    // other source, no `'unsafe-inline'`, no `'unsafe-eval'`.
+    let script_src: Vec<&str> = policy
+        .split(';')
+        .map(str::trim)
+        .find_map(|directive| directive.strip_prefix("script-src "))
+        .expect("a script-src directive")
+        .split_whitespace()
+        .collect();
+    let own_nonce = format!("'nonce-{nonce}'");
+    let mut sorted = script_src.clone();
+    sorted.sort_unstable();
+    let mut expected = vec!["'self'", "'wasm-unsafe-eval'", own_nonce.as_str()];
+    expected.sort_unstable();
+    assert_eq!(sorted, expected, "{policy}");
     let html = page.text().await.expect("HTML");
     assert!(
         html.contains(&format!("nonce=\"{nonce}\"")),

@@ -14,6 +14,9 @@ use tokio_tungstenite::{
 };
 use uuid::Uuid;
 
+use domain::hub::{QUEUE_PER_CONNECTION, Topic};
+use wire::protocol::ServerFrame;
+
 use crate::support::TestApp;
 
 /// How long a test waits for a frame that should come.
@@ -148,6 +151,18 @@ impl Client {
         self.send(json!({"type": "ping"})).await;
         self.until("pong").await;
     }
+}
+
+/// An app that lets one person post any number of messages at once (the message limit has
+/// tests of its own).
+async fn app_without_message_limit() -> TestApp {
+    TestApp::spawn_with(&[
+        "--messages-per-minute",
+        "1000000",
+        "--message-burst",
+        "1000000",
+    ])
+    .await
 }
 
 /// A visitor with a chat: token and chat id.
@@ -329,14 +344,7 @@ async fn the_same_client_id_twice_is_one_message_and_two_answers() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_resumed_subscriber_gets_every_missed_message_once_in_order() {
     const MISSED: usize = 100;
-    // 100 messages from one visitor in a moment: past the default message limit.
-    let app = TestApp::spawn_with(&[
-        "--messages-per-minute",
-        "1000000",
-        "--message-burst",
-        "1000000",
-    ])
-    .await;
+    let app = app_without_message_limit().await;
     let (token, chat_id) = visitor_with_chat(&app).await;
     let staff_cookie = app.admin_session("desk@example.com").await;
 
@@ -381,6 +389,190 @@ async fn a_resumed_subscriber_gets_every_missed_message_once_in_order() {
     let expected: Vec<i64> = (1..=MISSED as i64).collect();
     assert_eq!(seqs, expected, "every missed message once, in seq order");
     assert_eq!(subscribed["seq"], MISSED as i64);
+}
+
+/// README (`/ws`): replay and live traffic overlapping. Two writers keep posting while a staff
+/// subscriber resumes again and again from the last `seq` it saw, reading a little live traffic
+/// each time; across all its connections it gets every message once, in order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn resuming_while_writers_post_loses_and_repeats_nothing() {
+    const WRITERS: usize = 2;
+    const EACH: usize = 150;
+    const TOTAL: i64 = (WRITERS * EACH) as i64;
+    let app = app_without_message_limit().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let staff_cookie = app.admin_session("desk@example.com").await;
+
+    let writers: Vec<_> = (0..WRITERS)
+        .map(|writer| {
+            let (http, url, token) = (
+                app.http.clone(),
+                app.at("/api/support_chat/messages"),
+                token.clone(),
+            );
+            tokio::spawn(async move {
+                for i in 0..EACH {
+                    let res = http
+                        .post(&url)
+                        .bearer_auth(&token)
+                        .json(&json!({"content": format!("writer {writer} message {i}")}))
+                        .send()
+                        .await
+                        .expect("POST");
+                    assert_eq!(res.status(), StatusCode::CREATED);
+                }
+            })
+        })
+        .collect();
+
+    let mut received: Vec<i64> = Vec::new();
+    let mut overlapping_rounds = 0;
+    let mut rounds = 0;
+    loop {
+        let writing = writers.iter().any(|w| !w.is_finished());
+        let last = received.last().copied().unwrap_or(0);
+        if last == TOTAL {
+            break;
+        }
+        rounds += 1;
+        assert!(rounds < 10_000, "the subscriber never caught up");
+        let mut client = Client::staff(&app, &staff_cookie).await;
+        let (replayed, _) = client.subscribe_chat(&chat_id, Some(last)).await;
+        let mut live = 0;
+        received.extend(
+            replayed
+                .iter()
+                .map(|f| f["message"]["seq"].as_i64().expect("seq")),
+        );
+        // A little live traffic, then away again, often mid-stream.
+        while let Ok(frame) = tokio::time::timeout(Duration::from_millis(20), client.next()).await {
+            if frame["type"] == "new_message" {
+                received.push(frame["message"]["seq"].as_i64().expect("seq"));
+                live += 1;
+            }
+            if live == 5 {
+                break;
+            }
+        }
+        if writing && !replayed.is_empty() && live > 0 {
+            overlapping_rounds += 1;
+        }
+    }
+    for writer in writers {
+        writer.await.expect("writer");
+    }
+    assert_eq!(
+        received,
+        (1..=TOTAL).collect::<Vec<_>>(),
+        "every message once, in seq order, across {rounds} resumptions"
+    );
+    assert!(
+        overlapping_rounds >= 3,
+        "only {overlapping_rounds} of {rounds} rounds replayed while writers were posting and then read live messages"
+    );
+}
+
+/// README (`/ws`): the server pings a quiet socket every 25 s and closes one that answered
+/// nothing for 70 s (1001); one that answers the pings stays open. The test moves the runtime's
+/// clock (which the server's timers and its `last_heard` run on) instead of waiting.
+#[tokio::test]
+async fn quiet_sockets_are_pinged_every_25_s_and_silent_ones_closed_after_70_s() {
+    #[derive(Debug, PartialEq)]
+    enum Heard {
+        Ping(u64),
+        Closed(Option<u16>),
+    }
+    let app = TestApp::spawn().await;
+    let (token, _) = visitor_with_chat(&app).await;
+    let mut silent = Client::visitor(&app, &token).await;
+    let mut answering = Client::visitor(&app, &token).await;
+    tokio::time::pause();
+    let start = tokio::time::Instant::now();
+    // Reads all the time; tungstenite answers each ping with a pong as it reads.
+    let (heard, mut hearing) = tokio::sync::mpsc::unbounded_channel();
+    let reader = tokio::spawn(async move {
+        while let Some(Ok(message)) = answering.socket.next().await {
+            match message {
+                Message::Ping(_) => {
+                    let at = start.elapsed().as_secs_f64().round() as u64;
+                    let _ = heard.send(Heard::Ping(at));
+                }
+                Message::Close(frame) => {
+                    let _ = heard.send(Heard::Closed(frame.map(|f| u16::from(f.code))));
+                    return;
+                }
+                _ => {}
+            }
+        }
+        let _ = heard.send(Heard::Closed(None));
+    });
+    // With the clock paused, a sleep advances it from timer to timer, running every task that
+    // each one wakes. The silent socket is still open after 74 s, closed after 76 s.
+    let hub = &app.state.effects.hub;
+    tokio::time::sleep(Duration::from_secs(74)).await;
+    assert_eq!(hub.connections(), 2, "both open at 74 s");
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    assert_eq!(
+        hub.connections(),
+        1,
+        "the silent one closed at the check past 70 s"
+    );
+    tokio::time::sleep(Duration::from_secs(25)).await;
+    reader.abort();
+    let mut answering_heard = Vec::new();
+    while let Ok(event) = hearing.try_recv() {
+        answering_heard.push(event);
+    }
+    assert_eq!(
+        answering_heard,
+        [
+            Heard::Ping(25),
+            Heard::Ping(50),
+            Heard::Ping(75),
+            Heard::Ping(100)
+        ],
+        "a ping every 25 s, and an answering socket stays open"
+    );
+
+    // The silent one was pinged at 25 and 50 s, then closed. (Reading now makes its client
+    // answer those pings on a connection the server has left, which may reset it before the
+    // close frame is read: the frame's code is checked when it arrives.)
+    let mut pings = 0;
+    loop {
+        match silent.socket.next().await {
+            Some(Ok(Message::Ping(_))) => pings += 1,
+            Some(Ok(Message::Close(frame))) => {
+                assert_eq!(
+                    frame.map(|f| u16::from(f.code)),
+                    Some(1001),
+                    "closed as idle"
+                );
+                break;
+            }
+            Some(Ok(other)) => panic!("unexpected frame {other:?}"),
+            Some(Err(_)) | None => break,
+        }
+    }
+    assert_eq!(pings, 2, "pinged at 25 and 50 s, closed before a third");
+}
+
+/// README (`/ws`): a connection that falls 256 frames behind is closed with 1013, so it
+/// reconnects and resumes, instead of slowing everyone else; the visitor's next socket serves.
+#[tokio::test]
+async fn a_socket_256_frames_behind_is_closed_with_1013() {
+    let app = TestApp::spawn().await;
+    let (token, chat_id) = visitor_with_chat(&app).await;
+    let mut behind = Client::visitor(&app, &token).await;
+    behind.subscribe_chat(&chat_id, None).await;
+    let topic = Topic::Chat(chat_id.parse().expect("chat id"));
+    // One more frame than its queue holds, published without an await between them: on this
+    // single-threaded runtime the connection cannot drain any of them meanwhile.
+    for _ in 0..=QUEUE_PER_CONNECTION {
+        app.state.effects.hub.publish(topic, ServerFrame::Pong);
+    }
+    assert_eq!(behind.closed(PATIENCE).await, Some(1013));
+    let mut again = Client::visitor(&app, &token).await;
+    again.still_serves().await;
 }
 
 #[tokio::test]

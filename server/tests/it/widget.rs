@@ -336,18 +336,7 @@ async fn only_allowed_origins_may_use_the_widget() {
     assert_eq!(status, StatusCode::FORBIDDEN);
     assert!(message.contains("CONFAB_WIDGET_ORIGINS"), "{message}");
 
-    let preflight = app
-        .http
-        .request(reqwest::Method::OPTIONS, app.at("/api/widget/session"))
-        .header(header::ORIGIN, SHOP)
-        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
-        .header(
-            header::ACCESS_CONTROL_REQUEST_HEADERS,
-            "authorization, content-type",
-        )
-        .send()
-        .await
-        .expect("OPTIONS");
+    let preflight = preflight(&app, SHOP).await;
     assert_eq!(preflight.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         preflight.headers()[header::ACCESS_CONTROL_ALLOW_ORIGIN],
@@ -368,6 +357,46 @@ async fn only_allowed_origins_may_use_the_widget() {
         .await
         .expect("POST");
     assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+/// README: origins not in `CONFAB_WIDGET_ORIGINS` get 403, preflights included: a browser on
+/// such a page gets no CORS grant, so it never sends the request itself.
+#[tokio::test]
+async fn a_preflight_from_a_refused_origin_gets_no_grant() {
+    let app = widget_app().await;
+    let preflight = preflight(&app, "https://evil.example").await;
+    let headers = preflight.headers().clone();
+    for grant in [
+        header::ACCESS_CONTROL_ALLOW_ORIGIN,
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+    ] {
+        assert!(
+            !headers.contains_key(&grant),
+            "{grant} granted: {headers:?}"
+        );
+    }
+    let (status, code, message) = error_of(preflight).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "forbidden")
+    );
+    assert!(message.contains("CONFAB_WIDGET_ORIGINS"), "{message}");
+}
+
+/// What a browser asks before a widget call from `origin`.
+async fn preflight(app: &TestApp, origin: &str) -> reqwest::Response {
+    app.http
+        .request(reqwest::Method::OPTIONS, app.at("/api/widget/session"))
+        .header(header::ORIGIN, origin)
+        .header(header::ACCESS_CONTROL_REQUEST_METHOD, "POST")
+        .header(
+            header::ACCESS_CONTROL_REQUEST_HEADERS,
+            "authorization, content-type",
+        )
+        .send()
+        .await
+        .expect("OPTIONS")
 }
 
 #[tokio::test]
