@@ -9,6 +9,9 @@ clean_environment
 step "format"
 cargo fmt --all --check
 
+step "README's figures equal the files that measured them (scripts/check-figures.sh)"
+scripts/check-figures.sh
+
 step "module imports point one way (cargo xtask module-cycles)"
 cargo xtask module-cycles
 
@@ -27,5 +30,11 @@ cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-def
 # summary counts them as "filtered out", never as passed; `make test` runs them on PostgreSQL.
 step "tests on SQLite"
 cargo_test_at_least 185 -p wire -p domain -p app -p server -p migration -p xtask -- --skip ::postgres::
+
+# app's browser-only code (JSON codec, /ws client, widget model) in headless Chromium, through
+# wasm-bindgen-test-runner and chromedriver (.cargo/config.toml names the runner).
+step "browser-only code in headless Chromium (app/tests/browser, wasm-bindgen-test)"
+cargo clippy -p app --target wasm32-unknown-unknown --features hydrate --tests -- -D warnings
+cargo_test_at_least 27 -p app --target wasm32-unknown-unknown --features hydrate --test browser
 
 end_steps

@@ -24,6 +24,9 @@ missing=()
 command -v cc >/dev/null || missing+=(build-essential)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+# chromedriver for the browser unit tests (cargo test --target wasm32-unknown-unknown): Debian's,
+# built with /usr/bin/chromium, so their versions match.
+[ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)

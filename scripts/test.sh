@@ -27,13 +27,20 @@ if unshare -n true 2>/dev/null; then
 elif unshare -rn true 2>/dev/null; then
   unshare -rn -- env CARGO_NET_OFFLINE=true scripts/build-release.sh
 else
-  echo "(no network namespaces here: cargo builds offline, but this run cannot prove that nothing"
-  echo " else reaches the network)"
+  # cargo's own offline mode, and a check that cargo-leptos downloaded nothing into its cache
+  # (what it fetches when wasm-bindgen or wasm-opt is missing from PATH).
+  echo "(no network namespaces here: cargo builds offline, and the step checks that cargo-leptos"
+  echo " fetched nothing into ${XDG_CACHE_HOME:-$HOME/.cache}/cargo-leptos)"
+  downloads() { find "${XDG_CACHE_HOME:-$HOME/.cache}/cargo-leptos" -type f 2>/dev/null | sort; }
+  before=$(downloads)
   env CARGO_NET_OFFLINE=true scripts/build-release.sh
+  [ "$(downloads)" = "$before" ] ||
+    die "the offline release build downloaded tools: $(comm -13 <(echo "$before") <(downloads) | tr '\n' ' ')"
 fi
 
-step "embed weight budget"
+step "bundle weight: the embed's budget, and README's copy of the sizes"
 scripts/check-embed-size.sh
+scripts/check-figures.sh
 
 step "reverse proxy: nginx in front of the release binary"
 scripts/proxy-e2e.sh

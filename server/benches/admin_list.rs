@@ -27,7 +27,7 @@ use server::config::Cli;
 use uuid::Uuid;
 
 mod common;
-use common::database_url;
+use common::{database_url, record_row};
 
 const CHATS: usize = 100_000;
 const MESSAGES_PER_CHAT: usize = 10;
@@ -111,10 +111,10 @@ async fn main() -> anyhow::Result<()> {
 
     let seeding = Instant::now();
     let admin_token = seed(&db).await?;
+    let seeded = seeding.elapsed().as_secs_f64();
     println!(
-        "{backend}: seeded {CHATS} chats and {} messages in {:.1} s",
+        "{backend}: seeded {CHATS} chats and {} messages in {seeded:.1} s",
         CHATS * MESSAGES_PER_CHAT,
-        seeding.elapsed().as_secs_f64()
     );
     // PostgreSQL's autovacuum would gather planner statistics on its own a little later; a
     // bulk load is measured as a running server sees it.
@@ -163,6 +163,7 @@ async fn main() -> anyhow::Result<()> {
 
     let http = reqwest::Client::new();
     let cookie = format!("confab_session={admin_token}");
+    let mut row = vec![backend.to_owned(), format!("{seeded:.1} s")];
     let base = format!("http://{addr}/api/admin/chats");
     for (what, url) in [
         ("list, first page", base.clone()),
@@ -192,8 +193,15 @@ async fn main() -> anyhow::Result<()> {
         println!(
             "{backend}: {what}: p50 {p50:.1} ms, p95 {p95:.1} ms ({bytes} bytes, {SAMPLES} requests)"
         );
+        row.push(ms_pair(p50, p95));
     }
+    record_row("admin_list", &row)?;
     Ok(())
+}
+
+/// `p50 / p95` in milliseconds, as README's table shows them.
+fn ms_pair(p50: f64, p95: f64) -> String {
+    format!("{p50:.1} / {p95:.1} ms")
 }
 
 /// p50 and p95 in ms of `SAMPLES` GETs after `WARM_UP` ones, and the answer's size.

@@ -3,10 +3,13 @@
 //! `CONFAB_BENCH_CLIENTS` WebSocket clients (default 1,000; `make bench` also runs 10,000)
 //! spread over 100 chats, then posts a fixed rate of messages through the REST API and measures
 //! each delivery's round trip (post sent → frame received). Prints latency percentiles,
-//! deliveries per second, losses and errors, and the server's resident memory per idle socket
-//! and under load. Bounded: a fixed message count, and a deadline on every wait.
+//! deliveries per second, and the server's resident memory per idle socket and under load.
+//! Fails on any lost or repeated delivery, any client that could not connect and subscribe,
+//! any refused post and any socket that ended early: those are bugs, not noise. Bounded: a
+//! fixed message count, and a deadline on every wait.
 
 use std::{
+    collections::HashSet,
     process::{Child, Command, Stdio},
     sync::{
         Arc,
@@ -22,7 +25,7 @@ use tokio::sync::watch;
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 mod common;
-use common::database_url;
+use common::{database_url, record_row};
 
 /// Chats the clients follow; every message reaches clients / CHATS subscribers.
 const CHATS: usize = 100;
@@ -81,7 +84,7 @@ async fn main() -> anyhow::Result<()> {
     // Connect every client; each records its deliveries' round trips.
     let epoch = Instant::now();
     let (stop, stopped) = watch::channel(false);
-    let errors = Arc::new(AtomicUsize::new(0));
+    let failures = Arc::new(Failures::default());
     let connecting = Instant::now();
     let mut tasks = Vec::with_capacity(clients);
     for batch in (0..clients).collect::<Vec<_>>().chunks(CONNECT_BATCH) {
@@ -97,18 +100,19 @@ async fn main() -> anyhow::Result<()> {
                     socket,
                     epoch,
                     stopped.clone(),
-                    Arc::clone(&errors),
+                    Arc::clone(&failures),
                 ))),
-                Err(_) => {
-                    errors.fetch_add(1, Ordering::Relaxed);
+                Err(err) => {
+                    eprintln!("a client could not connect and subscribe: {err:#}");
+                    failures.connections.fetch_add(1, Ordering::Relaxed);
                 }
             }
         }
     }
     let connected = tasks.len();
+    let connect_seconds = connecting.elapsed().as_secs_f64();
     println!(
-        "{backend}: {connected} of {clients} clients connected and subscribed in {:.1} s",
-        connecting.elapsed().as_secs_f64()
+        "{backend}: {connected} of {clients} clients connected and subscribed in {connect_seconds:.1} s",
     );
     tokio::time::sleep(Duration::from_secs(2)).await;
     let idle = server.rss_kib()?;
@@ -128,7 +132,7 @@ async fn main() -> anyhow::Result<()> {
             .send()
             .await;
         if !res.is_ok_and(|r| r.status().is_success()) {
-            errors.fetch_add(1, Ordering::Relaxed);
+            failures.posts.fetch_add(1, Ordering::Relaxed);
         }
         if n == MESSAGES / 2 {
             under_load = server.rss_kib()?;
@@ -138,8 +142,11 @@ async fn main() -> anyhow::Result<()> {
     tokio::time::sleep(Duration::from_secs(2)).await;
     let _ = stop.send(true);
     let mut latencies: Vec<u64> = Vec::new();
+    let mut duplicates = 0;
     for task in tasks {
-        latencies.extend(tokio::time::timeout(DEADLINE, task).await??);
+        let heard = tokio::time::timeout(DEADLINE, task).await??;
+        latencies.extend(heard.latencies);
+        duplicates += heard.duplicates;
     }
     latencies.sort_unstable();
     let expected = MESSAGES * connected / CHATS;
@@ -149,13 +156,16 @@ async fn main() -> anyhow::Result<()> {
             .get((delivered * p / 100).min(delivered.saturating_sub(1)))
             .map_or(0.0, |us| *us as f64 / 1000.0)
     };
+    let lost = expected.saturating_sub(delivered);
+    let failed_connections = failures.connections.load(Ordering::Relaxed);
+    let failed_posts = failures.posts.load(Ordering::Relaxed);
+    let ended_sockets = failures.sockets.load(Ordering::Relaxed);
+    let per_second = delivered as f64 / load_seconds;
     println!(
-        "{backend}: {connected} clients, {MESSAGES} messages at {RATE}/s: round trip p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; {delivered} of {expected} deliveries ({:.0}/s); {} errors",
+        "{backend}: {connected} clients, {MESSAGES} messages at {RATE}/s: round trip p50 {:.1} ms, p95 {:.1} ms, p99 {:.1} ms; {delivered} of {expected} deliveries ({per_second:.0}/s); {lost} lost, {duplicates} repeated; {failed_connections} clients failed to connect, {failed_posts} posts refused, {ended_sockets} sockets ended early",
         percentile(50),
         percentile(95),
         percentile(99),
-        delivered as f64 / load_seconds,
-        errors.load(Ordering::Relaxed),
     );
     let per_socket = |rss: u64| (rss.saturating_sub(baseline)) as f64 / connected.max(1) as f64;
     println!(
@@ -166,10 +176,61 @@ async fn main() -> anyhow::Result<()> {
         under_load / 1024,
         per_socket(under_load),
     );
-    if delivered < expected {
-        bail!("{} deliveries were lost", expected - delivered);
+    let failed = [
+        (lost, "deliveries were lost"),
+        (duplicates, "deliveries were repeated"),
+        (
+            failed_connections,
+            "clients could not connect and subscribe",
+        ),
+        (failed_posts, "posts were refused"),
+        (ended_sockets, "sockets ended before the run did"),
+    ];
+    let failed: Vec<String> = failed
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, what)| format!("{count} {what}"))
+        .collect();
+    if !failed.is_empty() {
+        bail!("{}", failed.join("; "));
     }
-    Ok(())
+    record_row(
+        "realtime",
+        &[
+            backend.to_owned(),
+            thousands(clients),
+            format!("{connect_seconds:.1} s"),
+            format!("{:.1} ms", percentile(50)),
+            format!("{:.1} ms", percentile(95)),
+            format!("{:.1} ms", percentile(99)),
+            format!(
+                "{} ({}/s)",
+                thousands(delivered),
+                thousands(per_second.round() as usize)
+            ),
+            format!("{:.1} KiB", per_socket(idle)),
+            format!("{:.1} KiB", per_socket(under_load)),
+        ],
+    )
+}
+
+/// What went wrong during a run, counted; any of it fails the bench.
+#[derive(Default)]
+struct Failures {
+    /// Clients that could not connect, authenticate and subscribe.
+    connections: AtomicUsize,
+    /// Posts the server did not accept.
+    posts: AtomicUsize,
+    /// Sockets that errored or closed before the run ended.
+    sockets: AtomicUsize,
+}
+
+/// What one client heard.
+struct Heard {
+    /// Each message's round trip in microseconds, once per message.
+    latencies: Vec<u64>,
+    /// Messages delivered again after their first delivery.
+    duplicates: usize,
 }
 
 /// Connects, authenticates and subscribes one client.
@@ -206,16 +267,20 @@ async fn subscribe(
     }
 }
 
-/// Reads frames until told to stop; returns each message's round trip in microseconds.
+/// Reads frames until told to stop; each message's round trip, and how many came again.
 async fn listen(
     mut socket: tokio_tungstenite::WebSocketStream<
         tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
     >,
     epoch: Instant,
     mut stop: watch::Receiver<bool>,
-    errors: Arc<AtomicUsize>,
-) -> Vec<u64> {
-    let mut latencies = Vec::new();
+    failures: Arc<Failures>,
+) -> Heard {
+    let mut heard = Heard {
+        latencies: Vec::new(),
+        duplicates: 0,
+    };
+    let mut seen = HashSet::new();
     loop {
         tokio::select! {
             frame = socket.next() => match frame {
@@ -225,31 +290,42 @@ async fn listen(
                     if frame["type"] != "new_message" {
                         continue;
                     }
+                    if !seen.insert(frame["message"]["id"].to_string()) {
+                        heard.duplicates += 1;
+                        continue;
+                    }
                     let sent = frame["message"]["content"]
                         .as_str()
                         .and_then(|c| c.strip_prefix("bench "))
                         .and_then(|t| t.parse::<u128>().ok());
                     if let Some(sent) = sent {
-                        latencies.push(u64::try_from(received.saturating_sub(sent)).unwrap_or(u64::MAX));
+                        heard.latencies.push(u64::try_from(received.saturating_sub(sent)).unwrap_or(u64::MAX));
                     }
                 }
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => {
-                    errors.fetch_add(1, Ordering::Relaxed);
-                    return latencies;
+                    failures.sockets.fetch_add(1, Ordering::Relaxed);
+                    return heard;
                 }
             },
-            _ = stop.changed() => return latencies,
+            _ = stop.changed() => return heard,
         }
     }
 }
 
-/// The `confab` binary as its own process, so its memory is measured alone.
-struct Server(Child);
+/// The `confab` binary as its own process, so its memory is measured alone; it runs in an
+/// empty directory of its own, so no `.env` configures it.
+struct Server {
+    process: Child,
+    /// The working directory; removed when the server is dropped.
+    _cwd: tempfile::TempDir,
+}
 
 impl Server {
     fn start(database: &str, port: u16) -> anyhow::Result<Self> {
+        let cwd = tempfile::tempdir()?;
         let child = Command::new(env!("CARGO_BIN_EXE_confab"))
+            .current_dir(cwd.path())
             .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
             .env("DATABASE_URL", database)
             .env("CONFAB_LOG", "warn")
@@ -263,12 +339,15 @@ impl Server {
             .stdout(Stdio::null())
             .spawn()
             .context("start confab")?;
-        Ok(Self(child))
+        Ok(Self {
+            process: child,
+            _cwd: cwd,
+        })
     }
 
     /// Resident memory, from /proc.
     fn rss_kib(&self) -> anyhow::Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.0.id()))?;
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.id()))?;
         status
             .lines()
             .find_map(|l| l.strip_prefix("VmRSS:"))
@@ -279,8 +358,8 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.process.kill();
+        let _ = self.process.wait();
     }
 }
 
@@ -304,4 +383,17 @@ async fn wait_ready(http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     bail!("confab did not become ready")
+}
+
+/// A count with thousands separators, as README's table shows them.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

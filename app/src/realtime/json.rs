@@ -3,8 +3,9 @@
 //! `JSON.stringify`. The server and the tests use the serde derivations on the same types;
 //! in the browser those (with serde_json's parser and formatter) weighed about 70 KB of the
 //! embed bundle's compressed size, so this side reads and writes the documented JSON directly.
-//! Field names are the public contract's (README: REST API, `/ws` protocol); the browser tests
-//! exercise every decoder against the running server.
+//! Field names are the public contract's (README: REST API, `/ws` protocol); the browser unit
+//! tests (`app/tests/browser`) hold every decoder and encoder to serde's reading and writing of
+//! the same values, and the Playwright tests exercise them against the running server.
 
 use chrono::{DateTime, Utc};
 use js_sys::{Array, JSON, Object, Reflect};
@@ -119,7 +120,7 @@ pub fn server_frame(text_frame: &str) -> Option<ServerFrame> {
     let chat_id = || id(&value, "chat_id");
     Some(match text(&value, "type")?.as_str() {
         "subscribed" => ServerFrame::Subscribed {
-            channel: Channel::Chat,
+            channel: channel(&text(&value, "channel")?)?,
             chat_id: chat_id(),
             seq: number(&value, "seq").map(|s| s as i64),
         },
@@ -145,7 +146,11 @@ pub fn server_frame(text_frame: &str) -> Option<ServerFrame> {
             sender_type: sender(&text(&value, "sender_type")?)?,
         },
         "error" => ServerFrame::Error {
-            code: ErrorCode::Invalid,
+            // A code added after this client was built still reaches it (a refused send is
+            // still offered "retry"), as the nearest meaning.
+            code: text(&value, "code")
+                .and_then(|c| error_code(&c))
+                .unwrap_or(ErrorCode::Invalid),
             message: text(&value, "message").unwrap_or_default(),
             reference: text(&value, "ref"),
         },
@@ -162,6 +167,27 @@ pub fn object(fields: &[(&str, Option<&str>)]) -> JsValue {
         }
     }
     object.into()
+}
+
+fn channel(name: &str) -> Option<Channel> {
+    match name {
+        "chat" => Some(Channel::Chat),
+        "admin" => Some(Channel::Admin),
+        _ => None,
+    }
+}
+
+fn error_code(name: &str) -> Option<ErrorCode> {
+    Some(match name {
+        "unauthorized" => ErrorCode::Unauthorized,
+        "not_found" => ErrorCode::NotFound,
+        "forbidden" => ErrorCode::Forbidden,
+        "invalid" => ErrorCode::Invalid,
+        "rate_limited" => ErrorCode::RateLimited,
+        "too_large" => ErrorCode::TooLarge,
+        "internal" => ErrorCode::Internal,
+        _ => return None,
+    })
 }
 
 fn channel_name(channel: Channel) -> &'static str {

@@ -3,7 +3,7 @@
 //! ([`ChatLog`]), and the signals a view reads ([`ChatSignals`], [`ConnectionState`],
 //! [`Pending`]).
 
-use leptos::prelude::{RwSignal, Set};
+use leptos::prelude::{RwSignal, Set, Update, WithUntracked};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -46,6 +46,23 @@ impl ChatSignals {
             pending: RwSignal::new(Vec::new()),
             typing: RwSignal::new(None),
         }
+    }
+
+    /// Adds messages the server holds to the log, and drops the waiting copies of any of them
+    /// (same `client_id`): a message shows once, whether its confirmation, its live frame or a
+    /// poll brought it.
+    pub fn receive(&self, messages: Vec<SupportMessage>) {
+        let confirms = |waiting: &Pending| {
+            messages
+                .iter()
+                .any(|m| m.client_id == Some(waiting.client_id))
+        };
+        if self.pending.with_untracked(|p| p.iter().any(confirms)) {
+            self.pending.update(|p| p.retain(|m| !confirms(m)));
+        }
+        self.log.update(|log| {
+            log.merge(messages);
+        });
     }
 
     /// Forgets everything (the visitor logged out).
@@ -243,5 +260,38 @@ mod tests {
         later.content = "edited".into();
         assert!(log.merge([later]).is_empty());
         assert_eq!(log.messages()[0].content, "edited");
+    }
+
+    #[test]
+    fn a_message_the_server_holds_replaces_its_waiting_copy_however_it_arrives() {
+        // Signals live in a reactive owner's arena.
+        leptos::prelude::Owner::new().with(|| {
+            let signals = ChatSignals::new(Vec::new());
+            let waiting = |client_id| Pending {
+                client_id,
+                content: "hello".into(),
+                failed: true,
+            };
+            let (polled, live, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+            signals
+                .pending
+                .set(vec![waiting(polled), waiting(live), waiting(other)]);
+            // A poll while the socket was down brought the stored copy of the first.
+            let mut stored = message(1);
+            stored.client_id = Some(polled);
+            signals.receive(vec![stored.clone()]);
+            // A live frame brings the second; a message without a client id changes nothing.
+            let mut echoed = message(2);
+            echoed.client_id = Some(live);
+            signals.receive(vec![echoed, message(3), stored]);
+            let left: Vec<Uuid> = signals
+                .pending
+                .with_untracked(|p| p.iter().map(|m| m.client_id).collect());
+            assert_eq!(left, [other], "only the unconfirmed one still waits");
+            let seqs: Vec<i64> = signals
+                .log
+                .with_untracked(|log| log.messages().iter().map(|m| m.seq).collect());
+            assert_eq!(seqs, [1, 2, 3], "each once");
+        });
     }
 }

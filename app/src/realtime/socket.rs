@@ -340,9 +340,7 @@ async fn poll_once(link: Link) {
         .and_then(json::parse)
         .and_then(|body| json::messages(&body).or_else(|| json::chat(&body).map(|c| c.messages)));
     if let Some(messages) = messages {
-        signals.log.update(|log| {
-            log.merge(messages);
-        });
+        signals.receive(messages);
     }
 }
 
@@ -354,17 +352,14 @@ fn apply(signals: ChatSignals, frame: ServerFrame) {
             if signals.typing.get_untracked() == Some(message.sender_type) {
                 signals.typing.set(None);
             }
-            signals.log.update(|log| {
-                log.merge([message]);
-            });
+            signals.receive(vec![message]);
         }
         ServerFrame::Sent { client_id, message } => {
+            // The message carries its client id too; a copy without one still confirms it.
             signals
                 .pending
                 .update(|p| p.retain(|m| m.client_id != client_id));
-            signals.log.update(|log| {
-                log.merge([message]);
-            });
+            signals.receive(vec![message]);
         }
         ServerFrame::Read {
             reader,

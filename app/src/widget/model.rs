@@ -361,19 +361,25 @@ impl WidgetModel {
     /// Sends a message (shown at once as "sending").
     pub fn send(&self, content: String) {
         let model = *self;
+        self.with_live(|live| model.await_confirmation(live.send(content)));
+    }
+
+    /// Sends a failed message again; like a first send, it waits 10 s for its confirmation.
+    pub fn retry(&self, client_id: Uuid) {
+        let model = *self;
         self.with_live(|live| {
-            let client_id = live.send(content);
-            // Unconfirmed after 10 s: offer "retry" (it still goes by itself on reconnect).
-            set_timeout(
-                move || model.with_live(|live| live.give_up_waiting(&[client_id])),
-                std::time::Duration::from_secs(10),
-            );
+            live.retry(client_id);
+            model.await_confirmation(client_id);
         });
     }
 
-    /// Sends a failed message again.
-    pub fn retry(&self, client_id: Uuid) {
-        self.with_live(|live| live.retry(client_id));
+    /// Unconfirmed after 10 s: the message offers "retry" (it still goes by itself on
+    /// reconnect).
+    fn await_confirmation(self, client_id: Uuid) {
+        set_timeout(
+            move || self.with_live(|live| live.give_up_waiting(&[client_id])),
+            std::time::Duration::from_secs(10),
+        );
     }
 
     /// Tells staff the visitor is typing (at most every 2 s; the server throttles too).

@@ -247,7 +247,9 @@ mod tests {
     async fn the_decoy_costs_what_a_real_hash_costs() {
         let real = hash("correct horse".into()).await.expect("hash");
         assert!(!verify("correct horse".into(), None).await.expect("verify"));
-        let decoy = DECOY_HASH.get().expect("made by the check of an unknown account");
+        let decoy = DECOY_HASH
+            .get()
+            .expect("made by the check of an unknown account");
         let (real, decoy) = (
             PasswordHash::new(&real).expect("a PHC string"),
             PasswordHash::new(decoy).expect("a PHC string"),

@@ -1,4 +1,9 @@
-//! What the benchmarks share: a fresh database to run against.
+//! What the benchmarks share: a fresh database to run against, and where their figures go.
+//! `make bench` (scripts/bench.sh) sets `CONFAB_BENCH_FIGURES` to a directory; each bench
+//! appends its table row there, and the script turns the rows into `figures/benchmarks.md`,
+//! the file README's benchmark tables must equal.
+
+use std::io::Write;
 
 use sea_orm::{ConnectionTrait, Database};
 use uuid::Uuid;
@@ -30,4 +35,18 @@ pub async fn database_url() -> anyhow::Result<(String, Option<tempfile::TempDir>
             Ok((url, Some(dir)))
         }
     }
+}
+
+/// Appends one row to the named table in `$CONFAB_BENCH_FIGURES` (nothing when unset: a bench
+/// run by hand only prints).
+pub fn record_row(table: &str, cells: &[String]) -> anyhow::Result<()> {
+    let Some(dir) = std::env::var_os("CONFAB_BENCH_FIGURES") else {
+        return Ok(());
+    };
+    let mut rows = std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(std::path::Path::new(&dir).join(format!("{table}.rows")))?;
+    writeln!(rows, "| {} |", cells.join(" | "))?;
+    Ok(())
 }
