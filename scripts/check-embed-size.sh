@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The embed's weight budget, checked by `make test` after the release build: what a page
-# that embeds the widget downloads, gzip -9 compressed. Prints every size; fails over budget.
+# that embeds the widget downloads, gzip -9 compressed, and the hosted app's bundle. Prints every
+# size and writes them to figures/bundle-weight.md (README copies it; scripts/check-figures.sh
+# compares); fails over budget.
 #   embed.js alone (every page that embeds the widget):          <= 10 KB
 #   the whole widget (embed.js, manifest, glue JS, wasm, CSS):   <= 150 KB
 set -euo pipefail
@@ -12,16 +14,38 @@ module=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["module
 wasm=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["wasm"])' "$site/pkg/embed.json")
 
 gz() { gzip -9 -c "$1" | wc -c; }
-total=0
-printf '%-34s %10s %10s\n' "file" "bytes" "gzip -9"
-for file in embed.js pkg/embed.json "pkg/$module" "pkg/$wasm" widget.css; do
-  raw=$(stat -c %s "$site/$file")
-  packed=$(gz "$site/$file")
-  total=$((total + packed))
-  printf '%-34s %10d %10d\n' "$file" "$raw" "$packed"
-done
+figures=$(mktemp)
+trap 'rm -f "$figures"' EXIT
+{
+  echo '```'
+  total=0
+  printf '%-34s %10s %10s\n' "file" "bytes" "gzip -9"
+  for file in embed.js pkg/embed.json "pkg/$module" "pkg/$wasm" widget.css; do
+    raw=$(stat -c %s "$site/$file")
+    packed=$(gz "$site/$file")
+    total=$((total + packed))
+    # The hashed names change with every build; the figures file names them as README does.
+    printf '%-34s %10d %10d\n' "${file/-[0-9a-f]*./-<hash>.}" "$raw" "$packed"
+  done
+  printf '%-34s %10s %10d\n' "whole embed path" "" "$total"
+  echo '```'
+  echo
+  echo "The hosted app's bundle, as served (brotli: the precompressed file the server sends):"
+  echo
+  echo '```'
+  printf '%-34s %10s %10s %10s\n' "file" "bytes" "gzip -9" "brotli"
+  for file in pkg/confab.js pkg/confab.wasm pkg/confab.css; do
+    printf '%-34s %10d %10d %10d\n' "$file" "$(stat -c %s "$site/$file")" "$(gz "$site/$file")" \
+      "$(stat -c %s "$site/$file.br")"
+  done
+  echo '```'
+} >"$figures"
+cat "$figures"
+# README's copy of these figures is compared with this file by scripts/check-figures.sh.
+mkdir -p figures
+cp "$figures" figures/bundle-weight.md
+total=$(awk '/^whole embed path/ { print $NF }' "$figures")
 loader=$(gz "$site/embed.js")
-printf '%-34s %10s %10d\n' "whole embed path" "" "$total"
 
 status=0
 if [ "$loader" -gt 10000 ]; then
