@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks, on SQLite and on a throwaway PostgreSQL. They print numbers,
 # fail on lost or repeated deliveries and failed connections, and write their table rows; this
-# script turns the rows into figures/admin-list.md and figures/realtime.md, naming the commit
-# measured, and copies them into README (scripts/check-figures.sh keeps the two equal).
+# script turns the rows into figures/admin-list.md and figures/realtime.md, measures the release
+# bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
+# README (scripts/check-figures.sh keeps the two equal).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 clean_environment
+
+# The figures name the commit they measured: nothing else may differ from it (README and
+# figures/ are what this script writes).
+if [ -n "$(git status --porcelain -- . ':!README.md' ':!figures')" ]; then
+  die "the work tree differs from HEAD; commit or stash first, so the figures name the code they measured"
+fi
+measured="Measured by \`make bench\` on commit $(git rev-parse --short HEAD), $(date -u +%Y-%m-%d), on $(nproc) cores with $(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo) GiB of memory:"
 
 scripts/setup.sh
 # 10,000 WebSocket clients and the server they talk to each need a descriptor per socket.
@@ -20,27 +28,30 @@ bench_all() {
   done
 }
 
-rows=$(mktemp -d)
+# The rows and tables of this run, beside the build (made anew each run).
+rows="$TARGET_DIR/bench-figures"
+rm -rf "$rows" && mkdir -p "$rows"
 export CONFAB_BENCH_FIGURES=$rows
+
+step "release build, and the bundles' weight"
+scripts/build-release.sh
+scripts/check-embed-size.sh --figures "$rows/bundle-weight.md"
+
 bench_all SQLite
 start_throwaway_postgres
 DATABASE_URL="$PG_URL" bench_all PostgreSQL
 
 step "figures/ and README"
-commit=$(git rev-parse --short HEAD)
-# README and figures/ are what this script writes; any other change makes the figures not the
-# commit's.
-git diff --quiet HEAD -- . ':!README.md' ':!figures' || commit="$commit with uncommitted changes"
-measured="Measured by \`make bench\` on commit $commit, $(date -u +%Y-%m-%d), on $(nproc) cores with $(awk '/MemTotal/ { printf "%.1f", $2 / 1048576 }' /proc/meminfo) GiB of memory:"
 # figure FILE ROWS HEADER: the table of the rows one bench wrote, under its header.
 figure() {
-  { echo "$measured"; echo; echo "$3"; echo "$3" | sed -E 's/[^|]+/ --- /g'; cat "$rows/$2.rows"; } >"figures/$1"
+  { echo "$measured"; echo; echo "$3"; echo "$3" | sed -E 's/[^|]+/ --- /g'; cat "$rows/$2.rows"; } >"$rows/$1"
+  cp "$rows/$1" "figures/$1"
   cat "figures/$1"
 }
 figure admin-list.md admin_list \
   "| Backend | Seeding | First page p50 / p95 | Page after 50,000 | Chat page | Search: one chat's word | 1 in 64 messages | 9 in 10 messages | An email |"
 figure realtime.md realtime \
   "| Backend | Clients | Connect + subscribe | p50 | p95 | p99 | Deliveries | RSS per idle socket | under load |"
-rm -rf "$rows"
+{ echo "$measured"; echo; cat "$rows/bundle-weight.md"; } >figures/bundle-weight.md
 scripts/check-figures.sh --write
 end_steps

@@ -66,7 +66,8 @@ tool_version=$(sed -n 's/^wasm-bindgen-cli = "=\(.*\)"$/\1/p' tools/wasm-bindgen
 if [ "$tool_version" != "$lock_version" ]; then
   die "tools/wasm-bindgen-cli builds wasm-bindgen-cli $tool_version but the wasm-bindgen crate is $lock_version; make them agree (its version, its dependency and its Cargo.lock)"
 fi
-if ! cargo install --list | grep -qx "confab-wasm-bindgen-cli v$lock_version (.*):" ||
+installed_tools=$(cargo install --list)
+if ! grep -qx "confab-wasm-bindgen-cli v$lock_version (.*):" <<<"$installed_tools" ||
   ! wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $lock_version"; then
   fast_install --locked --force --path tools/wasm-bindgen-cli --target-dir "$TARGET_DIR/tools"
 fi
@@ -89,6 +90,8 @@ if [ "$(cat "$python_stamp" 2>/dev/null)" != "$lock_hash" ]; then
     python3 -m venv .tools/venv
   }
   .tools/venv/bin/pip install --quiet --require-hashes --no-deps -r "$python_lock"
+  # --no-deps trusts the lock to be whole: a dependency it lacks fails here, not mid-test.
+  .tools/venv/bin/pip check
   echo "$lock_hash" >"$python_stamp"
 fi
 

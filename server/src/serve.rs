@@ -6,7 +6,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 use anyhow::Context;
 use app::http::state::AppState;
 use domain::{
-    auth::{accounts, sessions},
+    auth::{accounts, password, sessions},
     effects::Effects,
     hub::Hub,
     limits::Limits,
@@ -99,6 +99,11 @@ pub async fn serve_on(
         tracing::info!("relaying live events to other instances through PostgreSQL");
     }
     state.limits.spawn_upkeep();
+    tokio::spawn(async {
+        if let Err(err) = password::prepare_decoy().await {
+            tracing::warn!(error = %err, "could not prepare the unknown-email decoy hash");
+        }
+    });
     spawn_session_sweep(state.db.clone(), Arc::clone(&hub));
     let app = build_router(state);
     // Open sockets would keep a graceful shutdown waiting forever: they are asked to close

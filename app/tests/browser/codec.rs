@@ -392,7 +392,18 @@ fn malformed_json_and_wrong_types_give_none_on_both_sides() {
     assert!(serde_json::from_str::<SupportMessage>(content).is_err());
 }
 
+/// Every code the server may send. The match has no wildcard: a code added to the protocol
+/// does not compile here until it is listed, so the codec's test covers it.
 fn every_error_code() -> [ErrorCode; 7] {
+    let listed = |code: ErrorCode| match code {
+        ErrorCode::Unauthorized
+        | ErrorCode::NotFound
+        | ErrorCode::Forbidden
+        | ErrorCode::Invalid
+        | ErrorCode::RateLimited
+        | ErrorCode::TooLarge
+        | ErrorCode::Internal => code,
+    };
     [
         ErrorCode::Unauthorized,
         ErrorCode::NotFound,
@@ -402,6 +413,7 @@ fn every_error_code() -> [ErrorCode; 7] {
         ErrorCode::TooLarge,
         ErrorCode::Internal,
     ]
+    .map(listed)
 }
 
 #[wasm_bindgen_test]

@@ -207,6 +207,18 @@ pub async fn verify(password: String, stored: Option<String>) -> Result<bool, Ap
     .await
 }
 
+/// Makes the decoy now, so even the first sign-in with an unknown email costs one hash, like
+/// every other (the server calls it at start).
+///
+/// # Errors
+/// As [`verify`].
+pub async fn prepare_decoy() -> Result<(), AppError> {
+    with_permit(|| {
+        decoy_hash();
+    })
+    .await
+}
+
 /// The decoy's PHC string, made on first use (on a hashing thread, with its memory).
 fn decoy_hash() -> &'static str {
     DECOY_HASH.get_or_init(|| new_hash(b"confab decoy password").unwrap_or_default())

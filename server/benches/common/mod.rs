@@ -1,7 +1,7 @@
 //! What the benchmarks share: a fresh database to run against, and where their figures go.
 //! `make bench` (scripts/bench.sh) sets `CONFAB_BENCH_FIGURES` to a directory; each bench
-//! appends its table row there, and the script turns the rows into `figures/benchmarks.md`,
-//! the file README's benchmark tables must equal.
+//! appends its table row there, and the script turns the rows into `figures/admin-list.md` and
+//! `figures/realtime.md`, the files README's benchmark tables must equal.
 
 use std::io::Write;
 

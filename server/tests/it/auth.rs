@@ -299,7 +299,7 @@ async fn cross_site_posts_are_refused_and_same_origin_ones_pass() {
         StatusCode::FORBIDDEN,
         "same-site is not same-origin"
     );
-    // The session survived both attempts.
+    // The session survived every refused attempt.
     assert_eq!(
         app.get_with_cookie("/api/me", &cookie).await.status(),
         StatusCode::OK

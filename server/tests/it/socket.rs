@@ -2,7 +2,15 @@
 //! ways, authorization, idempotent sends, lossless resume, and bad clients that do not
 //! disturb good ones.
 
-use std::time::Duration;
+use std::{
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    task::{Context, Poll},
+    time::Duration,
+};
 
 use futures::{SinkExt, StreamExt};
 use reqwest::{StatusCode, header};
@@ -473,101 +481,168 @@ async fn resuming_while_writers_post_loses_and_repeats_nothing() {
 }
 
 /// README (`/ws`): the server pings a quiet socket every 25 s and closes one that answered
-/// nothing for 70 s (1001); one that answers the pings stays open. The test moves the runtime's
-/// clock (which the server's timers and its `last_heard` run on) instead of waiting.
+/// nothing for 70 s (1001, at the first ping check past 70 s: 75 s); one that answers the pings
+/// stays open. The test moves the runtime's clock (which the server's timers and `last_heard`
+/// run on) instead of waiting, and reads both sockets all along.
 #[tokio::test]
 async fn quiet_sockets_are_pinged_every_25_s_and_silent_ones_closed_after_70_s() {
-    #[derive(Debug, PartialEq)]
-    enum Heard {
-        Ping(u64),
-        Closed(Option<u16>),
-    }
     let app = TestApp::spawn().await;
     let (token, _) = visitor_with_chat(&app).await;
-    let mut silent = Client::visitor(&app, &token).await;
-    let mut answering = Client::visitor(&app, &token).await;
+    let silent = MutedClient::visitor(&app, &token).await;
+    let silent_ready = tokio::time::Instant::now();
+    let answering = Client::visitor(&app, &token).await;
+    let answering_ready = tokio::time::Instant::now();
     tokio::time::pause();
-    let start = tokio::time::Instant::now();
-    // Reads all the time; tungstenite answers each ping with a pong as it reads.
-    let (heard, mut hearing) = tokio::sync::mpsc::unbounded_channel();
-    let reader = tokio::spawn(async move {
-        while let Some(Ok(message)) = answering.socket.next().await {
-            match message {
-                Message::Ping(_) => {
-                    let at = start.elapsed().as_secs_f64().round() as u64;
-                    let _ = heard.send(Heard::Ping(at));
-                }
-                Message::Close(frame) => {
-                    let _ = heard.send(Heard::Closed(frame.map(|f| u16::from(f.code))));
-                    return;
-                }
-                _ => {}
-            }
-        }
-        let _ = heard.send(Heard::Closed(None));
-    });
-    // With the clock paused, a sleep advances it from timer to timer, running every task that
-    // each one wakes. The silent socket is still open after 74 s, closed after 76 s.
-    let hub = &app.state.effects.hub;
-    tokio::time::sleep(Duration::from_secs(74)).await;
-    assert_eq!(hub.connections(), 2, "both open at 74 s");
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    let silent = tokio::spawn(heard_on(silent.socket, silent_ready));
+    let answering = tokio::spawn(heard_on(answering.socket, answering_ready));
+    // With the clock paused, this sleep advances it from timer to timer, running every task
+    // that each one wakes.
+    tokio::time::sleep(Duration::from_secs(101)).await;
     assert_eq!(
-        hub.connections(),
-        1,
-        "the silent one closed at the check past 70 s"
-    );
-    tokio::time::sleep(Duration::from_secs(25)).await;
-    reader.abort();
-    let mut answering_heard = Vec::new();
-    while let Ok(event) = hearing.try_recv() {
-        answering_heard.push(event);
-    }
-    assert_eq!(
-        answering_heard,
+        silent.await.expect("silent reader"),
         [
             Heard::Ping(25),
             Heard::Ping(50),
-            Heard::Ping(75),
-            Heard::Ping(100)
+            Heard::Closed(75, Some(1001))
         ],
-        "a ping every 25 s, and an answering socket stays open"
+        "pinged, then closed as idle at the first check past 70 s"
     );
+    answering.abort();
+    assert!(
+        answering.await.is_err_and(|e| e.is_cancelled()),
+        "the answering socket was still open at 101 s"
+    );
+}
 
-    // The silent one was pinged at 25 and 50 s, then closed. (Reading now makes its client
-    // answer those pings on a connection the server has left, which may reset it before the
-    // close frame is read: the frame's code is checked when it arrives.)
-    let mut pings = 0;
+/// What a client heard, in whole seconds after it was ready.
+#[derive(Debug, PartialEq)]
+enum Heard {
+    Ping(u64),
+    Closed(u64, Option<u16>),
+}
+
+/// Reads a socket until it closes; its pings and close, timed from `ready`.
+async fn heard_on<S>(mut socket: WebSocketStream<S>, ready: tokio::time::Instant) -> Vec<Heard>
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let at = || ready.elapsed().as_secs_f64().round() as u64;
+    let mut heard = Vec::new();
     loop {
-        match silent.socket.next().await {
-            Some(Ok(Message::Ping(_))) => pings += 1,
+        match socket.next().await {
+            Some(Ok(Message::Ping(_))) => heard.push(Heard::Ping(at())),
             Some(Ok(Message::Close(frame))) => {
-                assert_eq!(
-                    frame.map(|f| u16::from(f.code)),
-                    Some(1001),
-                    "closed as idle"
-                );
-                break;
+                heard.push(Heard::Closed(at(), frame.map(|f| u16::from(f.code))));
+                return heard;
             }
-            Some(Ok(other)) => panic!("unexpected frame {other:?}"),
-            Some(Err(_)) | None => break,
+            Some(Ok(_)) => {}
+            Some(Err(_)) | None => {
+                heard.push(Heard::Closed(at(), None));
+                return heard;
+            }
         }
     }
-    assert_eq!(pings, 2, "pinged at 25 and 50 s, closed before a third");
+}
+
+/// A client that reads but never answers: once authenticated, nothing it writes leaves (its
+/// WebSocket library answers each ping as it reads; those answers vanish).
+struct MutedClient {
+    socket: WebSocketStream<MutedStream>,
+}
+
+impl MutedClient {
+    async fn visitor(app: &TestApp, token: &str) -> Self {
+        let addr = app.url.trim_start_matches("http://").to_owned();
+        let tcp = TcpStream::connect(&addr).await.expect("connect");
+        let mute = Arc::new(AtomicBool::new(false));
+        let stream = MutedStream {
+            tcp,
+            mute: Arc::clone(&mute),
+        };
+        let (mut socket, _) = tokio_tungstenite::client_async(format!("ws://{addr}/ws"), stream)
+            .await
+            .expect("WebSocket upgrade");
+        let auth = json!({"type": "auth", "token": token}).to_string();
+        socket.send(Message::text(auth)).await.expect("auth");
+        while let Some(Ok(message)) = socket.next().await {
+            if let Message::Text(text) = message
+                && serde_json::from_str::<Value>(&text).expect("JSON")["type"] == "ready"
+            {
+                mute.store(true, Ordering::SeqCst);
+                return Self { socket };
+            }
+        }
+        panic!("no `ready`");
+    }
+}
+
+/// A TCP stream whose writes are swallowed once `mute` is set.
+struct MutedStream {
+    tcp: TcpStream,
+    mute: Arc<AtomicBool>,
+}
+
+impl tokio::io::AsyncRead for MutedStream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut tokio::io::ReadBuf<'_>,
+    ) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_read(cx, buf)
+    }
+}
+
+impl tokio::io::AsyncWrite for MutedStream {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<std::io::Result<usize>> {
+        let this = self.get_mut();
+        if this.mute.load(Ordering::SeqCst) {
+            return Poll::Ready(Ok(buf.len()));
+        }
+        Pin::new(&mut this.tcp).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        let this = self.get_mut();
+        if this.mute.load(Ordering::SeqCst) {
+            return Poll::Ready(Ok(()));
+        }
+        Pin::new(&mut this.tcp).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<std::io::Result<()>> {
+        Pin::new(&mut self.get_mut().tcp).poll_shutdown(cx)
+    }
 }
 
 /// README (`/ws`): a connection that falls 256 frames behind is closed with 1013, so it
-/// reconnects and resumes, instead of slowing everyone else; the visitor's next socket serves.
+/// reconnects and resumes, instead of slowing everyone else; 256 waiting frames are still
+/// fine, and the visitor's next socket serves.
 #[tokio::test]
 async fn a_socket_256_frames_behind_is_closed_with_1013() {
+    assert_eq!(QUEUE_PER_CONNECTION, 256, "README states 256");
     let app = TestApp::spawn().await;
     let (token, chat_id) = visitor_with_chat(&app).await;
+    let topic = Topic::Chat(chat_id.parse().expect("chat id"));
+    let mut full = Client::visitor(&app, &token).await;
+    full.subscribe_chat(&chat_id, None).await;
+    // Published without an await between them: on this single-threaded runtime the
+    // connection cannot drain any of them meanwhile.
+    for _ in 0..256 {
+        app.state.effects.hub.publish(topic, ServerFrame::Pong);
+    }
+    for _ in 0..256 {
+        full.expect("pong").await;
+    }
+    full.still_serves().await;
+
     let mut behind = Client::visitor(&app, &token).await;
     behind.subscribe_chat(&chat_id, None).await;
-    let topic = Topic::Chat(chat_id.parse().expect("chat id"));
-    // One more frame than its queue holds, published without an await between them: on this
-    // single-threaded runtime the connection cannot drain any of them meanwhile.
-    for _ in 0..=QUEUE_PER_CONNECTION {
+    drop(full);
+    for _ in 0..257 {
         app.state.effects.hub.publish(topic, ServerFrame::Pong);
     }
     assert_eq!(behind.closed(PATIENCE).await, Some(1013));

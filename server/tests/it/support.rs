@@ -318,10 +318,11 @@ impl TestApp {
 /// `server/.env` must not configure a test), and inherits no `CONFAB_*` or `DATABASE_URL` from
 /// the shell that ran the tests.
 pub fn confab_command() -> std::process::Command {
-    static EMPTY_DIR: std::sync::OnceLock<TempDir> = std::sync::OnceLock::new();
-    let dir = EMPTY_DIR.get_or_init(|| tempfile::tempdir().expect("temporary directory"));
+    // In cargo's scratch directory for this test target, so no run leaves one behind.
+    let dir = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("confab-working-dir");
+    std::fs::create_dir_all(&dir).expect("the servers' working directory");
     let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_confab"));
-    command.current_dir(dir.path());
+    command.current_dir(&dir);
     for (name, _) in std::env::vars_os() {
         let inherited = name.to_string_lossy();
         if inherited.starts_with("CONFAB_") || inherited == "DATABASE_URL" {
