@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Builds the embed bundle, the widget alone for `<support-chat>` on other sites, after
 # `cargo leptos build` (make run, make test and make dev call it): the frontend crate with its
-# `embed` feature for wasm32, then wasm-bindgen (--target web) and wasm-opt -Oz, written under
-# the site's pkg/ with content-hashed names (served with long cache lifetimes) and a small
-# pkg/embed.json naming them, which public/embed.js reads.
+# `embed` feature for wasm32, then wasm-bindgen (--target web), esbuild --minify on the
+# JavaScript glue and wasm-opt -Oz on the wasm, written under the site's pkg/ with
+# content-hashed names (served with long cache lifetimes) and a small pkg/embed.json naming
+# them, which public/embed.js reads.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -17,6 +18,10 @@ wasm="$TARGET_DIR/wasm32-unknown-unknown/embed-release/frontend.wasm"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 wasm-bindgen --target web --no-typescript --out-dir "$work" --out-name embed "$wasm"
+# The glue wasm-bindgen writes is readable JavaScript (48 KB); minified it is a quarter of that
+# and loads the same module (esbuild from end2end/node_modules, pinned in its package.json).
+esbuild "$work/embed.js" --minify --format=esm --log-level=warning --outfile="$work/embed.min.js"
+mv "$work/embed.min.js" "$work/embed.js"
 wasm-opt -Oz --converge --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext \
   --enable-reference-types --enable-multivalue --enable-mutable-globals \
   "$work/embed_bg.wasm" -o "$work/embed.opt.wasm"
