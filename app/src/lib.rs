@@ -26,8 +26,8 @@ pub mod pages;
 pub mod realtime;
 pub mod widget;
 
-use dashboard::{ChatsPage, ConversationPage};
-use pages::{LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader, StaffPage};
+use dashboard::{ChatsPage, ConversationPage, TeamPage};
+use pages::{JoinPage, LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader};
 use widget::HostedChatWidget;
 
 /// The HTML document around the app, rendered on the server only.
@@ -74,7 +74,13 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("") view=LandingPage ssr=SsrMode::InOrder />
                 <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
                 <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::InOrder />
-                <Route path=StaticSegment("admin") view=StaffPage ssr=SsrMode::InOrder />
+                <Route path=(StaticSegment("join"), ParamSegment("token")) view=JoinPage ssr=SsrMode::InOrder />
+                <Route path=StaticSegment("admin") view=TeamPage ssr=SsrMode::InOrder />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("team"))
+                    view=TeamPage
+                    ssr=SsrMode::InOrder
+                />
                 <Route
                     path=(StaticSegment("admin"), StaticSegment("chats"))
                     view=ChatsPage

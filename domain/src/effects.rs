@@ -1,5 +1,6 @@
 //! What a write sets in motion besides its own rows: live events for connected clients (the
-//! hub, after commit) and reply emails (a job row, inside the transaction). Every write service
+//! hub, after commit), reply emails (a job row, inside the transaction), the snooze worker's
+//! wake-up, and the team's auto-assignment rule. Every write service
 //! takes it, so no adapter ever publishes or enqueues by itself.
 
 use std::sync::Arc;
@@ -22,6 +23,10 @@ pub struct Effects {
     pub reply_email_delay: TimeDelta,
     /// Wakes the email worker when a new job was committed (it sleeps until the next is due).
     pub reply_jobs: Notify,
+    /// Wakes the snooze worker when a snooze was set (it sleeps until the next one ends).
+    pub snoozes: Notify,
+    /// Auto-assignment: the most open chats it gives one staff member; `None` when off.
+    pub auto_assign_capacity: Option<u32>,
 }
 
 impl Default for Effects {
@@ -30,6 +35,8 @@ impl Default for Effects {
             hub: Arc::new(Hub::default()),
             reply_email_delay: DEFAULT_REPLY_EMAIL_DELAY,
             reply_jobs: Notify::new(),
+            snoozes: Notify::new(),
+            auto_assign_capacity: None,
         }
     }
 }

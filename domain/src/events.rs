@@ -11,6 +11,7 @@ use crate::{
     entities::SupportMessage as MessageRows,
     fact::Fact,
     hub::{Hub, Topic},
+    team::directory,
 };
 use wire::{
     model::{SenderType, SupportMessage},
@@ -79,8 +80,12 @@ async fn message_posted(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid, messa
         return;
     }
     let message = match MessageRows::find_by_id(message_id).one(db).await {
-        Ok(Some(row)) => SupportMessage::from(row),
+        Ok(Some(row)) => directory::with_author(db, row).await,
         Ok(None) => return,
+        Err(err) => Err(err.into()),
+    };
+    let message: SupportMessage = match message {
+        Ok(message) => message,
         Err(err) => {
             tracing::warn!(chat.id = %chat_id, error = %err, "could not read a posted message to deliver it");
             return;

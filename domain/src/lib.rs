@@ -23,4 +23,5 @@ pub mod mail;
 pub mod relay;
 pub mod reply_emails;
 pub mod status;
+pub mod team;
 pub mod transactions;

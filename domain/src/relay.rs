@@ -26,6 +26,7 @@ use crate::{
     events,
     fact::Fact,
     hub::{Hub, Topic},
+    team::directory,
 };
 use wire::protocol::ServerFrame;
 
@@ -145,13 +146,15 @@ async fn resync(db: &DatabaseConnection, hub: &Hub, since: DateTime<Utc>) {
             .order_by_desc(support_message::Column::Seq)
             .one(db)
             .await;
+        let newest = match newest {
+            Ok(Some(message)) => directory::with_author(db, message).await.map(Some),
+            Ok(None) => Ok(None),
+            Err(err) => Err(err.into()),
+        };
         match newest {
             Ok(Some(message)) => hub.publish(
                 Topic::Chat(chat_id),
-                ServerFrame::NewMessage {
-                    chat_id,
-                    message: message.into(),
-                },
+                ServerFrame::NewMessage { chat_id, message },
             ),
             Ok(None) => {}
             Err(err) => {

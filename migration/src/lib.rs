@@ -19,6 +19,8 @@ mod m20261201_000009_add_chat_search;
 mod m20261201_000010_add_unread_chats_index;
 mod m20261203_000011_create_limit_tables;
 mod m20261203_000012_add_users_email_verified;
+mod m20261203_000013_add_team_inbox;
+mod m20261203_000014_create_staff_invitations;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -64,6 +66,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000010_add_unread_chats_index::Migration),
             Box::new(m20261203_000011_create_limit_tables::Migration),
             Box::new(m20261203_000012_add_users_email_verified::Migration),
+            Box::new(m20261203_000013_add_team_inbox::Migration),
+            Box::new(m20261203_000014_create_staff_invitations::Migration),
         ]
     }
 }

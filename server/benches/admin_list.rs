@@ -1,15 +1,17 @@
 //! Benchmark: the dashboard's reads at 100,000 chats and 1,000,000 messages, over real HTTP on
 //! 127.0.0.1, against SQLite (a temporary file) or PostgreSQL (`DATABASE_URL=postgres://…`):
-//! the list's first page, a deep page (after the 50,000th chat), one chat's page (which also
-//! records the staff view, a write), and searches (`?q=`) for a word of one chat, a word of one
-//! message in 64, a word of nine messages in ten, and an email. Prints seeding time, then
-//! p50/p95 per request kind. `make bench` runs both backends.
+//! the list's first page, a deep page (after the 50,000th chat), the team inbox's Mine and
+//! Unassigned views (a team of five shares the chats: each owns a fifth of the open ones,
+//! another fifth is unassigned, one chat in fifty is snoozed) and a deep page of Mine, one
+//! chat's page (which also records the staff view, a write), and searches (`?q=`) for a word of
+//! one chat, a word of one message in 64, a word of nine messages in ten, and an email. Prints
+//! seeding time, then p50/p95 per request kind. `make bench` runs both backends.
 
 use std::time::{Duration, Instant};
 
 use chrono::Duration as Span;
 use clap::Parser;
-use domain::entities::columns::{RoleColumn, SenderColumn};
+use domain::entities::columns::{RoleColumn, SenderColumn, StaffRoleColumn};
 use domain::{
     auth::sessions,
     clock,
@@ -30,6 +32,9 @@ mod common;
 use common::{database_url, record_row};
 
 const CHATS: usize = 100_000;
+/// The team the chats are shared by: chat `n` is owned by member `n % 5` (the benchmark's own
+/// staff account is member 0), except `n % 5 == 4`, which nobody owns.
+const TEAM: usize = 5;
 const MESSAGES_PER_CHAT: usize = 10;
 const BATCH: usize = 1_000;
 const WARM_UP: usize = 3;
@@ -110,7 +115,7 @@ async fn main() -> anyhow::Result<()> {
     let backend = domain::status::backend_name(db.get_database_backend());
 
     let seeding = Instant::now();
-    let admin_token = seed(&db).await?;
+    let (admin_token, admin_id) = seed(&db).await?;
     let seeded = seeding.elapsed().as_secs_f64();
     println!(
         "{backend}: seeded {CHATS} chats and {} messages in {seeded:.1} s",
@@ -134,6 +139,22 @@ async fn main() -> anyhow::Result<()> {
         .one(&db)
         .await?
         .ok_or_else(|| anyhow::anyhow!("fewer than 50,000 active chats"))?;
+
+    // The cursor of a deep page of Mine: the 10,000th chat the benchmark's account owns.
+    let deep_mine = SupportChat::find()
+        .filter(support_chat::Column::AssigneeId.eq(admin_id))
+        .filter(support_chat::Column::ArchivedAt.is_null())
+        .filter(support_chat::Column::SnoozedUntil.is_null())
+        .order_by_with_nulls(
+            support_chat::Column::LastMessageAt,
+            Order::Desc,
+            NullOrdering::Last,
+        )
+        .order_by_desc(support_chat::Column::Id)
+        .offset(10_000)
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("fewer than 10,000 chats of the benchmark's own"))?;
 
     // The email of the 70,001st user (an active chat: every tenth is archived), searched for by the random last part of its uuid.
     let searched_user = User::find()
@@ -170,6 +191,12 @@ async fn main() -> anyhow::Result<()> {
         (
             "list, page after the 50,000th chat",
             format!("{base}?after={}", deep.id),
+        ),
+        ("Mine, first page", format!("{base}?view=mine")),
+        ("Unassigned, first page", format!("{base}?view=unassigned")),
+        (
+            "Mine, page after its 10,000th chat",
+            format!("{base}?view=mine&after={}", deep_mine.id),
         ),
         (
             "one chat's page (records the view)",
@@ -229,9 +256,29 @@ async fn measure(
 }
 
 /// 100,000 users with one chat each and 10 messages per chat, alternating senders; one chat in
-/// ten archived, one in three viewed by staff. Returns a staff session token.
-async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
+/// ten archived, one in three viewed by staff, one in fifty snoozed; a team of five owning
+/// four fifths of the chats. Returns a staff session token and that staff member's id.
+async fn seed(db: &DatabaseConnection) -> anyhow::Result<(String, Uuid)> {
     let start = clock::now() - Span::days(30);
+    let team: Vec<Uuid> = (0..TEAM).map(|_| Uuid::now_v7()).collect();
+    User::insert_many(team.iter().enumerate().map(|(n, id)| user::ActiveModel {
+        id: Set(*id),
+        email: Set(Some(format!("bench-staff-{n}@example.com"))),
+        name: Set(Some(format!("Staff {n}"))),
+        role: Set(RoleColumn::Admin),
+        password_hash: Set(None),
+        external_id: Set(None),
+        email_verified: Set(false),
+        unsubscribed_at: Set(None),
+        unsubscribe_token: Set(None),
+        staff_role: Set(Some(StaffRoleColumn::Agent)),
+        deactivated_at: Set(None),
+        last_seen_at: Set(None),
+        created_at: Set(start),
+        updated_at: Set(start),
+    }))
+    .exec(db)
+    .await?;
     let users: Vec<Uuid> = (0..CHATS).map(|_| Uuid::now_v7()).collect();
     let chats: Vec<Uuid> = (0..CHATS).map(|_| Uuid::now_v7()).collect();
     for batch in users.chunks(BATCH) {
@@ -245,6 +292,9 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
             email_verified: Set(false),
             unsubscribed_at: Set(None),
             unsubscribe_token: Set(None),
+            staff_role: Set(None),
+            deactivated_at: Set(None),
+            last_seen_at: Set(None),
             created_at: Set(start),
             updated_at: Set(start),
         }))
@@ -263,6 +313,10 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
                 last_message_at: Set(Some(at(n, MESSAGES_PER_CHAT - 1))),
                 admin_viewed_at: Set(n.is_multiple_of(3).then(|| at(n, MESSAGES_PER_CHAT))),
                 archived_at: Set(n.is_multiple_of(10).then(|| at(n, MESSAGES_PER_CHAT))),
+                assignee_id: Set((n % TEAM != TEAM - 1).then(|| team[n % TEAM])),
+                snoozed_until: Set(
+                    (n % 50 == 7).then(|| clock::now() + Span::days(1 + (n % 7) as i64))
+                ),
                 last_seq: Set(MESSAGES_PER_CHAT as i64),
                 message_count: Set(MESSAGES_PER_CHAT as i64),
                 last_message_preview: Set(Some(format!(
@@ -292,6 +346,7 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
                 TOPICS[(c * 7 + m * 13) % TOPICS.len()],
                 "lorem ipsum ".repeat(m % 12)
             )),
+            author_id: Set(None),
             sender_type: Set(if m % 2 == 0 {
                 SenderColumn::User
             } else {
@@ -304,23 +359,8 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<String> {
         .exec(db)
         .await?;
     }
-    let admin = User::insert(user::ActiveModel {
-        id: Set(Uuid::now_v7()),
-        email: Set(Some("bench-admin@example.com".into())),
-        name: Set(None),
-        role: Set(RoleColumn::Admin),
-        password_hash: Set(None),
-        external_id: Set(None),
-        email_verified: Set(false),
-        unsubscribed_at: Set(None),
-        unsubscribe_token: Set(None),
-        created_at: Set(start),
-        updated_at: Set(start),
-    })
-    .exec_with_returning(db)
-    .await?;
-    let token = sessions::issue(db, admin.id, SessionKind::Browser)
+    let token = sessions::issue(db, team[0], SessionKind::Browser)
         .await
         .map_err(|err| anyhow::anyhow!("{err}"))?;
-    Ok(token.expose().to_owned())
+    Ok((token.expose().to_owned(), team[0]))
 }

@@ -76,12 +76,33 @@ pub enum AdminAction {
         /// Their display name.
         #[arg(long)]
         name: Option<String>,
+        /// `admin` (manages the team and settings) or `agent` (works conversations).
+        #[arg(long, value_enum, default_value_t = StaffRole::Admin)]
+        role: StaffRole,
         /// Read the password from the first line of standard input (required).
         #[arg(long, required = true)]
         password_stdin: bool,
     },
     /// List staff accounts.
     List,
+}
+
+/// A staff role on the command line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StaffRole {
+    /// Manages the team and settings, and works conversations.
+    Admin,
+    /// Works conversations.
+    Agent,
+}
+
+impl From<StaffRole> for wire::model::Role {
+    fn from(role: StaffRole) -> Self {
+        match role {
+            StaffRole::Admin => Self::Admin,
+            StaffRole::Agent => Self::Agent,
+        }
+    }
 }
 
 /// `confab migrate …`.
@@ -148,6 +169,12 @@ pub struct ServeArgs {
     /// print it (`make run` does this).
     #[arg(long)]
     pub dev_admin: bool,
+    /// Auto-assignment: a chat nobody owns that gets a user message goes to the online staff
+    /// member with the fewest open chats, up to this many each. Unset: off (chats stay
+    /// unassigned until someone takes them).
+    #[arg(long, env = "CONFAB_AUTO_ASSIGN_CAPACITY",
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub auto_assign_capacity: Option<u32>,
     /// Reply emails.
     #[command(flatten)]
     pub mail: MailArgs,

@@ -7,6 +7,7 @@ use anyhow::Context;
 use app::http::state::AppState;
 use domain::{
     auth::{accounts, password, sessions},
+    chats,
     effects::Effects,
     hub::Hub,
     limits::Limits,
@@ -78,6 +79,8 @@ pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
             hub: Arc::new(Hub::default()),
             reply_email_delay: args.reply_email_delay(),
             reply_jobs: tokio::sync::Notify::new(),
+            snoozes: tokio::sync::Notify::new(),
+            auto_assign_capacity: args.auto_assign_capacity,
         }),
     }
 }
@@ -105,6 +108,7 @@ pub async fn serve_on(
         }
     });
     spawn_session_sweep(state.db.clone(), Arc::clone(&hub));
+    chats::snooze::spawn_wake_ups(state.db.clone(), Arc::clone(&state.effects));
     let app = build_router(state);
     // Open sockets would keep a graceful shutdown waiting forever: they are asked to close
     // (1012, "resume elsewhere") as soon as the shutdown begins.

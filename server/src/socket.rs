@@ -32,7 +32,7 @@ use axum::{
 };
 use domain::{
     auth::sessions,
-    chats,
+    chats, clock,
     entities::{
         session::{self, SessionKind},
         user,
@@ -40,11 +40,11 @@ use domain::{
     fact::Fact,
     hub::{Inbox, Topic},
     limits::{SocketKey, SocketSlots},
+    team::{directory, membership},
 };
 use uuid::Uuid;
 use wire::{
     error::AppError,
-    model::SupportMessage,
     protocol::{
         CLOSE_SIGNED_OUT, CLOSE_UNAUTHENTICATED, Channel, ClientFrame, ErrorCode, ServerFrame,
     },
@@ -141,6 +141,9 @@ struct Connection {
     chats: HashMap<Uuid, i64>,
     frames: TokenBucket,
     typing_sent: HashMap<Uuid, Instant>,
+    /// Whether it follows the staff channel: a dashboard, whose staff member counts as online
+    /// while it lives (marked at subscription and at every ping).
+    dashboard: bool,
     /// When the client last sent anything; on the runtime's clock, like the ping timer it is
     /// compared at (so a test can move both).
     last_heard: tokio::time::Instant,
@@ -169,6 +172,7 @@ impl Connection {
             chats: HashMap::new(),
             frames: TokenBucket::new(FRAMES_PER_SECOND, FRAME_BURST),
             typing_sent: HashMap::new(),
+            dashboard: false,
             last_heard: tokio::time::Instant::now(),
         }
     }
@@ -251,6 +255,7 @@ impl Connection {
                         return Ok(());
                     }
                     send_within_deadline(socket, Message::Ping(Default::default())).await?;
+                    self.mark_dashboard_seen().await;
                 }
                 () = closing.started() => {
                     close(socket, close_code::RESTART, "server restarting; reconnect and resume").await;
@@ -300,7 +305,7 @@ impl Connection {
             ClientFrame::Subscribe {
                 channel: Channel::Admin,
                 ..
-            } => self.subscribe_admin(),
+            } => self.subscribe_admin().await,
             ClientFrame::Unsubscribe { channel, chat_id } => Ok(self.unsubscribe(channel, chat_id)),
             ClientFrame::SendMessage {
                 chat_id,
@@ -389,7 +394,7 @@ impl Connection {
         }])
     }
 
-    fn subscribe_admin(&mut self) -> Result<Vec<ServerFrame>, AppError> {
+    async fn subscribe_admin(&mut self) -> Result<Vec<ServerFrame>, AppError> {
         if !self.signed_in()?.is_staff() {
             return Err(AppError::forbidden(
                 "the admin channel is for support staff",
@@ -399,6 +404,8 @@ impl Connection {
             .effects
             .hub
             .subscribe(self.inbox.id, Topic::Admin);
+        self.dashboard = true;
+        self.mark_dashboard_seen().await;
         Ok(vec![ServerFrame::Subscribed {
             channel: Channel::Admin,
             chat_id: None,
@@ -420,6 +427,7 @@ impl Connection {
                     .effects
                     .hub
                     .unsubscribe(self.inbox.id, Topic::Admin);
+                self.dashboard = false;
             }
             (Channel::Chat, None) => {}
         }
@@ -446,8 +454,19 @@ impl Connection {
         .await?;
         Ok(vec![ServerFrame::Sent {
             client_id,
-            message: posted.message.into(),
+            message: posted.view(),
         }])
+    }
+
+    /// A dashboard's sign of life: its staff member is online (auto-assignment). A failure only
+    /// costs them a turn of auto-assignment, so it is logged, not fatal.
+    async fn mark_dashboard_seen(&self) {
+        let Some(staff) = self.user.as_ref().filter(|_| self.dashboard) else {
+            return;
+        };
+        if let Err(err) = membership::mark_seen(&self.state.db, staff.id, clock::now()).await {
+            tracing::warn!(user.id = %staff.id, error = %err, "could not record a dashboard's sign of life");
+        }
     }
 
     async fn typing(&mut self, chat_id: Uuid) -> Result<Vec<ServerFrame>, AppError> {
@@ -528,15 +547,12 @@ impl Connection {
             )
             .await?;
             let full = page.len() as u64 == REPLAY_PAGE;
-            for message in page {
+            for message in directory::with_authors(&self.state.db, page).await? {
                 if until.is_some_and(|until| message.seq >= until) {
                     return Ok(delivered);
                 }
                 delivered = message.seq;
-                let frame = ServerFrame::NewMessage {
-                    chat_id,
-                    message: SupportMessage::from(message),
-                };
+                let frame = ServerFrame::NewMessage { chat_id, message };
                 if send(socket, &frame).await.is_err() {
                     return Err(AppError::Internal);
                 }

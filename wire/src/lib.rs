@@ -8,3 +8,5 @@
 pub mod error;
 pub mod model;
 pub mod protocol;
+pub mod staff;
+pub mod team;

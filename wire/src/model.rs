@@ -25,15 +25,25 @@ impl SenderType {
     }
 }
 
-/// What a person may do: users talk in their own chat, admins answer every chat.
+/// What a person may do: users talk in their own chat; staff (admins and agents) answer every
+/// chat, and admins also manage the team.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// An end user or a visitor of an embedding site.
     User,
-    /// Support staff.
+    /// Support staff who also manage the team and settings.
     Admin,
+    /// Support staff who work conversations. Added after the first release.
+    Agent,
+}
+
+impl Role {
+    /// Whether this role answers chats (the spec's "staff": admins and agents).
+    pub fn is_staff(self) -> bool {
+        matches!(self, Self::Admin | Self::Agent)
+    }
 }
 
 /// What the landing page shows about the running server.
@@ -95,6 +105,10 @@ pub struct SupportMessage {
     /// The sender's own id for the message, when it gave one (resends with it are no-ops).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<Uuid>,
+    /// The staff member who wrote it; `null` for the user's messages (and for staff messages
+    /// written before authors were recorded). Added after the first release.
+    #[serde(default)]
+    pub author: Option<crate::team::Author>,
 }
 
 /// A user's chat with its messages, oldest first (the spec's `SupportChat`).
@@ -143,8 +157,17 @@ pub struct SupportChatListItem {
     pub message_count: u64,
     /// Whether the user wrote since an admin last looked.
     pub unread: bool,
-    /// Whether the chat is archived.
+    /// Whether the chat is archived: `status == "resolved"`.
     pub archived: bool,
+    /// `open`, `snoozed` or `resolved`. Added after the first release, like the next two.
+    #[serde(default)]
+    pub status: crate::team::ChatStatus,
+    /// Until when a snoozed chat sleeps; `null` unless snoozed.
+    #[serde(default)]
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// The staff member who owns the chat; `null` when nobody does.
+    #[serde(default)]
+    pub assignee: Option<crate::team::StaffRef>,
     /// Search results only (`?q=`): the newest matching message around the words searched
     /// for; absent when the chat matched by its user's email. Added after the first release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,10 +184,23 @@ pub struct AdminSupportChat {
     pub user_id: Uuid,
     /// The owner's email, when known.
     pub user_email: Option<String>,
-    /// Whether the chat is archived.
+    /// Whether the chat is archived: `status == "resolved"`.
     pub archived: bool,
     /// Messages in chronological order.
     pub messages: Vec<SupportMessage>,
+    /// `open`, `snoozed` or `resolved`. Added after the first release, like the fields below.
+    #[serde(default)]
+    pub status: crate::team::ChatStatus,
+    /// Until when a snoozed chat sleeps; `null` unless snoozed.
+    #[serde(default)]
+    pub snoozed_until: Option<DateTime<Utc>>,
+    /// The staff member who owns the chat; `null` when nobody does.
+    #[serde(default)]
+    pub assignee: Option<crate::team::StaffRef>,
+    /// What staff did to the chat (assigned, snoozed, resolved, reopened), oldest first; staff
+    /// only, never on a user endpoint.
+    #[serde(default)]
+    pub activity: Vec<crate::team::ActivityLine>,
 }
 
 /// The dashboard's conversation page: the chat, and who it is with.
@@ -178,6 +214,10 @@ pub struct StaffConversation {
     pub user_since: DateTime<Utc>,
     /// When the chat was created.
     pub chat_started: DateTime<Utc>,
+    /// The staff member reading it (their own messages are "You").
+    pub viewer: Uuid,
+    /// The team, for assigning: every active staff member.
+    pub team: Vec<crate::team::StaffRef>,
 }
 
 /// Messages in one page of a chat's history as the widget reads it: the newest page it starts

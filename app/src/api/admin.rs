@@ -1,5 +1,5 @@
-//! Server functions for support staff only: the team, the chat list, one chat, replies and
-//! archiving. Same services and wire types as `/api/admin/...`.
+//! Server functions for support staff only: the chat list, one chat, replies, and
+//! the chat's owner and state (assign, snooze, resolve/reopen as archive/restore). Same services and wire types as `/api/admin/...`.
 #![expect(
     missing_docs,
     reason = "#[server] generates argument structs whose fields cannot carry doc comments"
@@ -10,36 +10,18 @@ use uuid::Uuid;
 
 use wire::{
     error::AppError,
-    model::{ChatListPage, StaffConversation, SupportMessage, UserProfile},
+    model::{ChatListPage, StaffConversation, SupportChatListItem, SupportMessage},
+    team::{ActivityLine, InboxCounts, InboxView},
 };
 
-/// Every staff account, oldest first.
-///
-/// # Errors
-/// 401 when signed out, 403 for non-staff.
-#[server(prefix = "/rpc", endpoint = "admin/staff")]
-pub async fn list_staff() -> Result<Vec<UserProfile>, AppError> {
-    use super::request::{answer, staff};
-    use domain::auth::accounts;
-
-    answer(
-        async {
-            let state = staff().await?;
-            let staff = accounts::list_admins(&state.db).await?;
-            Ok(staff.into_iter().map(Into::into).collect())
-        }
-        .await,
-    )
-}
-
-/// A page of active (or archived) chats, newest activity first, after the chat `after`;
-/// with a non-blank `search`, only the chats it finds (as `?q=` of the REST list).
+/// A page of one inbox view, newest activity first, after the chat `after`; with a non-blank
+/// `search`, only the chats it finds (as `?view=…&q=` of the REST list).
 ///
 /// # Errors
 /// 401 when signed out, 403 for non-staff, 404 for an unknown `after`, 422 for a bad search.
 #[server(prefix = "/rpc", endpoint = "admin/chats")]
 pub async fn list_chats(
-    archived: bool,
+    view: InboxView,
     #[server(default)] search: String,
     after: Option<Uuid>,
 ) -> Result<ChatListPage, AppError> {
@@ -48,11 +30,15 @@ pub async fn list_chats(
 
     answer(
         async {
-            let state = staff().await?;
+            let (state, staff) = staff().await?;
             let terms = SearchTerms::parse(&search)?;
+            let scope = chats::ListScope::View {
+                view,
+                viewer: staff.id,
+            };
             chats::list_for_admin(
                 &state.db,
-                archived,
+                scope,
                 terms.as_ref(),
                 after,
                 chats::DEFAULT_LIST_PAGE,
@@ -74,7 +60,7 @@ pub async fn count_unread_chats() -> Result<u64, AppError> {
 
     answer(
         async {
-            let state = staff().await?;
+            let (state, _) = staff().await?;
             chats::count_unread_for_admin(&state.db).await
         }
         .await,
@@ -92,8 +78,8 @@ pub async fn get_admin_chat(chat_id: Uuid) -> Result<StaffConversation, AppError
 
     answer(
         async {
-            let state = staff().await?;
-            chats::staff_conversation(&state.db, &state.effects, chat_id).await
+            let (state, staff) = staff().await?;
+            chats::staff_conversation(&state.db, &state.effects, chat_id, staff.id).await
         }
         .await,
     )
@@ -110,14 +96,14 @@ pub async fn older_admin_messages(
     before: Uuid,
 ) -> Result<Vec<SupportMessage>, AppError> {
     use super::request::{answer, staff};
-    use domain::chats;
+    use domain::{chats, team::directory};
 
     answer(
         async {
-            let state = staff().await?;
+            let (state, _) = staff().await?;
             let page =
                 chats::message_page(&state.db, chat_id, chats::PageAt::before(before), 50).await?;
-            Ok(page.into_iter().map(Into::into).collect())
+            directory::with_authors(&state.db, page).await
         }
         .await,
     )
@@ -135,7 +121,7 @@ pub async fn record_chat_view(chat_id: Uuid) -> Result<(), AppError> {
 
     answer(
         async {
-            let state = staff().await?;
+            let (state, _) = staff().await?;
             chats::mark_viewed_by_admin(&state.db, &state.effects, chat_id).await?;
             Ok(())
         }
@@ -152,14 +138,12 @@ pub async fn send_admin_message(
     chat_id: Uuid,
     content: String,
 ) -> Result<SupportMessage, AppError> {
-    use super::request::{answer, signed_in};
-    use crate::http::current_user::AdminUser;
+    use super::request::{answer, staff};
     use domain::chats;
 
     answer(
         async {
-            let (state, user) = signed_in().await?;
-            let AdminUser(staff) = AdminUser::from_user(user)?;
+            let (state, staff) = staff().await?;
             let posted = chats::post_message(
                 &state.db,
                 &state.effects,
@@ -170,7 +154,7 @@ pub async fn send_admin_message(
                 None,
             )
             .await?;
-            Ok(posted.message.into())
+            Ok(posted.view())
         }
         .await,
     )
@@ -187,13 +171,94 @@ pub async fn set_chat_archived(chat_id: Uuid, archived: bool) -> Result<bool, Ap
 
     answer(
         async {
-            let state = staff().await?;
+            let (state, staff) = staff().await?;
             let chat = if archived {
-                chats::archive(&state.db, &state.effects, chat_id).await?
+                chats::resolve(&state.db, &state.effects, chat_id, staff.id).await?
             } else {
-                chats::unarchive(&state.db, &state.effects, chat_id).await?
+                chats::reopen(&state.db, &state.effects, chat_id, staff.id).await?
             };
-            Ok(chat.is_archived())
+            Ok(chat.archived)
+        }
+        .await,
+    )
+}
+
+/// Gives a chat to a staff member, or to nobody (`POST /api/admin/chats/{id}/assign`);
+/// answers its list entry as it now is.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat; 422 for an assignee who is not active staff.
+#[server(prefix = "/rpc", endpoint = "admin/assign")]
+pub async fn assign_chat(
+    chat_id: Uuid,
+    assignee_id: Option<Uuid>,
+) -> Result<SupportChatListItem, AppError> {
+    use super::request::{answer, staff};
+    use domain::chats;
+
+    answer(
+        async {
+            let (state, staff) = staff().await?;
+            chats::assign(&state.db, &state.effects, chat_id, staff.id, assignee_id).await
+        }
+        .await,
+    )
+}
+
+/// Snoozes a chat until `until` (`POST /api/admin/chats/{id}/snooze`); answers its list
+/// entry as it now is.
+///
+/// # Errors
+/// 401/403 as above; 404 for an unknown chat; 422 unless `until` is within the next year.
+#[server(prefix = "/rpc", endpoint = "admin/snooze")]
+pub async fn snooze_chat(
+    chat_id: Uuid,
+    until: chrono::DateTime<chrono::Utc>,
+) -> Result<SupportChatListItem, AppError> {
+    use super::request::{answer, staff};
+    use domain::chats;
+
+    answer(
+        async {
+            let (state, staff) = staff().await?;
+            chats::snooze(&state.db, &state.effects, chat_id, staff.id, until).await
+        }
+        .await,
+    )
+}
+
+/// How many chats each inbox view holds for the caller, and who the caller is.
+///
+/// # Errors
+/// 401/403 as above.
+#[server(prefix = "/rpc", endpoint = "admin/inbox_counts")]
+pub async fn count_inbox() -> Result<InboxCounts, AppError> {
+    use super::request::{answer, staff};
+    use domain::chats;
+
+    answer(
+        async {
+            let (state, staff) = staff().await?;
+            chats::count_views(&state.db, staff.id).await
+        }
+        .await,
+    )
+}
+
+/// A chat's activity lines, oldest first (the conversation page refreshes them when the chat
+/// changes).
+///
+/// # Errors
+/// 401/403 as above.
+#[server(prefix = "/rpc", endpoint = "admin/activity")]
+pub async fn chat_activity(chat_id: Uuid) -> Result<Vec<ActivityLine>, AppError> {
+    use super::request::{answer, staff};
+    use domain::chats;
+
+    answer(
+        async {
+            let (state, _) = staff().await?;
+            chats::activity::lines(&state.db, chat_id).await
         }
         .await,
     )

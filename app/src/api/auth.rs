@@ -114,7 +114,7 @@ pub async fn get_current_user() -> Result<Option<UserProfile>, AppError> {
 }
 
 #[cfg(feature = "ssr")]
-async fn start_browser_session(
+pub(super) async fn start_browser_session(
     state: &crate::http::state::AppState,
     user: &domain::entities::user::Model,
 ) -> Result<(), AppError> {

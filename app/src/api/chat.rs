@@ -75,15 +75,12 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
                 &state.effects,
                 &state.limits,
                 chat.id,
-                chats::Poster {
-                    sender: wire::model::SenderType::User,
-                    user_id: user.id,
-                },
+                chats::Poster::user(user.id),
                 &content,
                 None,
             )
             .await?;
-            Ok(posted.message.into())
+            Ok(posted.view())
         }
         .await,
     )

@@ -6,11 +6,13 @@ mod admin;
 mod auth;
 mod chat;
 mod status;
+mod team;
 
 pub use admin::*;
 pub use auth::*;
 pub use chat::*;
 pub use status::*;
+pub use team::*;
 
 /// What server functions need from the request they serve.
 #[cfg(feature = "ssr")]

@@ -34,14 +34,15 @@ pub(crate) async fn signed_in() -> Result<(AppState, user::Model), AppError> {
     Ok((state, user))
 }
 
-/// The state, if the signed-in user is staff.
+/// The state and the signed-in staff member.
 ///
 /// # Errors
 /// 401 when signed out, 403 for non-staff.
-pub(crate) async fn staff() -> Result<AppState, AppError> {
+pub(crate) async fn staff() -> Result<(AppState, user::Model), AppError> {
     let (state, user) = signed_in().await?;
-    crate::http::current_user::AdminUser::from_user(user)?;
-    Ok(state)
+    let crate::http::current_user::AdminUser(staff) =
+        crate::http::current_user::AdminUser::from_user(user)?;
+    Ok((state, staff))
 }
 
 /// Gives an error its HTTP status (and `Retry-After`) before the server function returns it,

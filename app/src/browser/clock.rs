@@ -21,6 +21,26 @@ pub fn now() -> DateTime<Utc> {
     DateTime::from_timestamp_millis(now_ms() as i64).unwrap_or_default()
 }
 
+/// 9:00 in the reader's time zone, `days` days from today (snoozing "until tomorrow").
+#[cfg(feature = "browser")]
+pub fn local_morning(days: u32) -> DateTime<Utc> {
+    let date = js_sys::Date::new_0();
+    date.set_date(date.get_date() + days);
+    date.set_hours(9);
+    date.set_minutes(0);
+    date.set_seconds(0);
+    date.set_milliseconds(0);
+    DateTime::from_timestamp_millis(date.get_time() as i64).unwrap_or_default()
+}
+
+/// 9:00 UTC, `days` days from today: the server has no reader's zone, and only renders the
+/// choice (the browser computes the time when it is made).
+#[cfg(not(feature = "browser"))]
+pub fn local_morning(days: u32) -> DateTime<Utc> {
+    let day = Utc::now().date_naive() + chrono::Days::new(u64::from(days));
+    day.and_hms_opt(9, 0, 0).unwrap_or_default().and_utc()
+}
+
 /// A number in `[0, 1)`: the jitter of reconnection delays.
 #[cfg(feature = "browser")]
 pub fn random() -> f64 {

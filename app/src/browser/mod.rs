@@ -23,7 +23,7 @@ mod sound;
 mod storage;
 mod websocket;
 
-pub use clock::{now, now_ms, random, sleep_ms};
+pub use clock::{local_morning, now, now_ms, random, sleep_ms};
 pub use local::Local;
 pub use locale::{iso_time, language, local_day, local_time, utc_day, utc_time};
 pub use notifications::{Permission, ask_permission, notification_permission, notify};

@@ -92,6 +92,7 @@ mod tests {
             created_at: at,
             seq,
             client_id: None,
+            author: None,
         }
     }
 

@@ -39,6 +39,10 @@ pub fn MessageList<Load, Retry>(
     /// How the other side's messages are signed.
     #[prop(into)]
     them: String,
+    /// The reader, on staff's side: colleagues' messages are signed with their names, the
+    /// reader's own with "You".
+    #[prop(optional)]
+    me: Option<Uuid>,
     /// The messages and those on their way.
     chat: ChatSignals,
     /// Older pages.
@@ -173,7 +177,7 @@ where
                                 </li>
                             }),
                             Row::Message { message, seen } => EitherOf3::B(view! {
-                                <MessageBubble side them=them.clone() message seen local />
+                                <MessageBubble side them=them.clone() me message seen local />
                             }),
                             Row::Pending(pending) => EitherOf3::C(view! {
                                 <PendingBubble side pending retry />
@@ -201,6 +205,7 @@ where
 fn MessageBubble(
     side: Side,
     them: String,
+    me: Option<Uuid>,
     message: SupportMessage,
     seen: bool,
     local: RwSignal<bool>,
@@ -212,7 +217,16 @@ fn MessageBubble(
         ..
     } = side;
     let mine = side.mine == message.sender_type;
-    let sender = if mine { words.you.to_owned() } else { them };
+    // Staff messages name their author: "Maya · Support" to the user, the colleague's name
+    // (or "You") on the dashboard. The user sees it even where senders are otherwise implied.
+    let (sender, shown) = match (message.author.as_ref(), mine) {
+        (Some(author), true) if me.is_some_and(|me| me != author.id) => {
+            (author.name.clone(), side.sender_shown)
+        }
+        (_, true) => (words.you.to_owned(), side.sender_shown),
+        (Some(author), false) => (format!("{} · {them}", author.name), true),
+        (None, false) => (them, side.sender_shown),
+    };
     let at = message.created_at;
     let time = move || {
         if local.get() {
@@ -229,7 +243,7 @@ fn MessageBubble(
             data-sender=if message.sender_type == SenderType::Admin { "admin" } else { "user" }
             data-seq=message.seq
         >
-            <span class=sender_class(side)>{sender}</span>
+            <span class=if shown { "confab-sender" } else { "confab-sr" }>{sender}</span>
             <div class=hooks.text_class>{message_text(&message.content)}</div>
             <div class="confab-meta">
                 <time datetime=browser::iso_time(at)>{time}</time>

@@ -61,34 +61,36 @@ pub fn use_alerts(initial_unread: Option<u64>, on_event: impl Fn(DeskEvent) + 's
         alerts.notifications.set(browser::notification_permission());
         let on_event = std::rc::Rc::clone(&on_event);
         let feed = AdminFeed::connect(move |event| match event {
+            FeedEvent::Frame(frame) => match *frame {
+                ServerFrame::ChatUpdated { chat } => {
+                    refresh_unread(alerts);
+                    on_event(DeskEvent::Updated(chat));
+                }
+                ServerFrame::NewUserMessage {
+                    user_email,
+                    message,
+                    ..
+                } => {
+                    if alerts.sound.get_untracked() {
+                        browser::chime();
+                    }
+                    if alerts.notifications.get_untracked() == Permission::Granted {
+                        let from = user_email.as_deref().unwrap_or("a visitor");
+                        browser::notify(
+                            &format!("New message from {from}"),
+                            &cut_chars(&message.content, 140),
+                            "confab-new-message",
+                        );
+                    }
+                }
+                _ => {}
+            },
             FeedEvent::Live => {
                 alerts.live.set(true);
                 refresh_unread(alerts);
                 on_event(DeskEvent::Live);
             }
             FeedEvent::Down => alerts.live.set(false),
-            FeedEvent::Frame(ServerFrame::ChatUpdated { chat }) => {
-                refresh_unread(alerts);
-                on_event(DeskEvent::Updated(chat));
-            }
-            FeedEvent::Frame(ServerFrame::NewUserMessage {
-                user_email,
-                message,
-                ..
-            }) => {
-                if alerts.sound.get_untracked() {
-                    browser::chime();
-                }
-                if alerts.notifications.get_untracked() == Permission::Granted {
-                    let from = user_email.as_deref().unwrap_or("a visitor");
-                    browser::notify(
-                        &format!("New message from {from}"),
-                        &cut_chars(&message.content, 140),
-                        "confab-new-message",
-                    );
-                }
-            }
-            FeedEvent::Frame(_) => {}
         });
         on_cleanup(move || feed.close());
     });

@@ -1,11 +1,38 @@
-//! The chat list as one tab of the dashboard holds it: the pages loaded so far, kept in list
-//! order as live `chat_updated` entries arrive. Pure, so the host's tests cover the rules.
+//! The chat list as one view of the inbox holds it: the pages loaded so far, kept in list
+//! order as live `chat_updated` entries arrive, each entry in the views its owner and state
+//! put it in. Pure, so the host's tests cover the rules.
 
 use std::cmp::Ordering;
 
 use uuid::Uuid;
 
-use wire::model::{ChatListPage, SupportChatListItem};
+use wire::{
+    model::{ChatListPage, SupportChatListItem},
+    team::{ChatStatus, InboxView},
+};
+
+/// One view of the inbox as one staff member sees it ("Mine" is theirs).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tab {
+    /// The view.
+    pub view: InboxView,
+    /// Who is looking.
+    pub viewer: Uuid,
+}
+
+impl Tab {
+    /// Whether `entry` belongs in this view (the server's `ListScope` rule, for live entries).
+    pub fn holds(&self, entry: &SupportChatListItem) -> bool {
+        let owner = entry.assignee.as_ref().map(|a| a.id);
+        match self.view {
+            InboxView::Mine => entry.status == ChatStatus::Open && owner == Some(self.viewer),
+            InboxView::Unassigned => entry.status == ChatStatus::Open && owner.is_none(),
+            InboxView::Open => entry.status == ChatStatus::Open,
+            InboxView::Snoozed => entry.status == ChatStatus::Snoozed,
+            InboxView::Resolved => entry.status == ChatStatus::Resolved,
+        }
+    }
+}
 
 /// What one tab shows and how far it has loaded.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -57,10 +84,11 @@ impl ChatList {
     }
 
     /// A chat's entry changed (`chat_updated`). It leaves this tab when it no longer belongs
-    /// (`archived` differs from the tab's); otherwise it takes its place in list order, unless
-    /// that place is past the pages loaded (a later page brings it). During a search only
-    /// chats already found are updated: whether another chat matches is the server's call.
-    pub fn apply(&mut self, mut entry: SupportChatListItem, archived_tab: bool, searching: bool) {
+    /// (its owner or state moved it to another view); otherwise it takes its place in list
+    /// order, unless that place is past the pages loaded (a later page brings it). During a
+    /// search only chats already found are updated: whether another chat matches is the
+    /// server's call.
+    pub fn apply(&mut self, mut entry: SupportChatListItem, tab: Tab, searching: bool) {
         let shown = self.chats.iter().position(|c| c.id == entry.id);
         if let Some(at) = shown {
             let old = self.chats.remove(at);
@@ -68,7 +96,7 @@ impl ChatList {
                 entry.match_snippet = old.match_snippet;
             }
         }
-        if entry.archived != archived_tab || (searching && shown.is_none()) {
+        if !tab.holds(&entry) || (searching && shown.is_none()) {
             return;
         }
         let at = self
@@ -99,9 +127,26 @@ mod tests {
             message_count: 1,
             unread: false,
             archived,
+            status: if archived {
+                ChatStatus::Resolved
+            } else {
+                ChatStatus::Open
+            },
+            snoozed_until: None,
+            assignee: None,
             match_snippet: None,
         }
     }
+
+    const VIEWER: Uuid = Uuid::from_u128(77);
+    const OPEN: Tab = Tab {
+        view: InboxView::Open,
+        viewer: VIEWER,
+    };
+    const RESOLVED: Tab = Tab {
+        view: InboxView::Resolved,
+        viewer: VIEWER,
+    };
 
     fn ids(list: &ChatList) -> Vec<u128> {
         list.chats.iter().map(|c| c.id.as_u128()).collect()
@@ -127,20 +172,20 @@ mod tests {
         // Chat 3 gets a message: to the top, unread.
         let mut newest = chat(3, Some(0), false);
         newest.unread = true;
-        list.apply(newest, false, false);
+        list.apply(newest, OPEN, false);
         assert_eq!(ids(&list), [3, 1, 2]);
         assert!(list.chats[0].unread);
         // Chat 1 is archived by someone: it leaves the active tab.
-        list.apply(chat(1, Some(1), true), false, false);
+        list.apply(chat(1, Some(1), true), OPEN, false);
         assert_eq!(ids(&list), [3, 2]);
         // A new chat appears in its place.
-        list.apply(chat(9, Some(3), false), false, false);
+        list.apply(chat(9, Some(3), false), OPEN, false);
         assert_eq!(ids(&list), [3, 9, 2]);
         // The archived tab takes in an archived chat and drops one restored (auto-unarchive).
         let mut archive = ChatList::from_page(page(vec![chat(5, Some(10), true)], false));
-        archive.apply(chat(6, Some(2), true), true, false);
+        archive.apply(chat(6, Some(2), true), RESOLVED, false);
         assert_eq!(ids(&archive), [6, 5]);
-        archive.apply(chat(5, Some(0), false), true, false);
+        archive.apply(chat(5, Some(0), false), RESOLVED, false);
         assert_eq!(ids(&archive), [6]);
     }
 
@@ -150,7 +195,7 @@ mod tests {
             vec![chat(1, Some(1), false), chat(2, Some(2), false)],
             true,
         ));
-        list.apply(chat(7, Some(60), false), false, false);
+        list.apply(chat(7, Some(60), false), OPEN, false);
         assert_eq!(
             ids(&list),
             [1, 2],
@@ -158,7 +203,7 @@ mod tests {
         );
         assert_eq!(list.next_cursor(), Some(Uuid::from_u128(2)));
         // Chat 4 moved to the top before the next page came: it is not shown twice.
-        list.apply(chat(4, Some(0), false), false, false);
+        list.apply(chat(4, Some(0), false), OPEN, false);
         list.append(page(
             vec![chat(4, Some(0), false), chat(7, Some(60), false)],
             false,
@@ -168,13 +213,44 @@ mod tests {
     }
 
     #[test]
+    fn owner_and_state_move_entries_between_views() {
+        let mine = Tab {
+            view: InboxView::Mine,
+            viewer: VIEWER,
+        };
+        let unassigned = Tab {
+            view: InboxView::Unassigned,
+            viewer: VIEWER,
+        };
+        let snoozed = Tab {
+            view: InboxView::Snoozed,
+            viewer: VIEWER,
+        };
+        let mut entry = chat(1, Some(1), false);
+        assert!(unassigned.holds(&entry) && OPEN.holds(&entry) && !mine.holds(&entry));
+        entry.assignee = Some(wire::team::StaffRef {
+            id: VIEWER,
+            name: "Maya".into(),
+        });
+        assert!(mine.holds(&entry) && !unassigned.holds(&entry) && OPEN.holds(&entry));
+        let mut list = ChatList::from_page(page(vec![entry.clone()], false));
+        entry.status = ChatStatus::Snoozed;
+        assert!(snoozed.holds(&entry) && !OPEN.holds(&entry) && !mine.holds(&entry));
+        list.apply(entry.clone(), mine, false);
+        assert!(list.chats.is_empty(), "a snoozed chat leaves Mine");
+        entry.assignee.as_mut().expect("owner").id = Uuid::from_u128(78);
+        entry.status = ChatStatus::Open;
+        assert!(!mine.holds(&entry), "a colleague's chat is not mine");
+    }
+
+    #[test]
     fn searches_only_update_what_they_found() {
         let mut found = chat(1, Some(5), false);
         found.match_snippet = Some("refund please".into());
         let mut list = ChatList::from_page(page(vec![found], false));
-        list.apply(chat(2, Some(0), false), false, true);
+        list.apply(chat(2, Some(0), false), OPEN, true);
         assert_eq!(ids(&list), [1], "an unknown chat may not match");
-        list.apply(chat(1, Some(0), false), false, true);
+        list.apply(chat(1, Some(0), false), OPEN, true);
         assert_eq!(
             list.chats[0].match_snippet.as_deref(),
             Some("refund please"),

@@ -2,7 +2,8 @@
 //! the staff view, as the spec asks) with forms that work before the wasm arrives; once
 //! hydrated it is live over `/ws` (messages, "User is typing…", "Seen"), sends replies over
 //! the socket, loads older messages on scroll-up, keeps recording the view while the page is
-//! open and visible, and answers `e` (archive / restore) and Esc (back to the list). The
+//! open and visible, and answers `e` (archive / restore) and Esc (back to the list). Its
+//! owner and state (assign, snooze) and what staff did are [`super::ownership`]'s. The
 //! messages are the conversation view the widget shows too ([`crate::conversation`]), from
 //! staff's side.
 
@@ -12,6 +13,7 @@ use uuid::Uuid;
 
 use super::{
     alerts::{AlertControls, AlertTitle, DeskEvent, use_alerts},
+    ownership::{ActivityPanel, OwnerBar, Ownership},
     text,
 };
 use crate::{
@@ -24,6 +26,7 @@ use crate::{
 use wire::{
     error::AppError,
     model::{SenderType, StaffConversation, UserProfile},
+    team::InboxView,
 };
 
 /// The page: finds the chat named in the path and renders it.
@@ -32,9 +35,12 @@ pub fn ConversationPage() -> impl IntoView {
     let params = use_params_map();
     let chat_id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
-    let from_archived =
-        use_query_map().with_untracked(|q| q.get("from").as_deref() == Some("archived"));
-    let back = text::list_href(from_archived, "", None);
+    let from = use_query_map().with_untracked(|q| {
+        q.get("from")
+            .and_then(|view| InboxView::parse(&view))
+            .unwrap_or_default()
+    });
+    let back = text::list_href(from, "", None);
     let conversation = Resource::new(
         move || chat_id.get(),
         |id| async move {
@@ -106,7 +112,10 @@ fn Conversation(
         user,
         user_since,
         chat_started,
+        viewer,
+        team,
     } = conversation;
+    let ownership = Ownership::new(&chat);
     let chat_id = chat.id;
     let person = text::person(user.email.as_deref(), user.id);
     let more = RwSignal::new(chat.messages.first().is_some_and(|m| m.seq > 1));
@@ -125,6 +134,7 @@ fn Conversation(
             && entry.id == chat_id
         {
             archived.set(entry.archived);
+            ownership.update(&entry);
         }
     });
 
@@ -161,11 +171,13 @@ fn Conversation(
             <ArchiveToggle chat_id archived />
             <AlertControls alerts />
         </div>
+        <OwnerBar viewer team state=ownership />
         <div class="conversation-layout">
             <section class="conversation" aria-label="Conversation">
                 <MessageList
                     side=STAFF_SIDE
                     them
+                    me=viewer
                     chat=signals
                     older
                     load_older=move || in_the_browser::load_older(chat_id, signals, more, loading)
@@ -174,7 +186,10 @@ fn Conversation(
                 <TypingLine side=STAFF_SIDE chat=signals />
                 <ReplyBox chat_id live draft />
             </section>
-            <PersonPanel user user_since chat_started />
+            <div class="side-panels">
+                <PersonPanel user user_since chat_started />
+                <ActivityPanel state=ownership />
+            </div>
         </div>
     }
     .into_any()

@@ -1,7 +1,10 @@
-//! `/admin/chats`: the chat list. Tabs (Active / Archived) and the search are in the URL
-//! (`?archived=true`, `?q=`), so the server renders any state and links and forms work before
-//! the wasm arrives; once hydrated, the list follows the admin channel, loads more pages in
-//! place and answers the keyboard (j/k or arrows, Enter, `e`, `/`).
+//! `/admin/chats`: the team inbox's list. The view (Mine, Unassigned, All open, Snoozed,
+//! Resolved, each with its live count) and the search are in the URL (`?view=mine`, `?q=`;
+//! the spec's `?archived=true` still opens Resolved), so the server renders any state and
+//! links and forms work before the wasm arrives; once hydrated, the list follows the admin
+//! channel (a chat leaves a view as soon as its owner or state moves it), loads more pages in
+//! place and answers the keyboard (j/k or arrows, Enter, `a` assign to me, `s` snooze until
+//! tomorrow, `e` resolve or reopen, `/` search).
 
 use leptos::{ev, html, prelude::*};
 use leptos_router::hooks::use_query_map;
@@ -9,54 +12,68 @@ use uuid::Uuid;
 
 use super::{
     alerts::{AlertControls, AlertTitle, DeskEvent, use_alerts},
-    chat_list::ChatList,
+    chat_list::{ChatList, Tab},
     text,
 };
 use crate::{
-    api::{count_unread_chats, list_chats},
+    api::{count_inbox, count_unread_chats, list_chats},
     browser,
 };
-use wire::model::{ChatListPage, SupportChatListItem};
+use wire::{
+    model::{ChatListPage, SupportChatListItem},
+    team::{ChatStatus, InboxCounts, InboxView},
+};
 
-/// The page: header, alerts, tabs, search, and the list of the tab asked for.
+/// The view a list URL names: `?view=`, or the spec's `?archived=true` (Resolved); All open
+/// by default.
+pub fn view_in(view: Option<&str>, archived: Option<&str>) -> InboxView {
+    match (view.and_then(InboxView::parse), archived) {
+        (Some(view), _) => view,
+        (None, Some("true")) => InboxView::Resolved,
+        (None, _) => InboxView::default(),
+    }
+}
+
+/// The page: header, alerts, views, search, and the list of the view asked for.
 #[component]
 pub fn ChatsPage() -> impl IntoView {
     let query = use_query_map();
-    let archived = Memo::new(move |_| query.with(|q| q.get("archived").as_deref() == Some("true")));
+    let view = Memo::new(move |_| {
+        query.with(|q| view_in(q.get("view").as_deref(), q.get("archived").as_deref()))
+    });
     let search = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
     let after =
         Memo::new(move |_| query.with(|q| q.get("after").and_then(|a| Uuid::parse_str(&a).ok())));
     let page = Resource::new(
-        move || (archived.get(), search.get(), after.get()),
-        |(archived, search, after)| list_chats(archived, search, after),
+        move || (view.get(), search.get(), after.get()),
+        |(view, search, after)| list_chats(view, search, after),
     );
     let unread = Resource::new(|| (), |()| count_unread_chats());
+    let counts = Resource::new(|| (), |()| count_inbox());
 
     view! {
         <main class="page dashboard" data-testid="chats-page">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
                     let initial_unread = unread.get().and_then(Result::ok);
+                    let counts = counts.get().map(|c| c.map_err(|err| err.to_string()));
                     page.get()
-                        .map(|result| match result {
-                            Ok(first) => {
+                        .zip(counts)
+                        .map(|pair| match pair {
+                            (Ok(first), Ok(counts)) => {
                                 view! {
                                     <ChatBoard
                                         first
                                         initial_unread
-                                        archived=archived.get_untracked()
+                                        counts
+                                        view=view.get_untracked()
                                         search=search.get_untracked()
                                     />
                                 }
                                     .into_any()
                             }
-                            Err(err) => {
-                                view! {
-                                    <h1>"Support Chats"</h1>
-                                    <p class="form-error" role="alert">{err.to_string()}</p>
-                                }
-                                    .into_any()
-                            }
+                            (Err(err), _) => failed(err.to_string()),
+                            (_, Err(err)) => failed(err),
                         })
                 }}
             </Suspense>
@@ -64,16 +81,46 @@ pub fn ChatsPage() -> impl IntoView {
     }
 }
 
-/// One tab's list, live.
+fn failed(message: String) -> AnyView {
+    view! {
+        <h1>"Support Chats"</h1>
+        <p class="form-error" role="alert">{message}</p>
+    }
+    .into_any()
+}
+
+/// What each view is called, and its `data-testid` (All open and Resolved keep the names of
+/// the Active and Archived tabs they replaced).
+fn view_label(view: InboxView) -> (&'static str, &'static str) {
+    match view {
+        InboxView::Mine => ("Mine", "view-mine"),
+        InboxView::Unassigned => ("Unassigned", "view-unassigned"),
+        InboxView::Open => ("All open", "tab-active"),
+        InboxView::Snoozed => ("Snoozed", "view-snoozed"),
+        InboxView::Resolved => ("Resolved", "tab-archived"),
+    }
+}
+
+/// Least time between two recounts of the views while events pour in.
+const RECOUNT_EVERY_MS: u32 = 2_000;
+
+/// One view's list, live.
 #[component]
 fn ChatBoard(
     first: ChatListPage,
     initial_unread: Option<u64>,
-    archived: bool,
+    counts: InboxCounts,
+    view: InboxView,
     search: String,
 ) -> AnyView {
     let searching = !search.trim().is_empty();
+    let tab = Tab {
+        view,
+        viewer: counts.viewer,
+    };
     let list = RwSignal::new(ChatList::from_page(first));
+    let counts = RwSignal::new(counts);
+    let recount_due = RwSignal::new(false);
     let loading_more = RwSignal::new(false);
     let now = use_clock();
     let search_ref = NodeRef::<html::Input>::new();
@@ -84,15 +131,35 @@ fn ChatBoard(
         move || {
             let search = search.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(first) = list_chats(archived, search, None).await {
+                if let Ok(first) = list_chats(view, search, None).await {
                     list.set(ChatList::from_page(first));
                 }
             });
         }
     };
+    // Counts follow changes, at most once per RECOUNT_EVERY_MS however many arrive.
+    let recount = move || {
+        if recount_due.get_untracked() {
+            return;
+        }
+        recount_due.set(true);
+        leptos::task::spawn_local(async move {
+            browser::sleep_ms(RECOUNT_EVERY_MS).await;
+            recount_due.set(false);
+            if let Ok(fresh) = count_inbox().await {
+                counts.set(fresh);
+            }
+        });
+    };
     let alerts = use_alerts(initial_unread, move |event| match event {
-        DeskEvent::Live => reload(),
-        DeskEvent::Updated(entry) => list.update(|l| l.apply(entry, archived, searching)),
+        DeskEvent::Live => {
+            reload();
+            recount();
+        }
+        DeskEvent::Updated(entry) => {
+            list.update(|l| l.apply(entry, tab, searching));
+            recount();
+        }
     });
 
     let load_more = {
@@ -104,7 +171,7 @@ fn ChatBoard(
             loading_more.set(true);
             let search = search.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(page) = list_chats(archived, search, Some(cursor)).await {
+                if let Ok(page) = list_chats(view, search, Some(cursor)).await {
                     list.update(|l| l.append(page));
                 }
                 loading_more.set(false);
@@ -114,20 +181,56 @@ fn ChatBoard(
 
     Effect::new(move |started: Option<()>| {
         if started.is_none() {
-            keyboard::listen(list, list_ref, search_ref, archived, searching);
+            keyboard::listen(list, list_ref, search_ref, tab, searching);
         }
     });
 
-    let tab_href = move |archive_tab: bool| text::list_href(archive_tab, "", None);
     let unread_total = move || alerts.unread.get().unwrap_or(0);
-    let empty_text = match (searching, archived) {
+    let empty_text = match (searching, view) {
         (true, _) => "No chats match this search.",
-        (false, true) => {
-            "No archived chats. Chats you archive wait here; a new message from their user brings them back."
+        (false, InboxView::Mine) => {
+            "Nothing assigned to you. Take a chat from Unassigned, or press a on one."
         }
-        (false, false) => "No active chats. When a user writes, their chat appears here at once.",
+        (false, InboxView::Unassigned) => "Every open chat has an owner.",
+        (false, InboxView::Open) => {
+            "No open chats. When a user writes, their chat appears here at once."
+        }
+        (false, InboxView::Snoozed) => {
+            "No snoozed chats. A snoozed chat comes back at its time, or when its user writes."
+        }
+        (false, InboxView::Resolved) => {
+            "No resolved chats. Chats you resolve wait here; a new message from their user brings them back."
+        }
     };
     let search_value = search.clone();
+    let tabs = InboxView::ALL
+        .into_iter()
+        .map(|each| {
+            let (label, testid) = view_label(each);
+            let count = move || counts.with(|c| c.of(each));
+            view! {
+                <a
+                    href=text::list_href(each, "", None)
+                    class="tab"
+                    aria-current=(each == view).then_some("page")
+                    data-testid=testid
+                    data-view=each.as_str()
+                >
+                    {label}
+                    {move || count().map(|n| view! {
+                        <span class="view-count" data-testid="view-count" aria-label=format!("{n} chats")>{n}</span>
+                    })}
+                    {(each == InboxView::Open).then(|| view! {
+                        <Show when=move || { unread_total() > 0 }>
+                            <span class="count" aria-label=move || format!("{} unread", unread_total())>
+                                {unread_total}
+                            </span>
+                        </Show>
+                    })}
+                </a>
+            }
+        })
+        .collect_view();
 
     view! {
         <AlertTitle alerts name="Support Chats".to_owned() />
@@ -135,31 +238,11 @@ fn ChatBoard(
             <h1>"Support Chats"</h1>
             <AlertControls alerts />
         </div>
-        <nav class="tabs" aria-label="Chats">
-            <a
-                href=tab_href(false)
-                class="tab"
-                aria-current=(!archived).then_some("page")
-                data-testid="tab-active"
-            >
-                "Active"
-                <Show when=move || { unread_total() > 0 }>
-                    <span class="count" aria-label=move || format!("{} unread", unread_total())>
-                        {unread_total}
-                    </span>
-                </Show>
-            </a>
-            <a
-                href=tab_href(true)
-                class="tab"
-                aria-current=archived.then_some("page")
-                data-testid="tab-archived"
-            >
-                "Archived"
-            </a>
+        <nav class="tabs views" aria-label="Views">
+            {tabs}
         </nav>
         <form class="search" method="get" action="/admin/chats" role="search">
-            {archived.then(|| view! { <input type="hidden" name="archived" value="true" /> })}
+            {(view != InboxView::default()).then(|| view! { <input type="hidden" name="view" value=view.as_str() /> })}
             <label class="sr-only" for="chat-search">
                 "Search chats by email or message"
             </label>
@@ -174,7 +257,7 @@ fn ChatBoard(
                 value=search_value
             />
             <button type="submit" class="secondary">"Search"</button>
-            {searching.then(|| view! { <a href=tab_href(archived) class="clear-search">"Clear"</a> })}
+            {searching.then(|| view! { <a href=text::list_href(view, "", None) class="clear-search">"Clear"</a> })}
         </form>
         <Show
             when=move || list.with(|l| !l.chats.is_empty())
@@ -183,10 +266,10 @@ fn ChatBoard(
             <ol class="chat-cards" node_ref=list_ref data-testid="chat-list">
                 <For
                     each=move || list.get().chats
-                    key=|chat| (chat.id, chat.last_message_at, chat.unread, chat.message_count, chat.match_snippet.clone())
+                    key=|chat| (chat.id, chat.last_message_at, chat.unread, chat.message_count, chat.match_snippet.clone(), chat.assignee.as_ref().map(|a| (a.id, a.name.clone())), chat.status, chat.snoozed_until)
                     let(chat)
                 >
-                    <ChatCard chat archived now />
+                    <ChatCard chat view now />
                 </For>
             </ol>
         </Show>
@@ -197,7 +280,7 @@ fn ChatBoard(
                     data-testid="load-more"
                     href={
                         let search = search.clone();
-                        move || text::list_href(archived, &search, list.with(ChatList::next_cursor))
+                        move || text::list_href(view, &search, list.with(ChatList::next_cursor))
                     }
                     aria-disabled=move || loading_more.get().to_string()
                     on:click={
@@ -214,7 +297,8 @@ fn ChatBoard(
         </Show>
         <p class="hint keys">
             <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " move · " <kbd>"Enter"</kbd> " open · "
-            <kbd>"e"</kbd> " archive or restore · " <kbd>"/"</kbd> " search"
+            <kbd>"a"</kbd> " assign to me · " <kbd>"s"</kbd> " snooze until tomorrow · "
+            <kbd>"e"</kbd> " resolve or reopen · " <kbd>"/"</kbd> " search"
         </p>
     }
     .into_any()
@@ -235,23 +319,31 @@ fn use_clock() -> RwSignal<chrono::DateTime<chrono::Utc>> {
     now
 }
 
-/// One chat in the list: who, the newest message, counts and time; unread ones stand out.
+/// One chat in the list: who, the newest message, owner, state, counts and time; unread
+/// ones stand out.
 #[component]
 fn ChatCard(
     chat: SupportChatListItem,
-    archived: bool,
+    view: InboxView,
     now: RwSignal<chrono::DateTime<chrono::Utc>>,
 ) -> impl IntoView {
     let person = text::person(chat.user_email.as_deref(), chat.user_id);
     let preview = text::preview_line(&chat);
     let count = text::message_count(chat.message_count);
     let at = chat.last_message_at;
-    let href = if archived {
-        format!("/admin/chats/{}?from=archived", chat.id)
-    } else {
+    let href = if view == InboxView::default() {
         format!("/admin/chats/{}", chat.id)
+    } else {
+        format!("/admin/chats/{}?from={}", chat.id, view.as_str())
     };
     let unread = chat.unread;
+    let owner = chat
+        .assignee
+        .as_ref()
+        .map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone());
+    let snoozed = (chat.status == ChatStatus::Snoozed)
+        .then_some(chat.snoozed_until)
+        .flatten();
     view! {
         <li
             class="chat-card"
@@ -259,6 +351,7 @@ fn ChatCard(
             data-testid="chat-card"
             data-chat-id=chat.id.to_string()
             data-unread=unread.to_string()
+            data-status=format!("{:?}", chat.status).to_lowercase()
         >
             <a class="chat-card-link" href=href>
                 <span class="chat-card-top">
@@ -270,10 +363,16 @@ fn ChatCard(
                     <span class="chat-snippet" data-testid="chat-snippet">{snippet}</span>
                 })}
                 <span class="chat-meta">
+                    <span class="chat-owner" data-testid="chat-owner">{owner}</span>
+                    " · "
                     {count}
                     {at.map(|at| view! {
                         " · "
                         <time datetime=at.to_rfc3339()>{move || text::relative_time(at, now.get())}</time>
+                    })}
+                    {snoozed.map(|until| view! {
+                        " · "
+                        <span data-testid="chat-snoozed">"Snoozed until " {browser::utc_day(until)}</span>
                     })}
                 </span>
             </a>
@@ -283,20 +382,28 @@ fn ChatCard(
 }
 
 /// The list's keys: j/k or arrows move the focus between chats, Enter opens the focused
-/// one (it is a link), `e` archives or restores it, `/` goes to the search.
+/// one (it is a link), `a` assigns it to the reader, `s` snoozes it until tomorrow 9:00,
+/// `e` resolves or reopens it, `/` goes to the search.
 mod keyboard {
     use leptos::{ev, html, prelude::*};
     use wasm_bindgen::JsCast;
 
-    use super::ChatList;
-    use crate::{api::set_chat_archived, browser};
-    use wire::model::SupportChatListItem;
+    use super::{ChatList, Tab};
+    use crate::{
+        api::{assign_chat, set_chat_archived, snooze_chat},
+        browser,
+    };
+    use wire::{
+        error::AppError,
+        model::SupportChatListItem,
+        team::{ChatStatus, StaffRef},
+    };
 
     pub fn listen(
         list: RwSignal<ChatList>,
         list_ref: NodeRef<html::Ol>,
         search_ref: NodeRef<html::Input>,
-        archived: bool,
+        tab: Tab,
         searching: bool,
     ) {
         let focus_card = move |index: usize| {
@@ -327,7 +434,9 @@ mod keyboard {
             }
             let count = list.with_untracked(|l| l.chats.len());
             let current = focused();
-            match ev.key().as_str() {
+            let chat = current.and_then(|i| list.with_untracked(|l| l.chats.get(i).cloned()));
+            let key = ev.key();
+            match key.as_str() {
                 "j" | "ArrowDown" if count > 0 => {
                     ev.prevent_default();
                     focus_card(current.map_or(0, |i| (i + 1).min(count - 1)));
@@ -336,17 +445,16 @@ mod keyboard {
                     ev.prevent_default();
                     focus_card(current.map_or(0, |i| i.saturating_sub(1)));
                 }
-                "e" => {
-                    let chat =
-                        current.and_then(|i| list.with_untracked(|l| l.chats.get(i).cloned()));
-                    if let (Some(chat), Some(i)) = (chat, current) {
-                        ev.prevent_default();
-                        toggle_archive(list, chat, archived, searching);
-                        // The focus stays at the same place in the list.
-                        let left = list.with_untracked(|l| l.chats.len());
-                        if left > 0 {
-                            focus_card(i.min(left - 1));
-                        }
+                "a" | "s" | "e" => {
+                    let (Some(chat), Some(i)) = (chat, current) else {
+                        return;
+                    };
+                    ev.prevent_default();
+                    change(list, chat, key.as_str(), tab, searching);
+                    // The focus stays at the same place in the list.
+                    let left = list.with_untracked(|l| l.chats.len());
+                    if left > 0 {
+                        focus_card(i.min(left - 1));
                     }
                 }
                 "/" => {
@@ -361,22 +469,53 @@ mod keyboard {
         on_cleanup(move || handle.remove());
     }
 
-    /// Archives (or restores) a chat from the list: it leaves this tab at once, and comes
-    /// back if the server refused.
-    fn toggle_archive(
+    /// Acts on a chat from the list (`a`, `s` or `e`): the list shows the change at once (the
+    /// chat leaves a view it no longer belongs to) and takes the server's answer, or puts the
+    /// chat back as it was if the server refused.
+    fn change(
         list: RwSignal<ChatList>,
         chat: SupportChatListItem,
-        tab: bool,
+        key: &str,
+        tab: Tab,
         searching: bool,
     ) {
         let id = chat.id;
-        let mut moved = chat.clone();
-        moved.archived = !chat.archived;
-        list.update(|l| l.apply(moved, tab, searching));
-        leptos::task::spawn_local(async move {
-            if set_chat_archived(id, !chat.archived).await.is_err() {
-                list.update(|l| l.apply(chat, tab, searching));
+        let mut expected = chat.clone();
+        let until = browser::local_morning(1);
+        match key {
+            "a" => {
+                expected.assignee = Some(StaffRef {
+                    id: tab.viewer,
+                    name: "You".to_owned(),
+                });
             }
+            "s" => {
+                expected.status = ChatStatus::Snoozed;
+                expected.snoozed_until = Some(until);
+            }
+            _ => {
+                let resolve = chat.status != ChatStatus::Resolved;
+                expected.archived = resolve;
+                expected.status = if resolve {
+                    ChatStatus::Resolved
+                } else {
+                    ChatStatus::Open
+                };
+                expected.snoozed_until = None;
+            }
+        }
+        list.update(|l| l.apply(expected.clone(), tab, searching));
+        let key = key.to_owned();
+        leptos::task::spawn_local(async move {
+            let answer: Result<SupportChatListItem, AppError> = match key.as_str() {
+                "a" => assign_chat(id, Some(tab.viewer)).await,
+                "s" => snooze_chat(id, until).await,
+                _ => set_chat_archived(id, expected.archived)
+                    .await
+                    .map(|_| expected),
+            };
+            let shown = answer.unwrap_or(chat);
+            list.update(|l| l.apply(shown, tab, searching));
         });
     }
 }

@@ -4,7 +4,10 @@
 use chrono::{DateTime, Datelike, Utc};
 use uuid::Uuid;
 
-use wire::model::{SenderType, SupportChatListItem};
+use wire::{
+    model::{SenderType, SupportChatListItem},
+    team::InboxView,
+};
 
 /// Who the chat is with: the user's email, or "Visitor" and a short id that stays the same
 /// for that visitor (the end of their user id).
@@ -59,12 +62,12 @@ pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// The list's address for a tab, a search and a page cursor, as the page's links and forms
-/// write it: `/admin/chats?archived=true&q=refund&after=ID`.
-pub fn list_href(archived: bool, search: &str, after: Option<Uuid>) -> String {
+/// The list's address for a view, a search and a page cursor, as the page's links and forms
+/// write it: `/admin/chats?view=mine&q=refund&after=ID` (All open is the plain address).
+pub fn list_href(view: InboxView, search: &str, after: Option<Uuid>) -> String {
     let mut parts = Vec::new();
-    if archived {
-        parts.push("archived=true".to_owned());
+    if view != InboxView::default() {
+        parts.push(format!("view={}", view.as_str()));
     }
     if !search.trim().is_empty() {
         parts.push(format!("q={}", query_value(search.trim())));
@@ -109,6 +112,9 @@ mod tests {
             message_count: 0,
             unread: false,
             archived: false,
+            status: wire::team::ChatStatus::Open,
+            snoozed_until: None,
+            assignee: None,
             match_snippet: None,
         }
     }
@@ -158,11 +164,14 @@ mod tests {
     #[test]
     fn list_addresses_keep_tab_search_and_cursor() {
         let id = Uuid::from_u128(7);
-        assert_eq!(list_href(false, "", None), "/admin/chats");
-        assert_eq!(list_href(true, " ", None), "/admin/chats?archived=true");
+        assert_eq!(list_href(InboxView::Open, "", None), "/admin/chats");
         assert_eq!(
-            list_href(true, "café & co", Some(id)),
-            format!("/admin/chats?archived=true&q=caf%C3%A9%20%26%20co&after={id}")
+            list_href(InboxView::Resolved, " ", None),
+            "/admin/chats?view=resolved"
+        );
+        assert_eq!(
+            list_href(InboxView::Mine, "café & co", Some(id)),
+            format!("/admin/chats?view=mine&q=caf%C3%A9%20%26%20co&after={id}")
         );
     }
 }

@@ -7,7 +7,6 @@ use crate::{
     browser::navigate_to,
     components::use_hydrated,
 };
-use wire::model::Role;
 
 /// Brand link plus sign-in links, or the signed-in person with a sign-out button.
 #[component]
@@ -32,7 +31,7 @@ pub fn SiteHeader() -> impl IntoView {
                         me.get()
                             .map(|result| match result {
                                 Ok(Some(user)) => {
-                                    let staff = (user.role == Role::Admin)
+                                    let staff = user.role.is_staff()
                                         .then(|| {
                                             view! {
                                                 <a
@@ -42,8 +41,8 @@ pub fn SiteHeader() -> impl IntoView {
                                                 >
                                                     "Support chats"
                                                 </a>
-                                                <a href="/admin" rel="external">
-                                                    "Staff"
+                                                <a href="/admin/team" rel="external" data-testid="nav-team">
+                                                    "Team"
                                                 </a>
                                             }
                                         });

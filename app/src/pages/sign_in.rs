@@ -8,7 +8,6 @@ use crate::{
     browser::navigate_to,
     components::{FormError, SubmitButton},
 };
-use wire::model::Role;
 
 /// The sign-in form. `?next=/path` says where to go afterwards (local paths only).
 #[component]
@@ -18,11 +17,7 @@ pub fn SignInPage() -> impl IntoView {
     let next = move || local_path(query.read().get("next").as_deref());
     Effect::new(move |_| {
         if let Some(Ok(user)) = action.value().get() {
-            let fallback = if user.role == Role::Admin {
-                "/admin"
-            } else {
-                "/"
-            };
+            let fallback = if user.role.is_staff() { "/admin" } else { "/" };
             navigate_to(&next().unwrap_or_else(|| fallback.to_owned()));
         }
     });

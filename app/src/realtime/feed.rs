@@ -21,8 +21,8 @@ pub enum FeedEvent {
     Live,
     /// The socket went down; reconnecting.
     Down,
-    /// A frame of the admin channel.
-    Frame(ServerFrame),
+    /// A frame of the admin channel (boxed: list entries make it the enum's bulk).
+    Frame(Box<ServerFrame>),
 }
 
 type Handler = Rc<dyn Fn(FeedEvent)>;
@@ -95,7 +95,7 @@ fn open(link: &Rc<RefCell<Feed>>) {
             if matches!(frame, ServerFrame::Subscribed { .. }) {
                 handler(FeedEvent::Live);
             } else {
-                handler(FeedEvent::Frame(frame));
+                handler(FeedEvent::Frame(Box::new(frame)));
             }
         },
         move |code| down(&on_close, code == CLOSE_SIGNED_OUT),

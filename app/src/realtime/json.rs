@@ -15,6 +15,7 @@ use wasm_bindgen::JsValue;
 use wire::{
     model::{Role, SenderType, SupportChat, SupportMessage, UserProfile},
     protocol::{Channel, ClientFrame, ErrorCode, ServerFrame},
+    team::{Author, Avatar},
 };
 
 /// Parses JSON text into a browser value.
@@ -74,6 +75,20 @@ pub fn message(value: &JsValue) -> Option<SupportMessage> {
         created_at: time(value, "created_at")?,
         seq: number(value, "seq")? as i64,
         client_id: id(value, "client_id"),
+        author: author(&get(value, "author")),
+    })
+}
+
+/// A staff message's author (`Author`); `None` when absent or `null`.
+fn author(value: &JsValue) -> Option<Author> {
+    let avatar = get(value, "avatar");
+    Some(Author {
+        id: id(value, "id")?,
+        name: text(value, "name")?,
+        avatar: Avatar {
+            initials: text(&avatar, "initials")?,
+            color: text(&avatar, "color")?,
+        },
     })
 }
 
@@ -101,6 +116,7 @@ pub fn profile(value: &JsValue) -> Option<UserProfile> {
         name: text(value, "name"),
         role: match text(value, "role")?.as_str() {
             "admin" => Role::Admin,
+            "agent" => Role::Agent,
             _ => Role::User,
         },
         verified: get(value, "verified").as_bool().unwrap_or(false),
@@ -274,5 +290,19 @@ pub fn message_object(message: &SupportMessage) -> JsValue {
         &"seq".into(),
         &JsValue::from_f64(message.seq as f64),
     );
+    // `author` as the REST API writes it: the staff member, or null for the user's messages.
+    let author = message.author.as_ref().map_or(JsValue::NULL, |author| {
+        let written = object(&[
+            ("id", Some(&author.id.to_string())),
+            ("name", Some(&author.name)),
+        ]);
+        let avatar = object(&[
+            ("initials", Some(&author.avatar.initials)),
+            ("color", Some(&author.avatar.color)),
+        ]);
+        let _ = Reflect::set(&written, &"avatar".into(), &avatar);
+        written
+    });
+    let _ = Reflect::set(&value, &"author".into(), &author);
     value
 }

@@ -201,6 +201,7 @@ mod tests {
             created_at: Utc::now(),
             seq,
             client_id: None,
+            author: None,
         }
     }
 

@@ -55,9 +55,12 @@ fn messages_of_every_shape() -> Vec<SupportMessage> {
     far.created_at = at(0);
     let mut future = message(5, SenderType::User);
     future.created_at = at(32_503_680_000_999); // 3000-01-01T00:00:00.999Z
+    let mut signed = message(7, SenderType::Admin);
+    signed.author = Some(wire::team::Author::new(Uuid::now_v7(), AWKWARD.to_owned()));
     vec![
         message(1, SenderType::User),
         read,
+        signed,
         awkward,
         empty,
         far,
@@ -145,6 +148,7 @@ fn timestamps_keep_the_millisecond_like_the_browser_clock() {
             created_at: at(1_714_979_289_123),
             seq: 1,
             client_id: None,
+            author: None,
         };
         both_read(&text, json::message, Some(&expected));
     }
@@ -161,6 +165,7 @@ fn absent_and_null_optional_fields_read_as_none_on_both_sides() {
         created_at: at(1_714_979_289_000),
         seq: 7,
         client_id: None,
+        author: None,
     };
     let fields = format!(
         r#""id":"{id}","content":"hi","sender_type":"admin","created_at":"2024-05-06T07:08:09Z","seq":7"#
@@ -170,6 +175,7 @@ fn absent_and_null_optional_fields_read_as_none_on_both_sides() {
         format!(r#"{{{fields},"read_at":null}}"#),
         format!(r#"{{{fields},"read_at":null,"client_id":null}}"#),
         format!(r#"{{{fields},"client_id":null}}"#),
+        format!(r#"{{{fields},"author":null}}"#),
     ] {
         both_read(&text, json::message, Some(&expected));
     }
@@ -529,6 +535,9 @@ fn server_frames_for_others_are_passed_over() {
         message_count: 0,
         unread: false,
         archived: false,
+        status: wire::team::ChatStatus::Open,
+        snoozed_until: None,
+        assignee: None,
         match_snippet: None,
     };
     // The chat client does not act on these (the staff dashboard's feed reads them with serde).
@@ -668,4 +677,30 @@ fn error_bodies_give_their_message_and_request_bodies_skip_absent_fields() {
     let written: Value = serde_json::from_str(&json::stringify(&body)).expect("JSON");
     assert_eq!(written, json!({"user_id": "42", "name": AWKWARD}));
     assert_eq!(json::stringify(&json::object(&[("email", None)])), "{}");
+}
+
+#[wasm_bindgen_test]
+fn a_staff_message_names_its_author_on_both_sides() {
+    let (id, maya) = (Uuid::now_v7(), Uuid::now_v7());
+    let text = format!(
+        r##"{{"id":"{id}","content":"hi","sender_type":"admin","created_at":"2024-05-06T07:08:09Z","seq":2,"author":{{"id":"{maya}","name":"Maya","avatar":{{"initials":"M","color":"#1d4ed8"}}}}}}"##
+    );
+    let expected = SupportMessage {
+        id,
+        content: "hi".into(),
+        sender_type: SenderType::Admin,
+        read_at: None,
+        created_at: at(1_714_979_289_000),
+        seq: 2,
+        client_id: None,
+        author: Some(wire::team::Author {
+            id: maya,
+            name: "Maya".into(),
+            avatar: wire::team::Avatar {
+                initials: "M".into(),
+                color: "#1d4ed8".into(),
+            },
+        }),
+    };
+    both_read(&text, json::message, Some(&expected));
 }

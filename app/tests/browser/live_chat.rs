@@ -442,6 +442,10 @@ async fn while_down_it_polls_rest_for_messages_after_the_newest_seq() {
         user_email: None,
         archived: false,
         messages: vec![message(6, SenderType::User)],
+        status: wire::team::ChatStatus::Open,
+        snoozed_until: None,
+        assignee: None,
+        activity: Vec::new(),
     };
     staff.reply(
         "GET",

@@ -45,6 +45,7 @@ fn message(seq: i64, sender: SenderType) -> SupportMessage {
         created_at: at(1_714_000_000_000 + seq * 1_000),
         seq,
         client_id: None,
+        author: None,
     }
 }
 

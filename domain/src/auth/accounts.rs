@@ -1,7 +1,8 @@
 //! Accounts with passwords: sign-up, sign-in, staff creation and the seeded admins.
 
 use sea_orm::{
-    ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, Set,
+    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set, SqlErr,
 };
 use uuid::Uuid;
 
@@ -9,7 +10,11 @@ use super::{password, token::Token, validate};
 use crate::{
     client_addr::ClientAddr,
     clock,
-    entities::{User, columns::RoleColumn, user},
+    entities::{
+        User,
+        columns::{RoleColumn, StaffRoleColumn},
+        user,
+    },
     limits::{Limit, Limits},
 };
 use wire::{error::AppError, model::Role};
@@ -43,7 +48,7 @@ pub async fn sign_up(
     create_with_password(db, email, name, password, Role::User).await
 }
 
-/// Creates a staff account.
+/// Creates a staff account with the `admin` role.
 ///
 /// # Errors
 /// As [`sign_up`].
@@ -53,7 +58,24 @@ pub async fn create_admin(
     name: Option<&str>,
     password: &str,
 ) -> Result<user::Model, AppError> {
-    create_with_password(db, email, name, password, Role::Admin).await
+    create_staff(db, email, name, password, Role::Admin).await
+}
+
+/// Creates a staff account with `role` (`admin` or `agent`).
+///
+/// # Errors
+/// 422 for the `user` role; otherwise as [`sign_up`].
+pub async fn create_staff(
+    db: &DatabaseConnection,
+    email: &str,
+    name: Option<&str>,
+    password: &str,
+    role: Role,
+) -> Result<user::Model, AppError> {
+    if !role.is_staff() {
+        return Err(AppError::validation("a staff role is admin or agent"));
+    }
+    create_with_password(db, email, name, password, role).await
 }
 
 async fn create_with_password(
@@ -66,15 +88,32 @@ async fn create_with_password(
     let email = validate::email(email)?;
     let name = validate::name(name)?;
     validate::password(password)?;
-    let taken = || AppError::conflict(format!("an account for {email} already exists"));
     if find_by_email(db, &email).await?.is_some() {
-        return Err(taken());
+        return Err(AppError::conflict(format!(
+            "an account for {email} already exists"
+        )));
     }
     let password_hash = password::hash(password.to_owned()).await?;
+    insert_account(db, &email, name, password_hash, role).await
+}
+
+/// Inserts the account of `email` (validated, lowercased) with a password hash, on `conn` (a
+/// connection or the caller's transaction).
+///
+/// # Errors
+/// 409 when the email is taken (also when a concurrent insert won).
+pub(crate) async fn insert_account(
+    conn: &impl ConnectionTrait,
+    email: &str,
+    name: Option<String>,
+    password_hash: String,
+    role: Role,
+) -> Result<user::Model, AppError> {
+    let taken = || AppError::conflict(format!("an account for {email} already exists"));
     let now = clock::now();
     let inserted = User::insert(user::ActiveModel {
         id: Set(Uuid::now_v7()),
-        email: Set(Some(email.clone())),
+        email: Set(Some(email.to_owned())),
         name: Set(name),
         role: Set(role.into()),
         password_hash: Set(Some(password_hash)),
@@ -82,15 +121,21 @@ async fn create_with_password(
         email_verified: Set(false),
         unsubscribed_at: Set(None),
         unsubscribe_token: Set(None),
+        staff_role: Set(StaffRoleColumn::of(role)),
+        deactivated_at: Set(None),
+        last_seen_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })
-    .exec_with_returning(db)
+    .exec_with_returning(conn)
     .await;
     match inserted {
         Ok(user) => Ok(user),
-        // Lost a race with another sign-up for the same address.
-        Err(_) if find_by_email(db, &email).await?.is_some() => Err(taken()),
+        // Lost a race with another sign-up for the same address. Told from the error itself,
+        // not by asking again: inside a PostgreSQL transaction nothing can be asked after it.
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(taken())
+        }
         Err(err) => Err(err.into()),
     }
 }
@@ -149,6 +194,10 @@ async fn check_password(
     let stored = user.as_ref().and_then(|u| u.password_hash.clone());
     let matches = password::verify(password.to_owned(), stored).await?;
     match user {
+        // Told only to whoever knows the password: the account exists but may not sign in.
+        Some(user) if matches && user.deactivated_at.is_some() => Err(AppError::forbidden(
+            "this account was deactivated; ask an admin of your team",
+        )),
         Some(user) if matches => Ok(user),
         _ => Err(AppError::unauthorized(WRONG_CREDENTIALS)),
     }
@@ -203,8 +252,12 @@ pub async fn ensure_dev_admin(db: &DatabaseConnection) -> Result<Option<String>,
     Ok(Some(password))
 }
 
-async fn find_by_email(
-    db: &DatabaseConnection,
+/// The account of `email` (as stored: trimmed, lowercased), if any.
+///
+/// # Errors
+/// Internal error on database failure.
+pub(crate) async fn find_by_email(
+    db: &impl ConnectionTrait,
     email: &str,
 ) -> Result<Option<user::Model>, AppError> {
     Ok(User::find()

@@ -226,6 +226,9 @@ async fn insert_visitor(conn: &impl ConnectionTrait) -> Result<user::Model, AppE
         email_verified: Set(false),
         unsubscribed_at: Set(None),
         unsubscribe_token: Set(None),
+        staff_role: Set(None),
+        deactivated_at: Set(None),
+        last_seen_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     })

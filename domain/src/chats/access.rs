@@ -29,6 +29,8 @@ pub async fn get_or_create(
         last_message_at: Set(None),
         admin_viewed_at: Set(None),
         archived_at: Set(None),
+        assignee_id: Set(None),
+        snoozed_until: Set(None),
         last_seq: Set(0),
         message_count: Set(0),
         last_message_preview: Set(None),

@@ -8,11 +8,13 @@ use uuid::Uuid;
 
 use super::{
     access::{find_by_user, get_or_create},
+    activity,
     receipts::mark_viewed_by_admin,
 };
 use crate::{
     effects::Effects,
     entities::{SupportChat, SupportMessage, User, support_message},
+    team::directory,
 };
 use wire::{
     error::AppError,
@@ -179,7 +181,7 @@ pub async fn user_view(
     let messages = message_page(db, chat.id, at, limit).await?;
     Ok(ChatView {
         id: chat.id,
-        messages: messages.into_iter().map(Into::into).collect(),
+        messages: directory::with_authors(db, messages).await?,
     })
 }
 
@@ -198,7 +200,7 @@ pub async fn existing_user_view(
     let messages = message_page(db, chat.id, PageAt::NEWEST, limit).await?;
     Ok(Some(ChatView {
         id: chat.id,
-        messages: messages.into_iter().map(Into::into).collect(),
+        messages: directory::with_authors(db, messages).await?,
     }))
 }
 
@@ -216,18 +218,26 @@ pub async fn admin_view(
     // The page is read first: a request refused for its cursor or limit records no view.
     let messages = message_page(db, chat_id, at, limit).await?;
     let chat = mark_viewed_by_admin(db, effects, chat_id).await?;
-    let owner = User::find_by_id(chat.user_id).one(db).await?;
+    let mut people =
+        directory::people(db, [chat.user_id].into_iter().chain(chat.assignee_id)).await?;
     Ok(AdminSupportChat {
         id: chat.id,
         user_id: chat.user_id,
-        user_email: owner.and_then(|u| u.email),
+        user_email: people.remove(&chat.user_id).and_then(|u| u.email),
         archived: chat.is_archived(),
-        messages: messages.into_iter().map(Into::into).collect(),
+        messages: directory::with_authors(db, messages).await?,
+        status: chat.status(),
+        snoozed_until: chat.snoozed_until,
+        assignee: chat
+            .assignee_id
+            .and_then(|id| people.get(&id))
+            .map(directory::staff_ref),
+        activity: activity::lines(db, chat.id).await?,
     })
 }
 
-/// The dashboard's conversation page: the chat's newest messages (recording the view) and its
-/// user.
+/// The dashboard's conversation page: the chat's newest messages (recording the view), its
+/// user, and the team it may be assigned to, as `viewer` reads it.
 ///
 /// # Errors
 /// 404 for an unknown chat.
@@ -235,6 +245,7 @@ pub async fn staff_conversation(
     db: &DatabaseConnection,
     effects: &Effects,
     chat_id: Uuid,
+    viewer: Uuid,
 ) -> Result<StaffConversation, AppError> {
     let chat = admin_view(db, effects, chat_id, PageAt::NEWEST, MAX_PAGE).await?;
     let (row, user) = SupportChat::find_by_id(chat_id)
@@ -248,5 +259,7 @@ pub async fn staff_conversation(
         user_since: user.created_at,
         user: user.into(),
         chat_started: row.created_at,
+        viewer,
+        team: directory::active_team(db).await?,
     })
 }

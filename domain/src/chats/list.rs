@@ -15,10 +15,12 @@ use super::unread::{UNREAD_ACTIVE_CHATS_SQL, unread_by_staff};
 use crate::{
     chat_search::{self, SearchTerms},
     entities::{SupportChat, User, support_chat, user},
+    team::directory,
 };
 use wire::{
     error::AppError,
     model::{ChatListPage, SupportChatListItem},
+    team::{InboxCounts, InboxView},
 };
 
 /// How many active chats are unread for staff (the dashboard's title count).
@@ -33,13 +35,77 @@ pub async fn count_unread_for_admin(db: &DatabaseConnection) -> Result<u64, AppE
     Ok(count)
 }
 
+/// How many chats each inbox view holds for `viewer`: four counts along the views' indexes.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn count_views(db: &DatabaseConnection, viewer: Uuid) -> Result<InboxCounts, AppError> {
+    let count = |view: InboxView| async move {
+        SupportChat::find()
+            .filter(ListScope::View { view, viewer }.condition())
+            .count(db)
+            .await
+    };
+    Ok(InboxCounts {
+        viewer,
+        mine: count(InboxView::Mine).await?,
+        unassigned: count(InboxView::Unassigned).await?,
+        open: count(InboxView::Open).await?,
+        snoozed: count(InboxView::Snoozed).await?,
+    })
+}
+
 /// Most chats one list page holds, and how many without `limit`.
 pub const MAX_LIST_PAGE: u64 = 200;
 
 /// Chats in a list page when the caller names no `limit`.
 pub const DEFAULT_LIST_PAGE: u64 = 50;
 
-/// A page of the dashboard's list: active or archived chats, newest activity first, chats
+/// Which chats a list page is drawn from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ListScope {
+    /// Every chat not resolved, snoozed ones included (the spec's `archived=false`).
+    Active,
+    /// Resolved chats (the spec's `archived=true`).
+    Archived,
+    /// One of the inbox's views, as the staff member `viewer` sees it ("Mine" is theirs).
+    View {
+        /// The view.
+        view: InboxView,
+        /// Who is looking.
+        viewer: Uuid,
+    },
+}
+
+impl ListScope {
+    /// The rows of the scope, written as the indexes of migrations 8 and 13 read them.
+    fn condition(self) -> Condition {
+        use support_chat::Column;
+        let open = || {
+            Condition::all()
+                .add(Column::ArchivedAt.is_null())
+                .add(Column::SnoozedUntil.is_null())
+        };
+        match self {
+            Self::Active => Condition::all().add(Column::ArchivedAt.is_null()),
+            Self::Archived
+            | Self::View {
+                view: InboxView::Resolved,
+                ..
+            } => Condition::all().add(Column::ArchivedAt.is_not_null()),
+            Self::View { view, viewer } => match view {
+                InboxView::Mine => open().add(Column::AssigneeId.eq(viewer)),
+                InboxView::Unassigned => open().add(Column::AssigneeId.is_null()),
+                InboxView::Open => open(),
+                InboxView::Snoozed | InboxView::Resolved => Condition::all()
+                    .add(Column::ArchivedAt.is_null())
+                    .add(Column::SnoozedUntil.is_not_null()),
+            },
+        }
+    }
+}
+
+/// A page of the dashboard's list: the chats of `scope`, newest activity first, chats
 /// without messages last, ties by id; starting after the chat `after` (a keyset on
 /// `(last_message_at, id)`, read from that chat's row). One indexed range of rows: the
 /// figures are on each row. With `search`, only the chats it matches, each with a snippet of
@@ -49,7 +115,7 @@ pub const DEFAULT_LIST_PAGE: u64 = 50;
 /// 404 for an unknown `after`; 422 for a `limit` outside 1–[`MAX_LIST_PAGE`].
 pub async fn list_for_admin(
     db: &DatabaseConnection,
-    show_archived: bool,
+    scope: ListScope,
     search: Option<&SearchTerms>,
     after: Option<Uuid>,
     limit: u64,
@@ -60,11 +126,7 @@ pub async fn list_for_admin(
         )));
     }
     let mut query = SupportChat::find()
-        .filter(if show_archived {
-            support_chat::Column::ArchivedAt.is_not_null()
-        } else {
-            support_chat::Column::ArchivedAt.is_null()
-        })
+        .filter(scope.condition())
         .find_also_related(User);
     let found = match search {
         Some(terms) => Some(chat_search::find(db, terms).await?),
@@ -105,6 +167,11 @@ pub async fn list_for_admin(
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_after = more.then(|| rows.last().map(|(chat, _)| chat.id)).flatten();
+    let owners: Vec<Uuid> = rows
+        .iter()
+        .filter_map(|(chat, _)| chat.assignee_id)
+        .collect();
+    let assignees = directory::people(db, owners).await?;
     let mut snippets = match (search, &found) {
         (Some(terms), Some(found)) => {
             let ids: Vec<Uuid> = rows.iter().map(|(chat, _)| chat.id).collect();
@@ -119,7 +186,7 @@ pub async fn list_for_admin(
                 let snippet = snippets.remove(&chat.id);
                 SupportChatListItem {
                     match_snippet: snippet,
-                    ..list_item_of(chat, user)
+                    ..list_item_of(chat, user, &assignees)
                 }
             })
             .collect(),
@@ -158,10 +225,15 @@ pub async fn list_item(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;
-    Ok(list_item_of(chat, user))
+    let assignees = directory::people(db, chat.assignee_id).await?;
+    Ok(list_item_of(chat, user, &assignees))
 }
 
-fn list_item_of(chat: support_chat::Model, user: Option<user::Model>) -> SupportChatListItem {
+fn list_item_of(
+    chat: support_chat::Model,
+    user: Option<user::Model>,
+    assignees: &HashMap<Uuid, user::Model>,
+) -> SupportChatListItem {
     let unread = unread_by_staff(&chat);
     SupportChatListItem {
         id: chat.id,
@@ -173,6 +245,12 @@ fn list_item_of(chat: support_chat::Model, user: Option<user::Model>) -> Support
         message_count: u64::try_from(chat.message_count).unwrap_or_default(),
         unread,
         archived: chat.is_archived(),
+        status: chat.status(),
+        snoozed_until: chat.snoozed_until,
+        assignee: chat
+            .assignee_id
+            .and_then(|id| assignees.get(&id))
+            .map(directory::staff_ref),
         match_snippet: None,
     }
 }

@@ -1,7 +1,8 @@
-//! The support chat rules of the spec, each in one place, one module per concern: which chat a
-//! person may reach (`access`), reading history (`history`), posting (`post`), read receipts
-//! (`receipts`), archiving (`archive`), the dashboard's list (`list`) and the one rule of
-//! "unread" (`unread`).
+//! The support chat rules, each in one place, one module per concern: which chat a person may
+//! reach (`access`), reading history (`history`), posting (`post`), read receipts
+//! (`receipts`), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
+//! spec's archive), snoozes ending (`snooze`), auto-assignment (`routing`), activity lines
+//! (`activity`), the dashboard's list (`list`) and the one rule of "unread" (`unread`).
 //!
 //! Every adapter (REST, server functions, the WebSocket loop) calls these functions; each write
 //! owns its transaction and what follows it ([`Effects`](crate::effects::Effects)): a reply
@@ -9,21 +10,25 @@
 //! modules import each other one way only; callers use the names re-exported here.
 
 pub mod access;
-pub mod archive;
+pub mod activity;
 pub mod history;
 pub mod list;
+pub mod ownership;
 pub mod post;
 pub mod receipts;
+pub mod routing;
+pub mod snooze;
 mod timestamps;
 pub mod unread;
 
 pub use access::{chat_for, get_or_create};
-pub use archive::{archive, unarchive};
 pub use history::{
     MAX_PAGE, PageAt, admin_view, existing_user_view, message_page, staff_conversation, user_view,
 };
 pub use list::{
-    DEFAULT_LIST_PAGE, MAX_LIST_PAGE, count_unread_for_admin, list_for_admin, list_item,
+    DEFAULT_LIST_PAGE, ListScope, MAX_LIST_PAGE, count_unread_for_admin, count_views,
+    list_for_admin, list_item,
 };
+pub use ownership::{assign, reopen, resolve, snooze};
 pub use post::{MAX_MESSAGE_CHARS, Posted, Poster, message_content, post_message};
 pub use receipts::{mark_read_by_user, mark_viewed_by_admin};

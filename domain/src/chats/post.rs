@@ -1,6 +1,7 @@
 //! Posting a message: one transaction that numbers, inserts, touches the chat's figures,
-//! brings an archived chat back when its user writes, takes the poster's message token and
-//! queues the reply email; live events go out after commit.
+//! reopens a resolved or snoozed chat when its user writes (and, when auto-assignment is on,
+//! gives an unowned chat to an online colleague), takes the poster's message token and queues
+//! the reply email; live events go out after commit.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
@@ -8,19 +9,28 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::{
+    activity::Change,
+    ownership::{self, Plan},
+    routing,
+};
 use crate::{
     clock,
     effects::Effects,
     entities::{
-        SupportChat, SupportMessage, columns::SenderColumn, support_chat, support_message, user,
+        SupportChat, SupportMessage as MessageRows, chat_activity::KindColumn,
+        columns::SenderColumn, support_chat, support_message, user,
     },
     fact::Fact,
     limits::{Limit, Limits},
-    reply_emails, transactions,
+    reply_emails,
+    team::directory,
+    transactions,
 };
 use wire::{
     error::AppError,
-    model::{SenderType, preview},
+    model::{SenderType, SupportMessage, preview},
+    team::{Author, ChatStatus},
 };
 
 /// Longest message accepted, in characters.
@@ -31,10 +41,19 @@ pub const MAX_MESSAGE_CHARS: usize = 5_000;
 pub struct Posted {
     /// The new message.
     pub message: support_message::Model,
-    /// Its chat, touched (and unarchived if the user wrote).
+    /// Its chat, touched (and reopened if the user wrote).
     pub chat: support_chat::Model,
     /// `false` when the message already existed under the same `client_id` (a resend).
     pub created: bool,
+    /// Who wrote it, for staff messages.
+    pub author: Option<Author>,
+}
+
+impl Posted {
+    /// The message as every reader sees it, with its author.
+    pub fn view(&self) -> SupportMessage {
+        self.message.clone().view(self.author.clone())
+    }
 }
 
 /// Trims and checks a message's text. The length limit applies to the text as sent, so the
@@ -60,21 +79,34 @@ pub fn message_content(raw: &str) -> Result<String, AppError> {
     Ok(content.to_owned())
 }
 
-/// Who posts a message: the side it shows on, and the person whose allowance it uses.
-#[derive(Clone, Copy, Debug)]
+/// Who posts a message: the side it shows on, the person whose allowance it uses, and the
+/// author it names.
+#[derive(Clone, Debug)]
 pub struct Poster {
     /// The user's side or staff's.
     pub sender: SenderType,
     /// The person posting (the chat's user, or the staff member).
     pub user_id: Uuid,
+    /// Staff messages: who wrote it, as readers see them.
+    pub author: Option<Author>,
 }
 
 impl Poster {
-    /// `user` posting, on the side their role gives.
+    /// `user` posting, on the side their role gives; staff sign their messages.
     pub fn of(user: &user::Model) -> Self {
         Self {
             sender: user.side(),
             user_id: user.id,
+            author: user.is_staff().then(|| directory::author(user)),
+        }
+    }
+
+    /// The chat's user `user_id` posting.
+    pub fn user(user_id: Uuid) -> Self {
+        Self {
+            sender: SenderType::User,
+            user_id,
+            author: None,
         }
     }
 }
@@ -111,7 +143,7 @@ pub async fn post_message(
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;
     if let Some(client_id) = client_id
-        && let Some(message) = SupportMessage::find()
+        && let Some(message) = MessageRows::find()
             .filter(support_message::Column::ChatId.eq(chat_id))
             .filter(support_message::Column::ClientId.eq(client_id))
             .one(&txn)
@@ -122,6 +154,7 @@ pub async fn post_message(
             message,
             chat,
             created: false,
+            author: poster.author,
         });
     }
     // Refused here, the transaction rolls back as it drops: nothing is stored.
@@ -136,14 +169,27 @@ pub async fn post_message(
         client_id: Set(client_id),
         content: Set(content),
         sender_type: Set(sender.into()),
+        author_id: Set(poster.author.as_ref().map(|author| author.id)),
         read_at: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
     }
     .insert(&txn)
     .await?;
-    // A user writing to an archived chat brings it back; staff replies leave it archived.
-    let chat = touch_last_message(&txn, chat, &message, sender == SenderType::User).await?;
+    let mut chat = touch_last_message(&txn, chat, &message).await?;
+    if sender == SenderType::User {
+        // A user writing to a resolved or snoozed chat reopens it (the spec's auto-unarchive);
+        // staff replies leave its state alone.
+        if chat.status() != ChatStatus::Open {
+            let reopen = Plan::reopen(Change::by(KindColumn::ReopenedByUser, None));
+            chat = ownership::apply(&txn, chat, reopen, now).await?;
+        }
+        if chat.assignee_id.is_none()
+            && let Some(capacity) = effects.auto_assign_capacity
+        {
+            chat = routing::auto_assign(&txn, chat, capacity, now).await?;
+        }
+    }
     // A staff reply's email job is written here, inside the transaction, so the job exists
     // exactly when the message does.
     if sender == SenderType::Admin {
@@ -168,19 +214,17 @@ pub async fn post_message(
         message,
         chat,
         created: true,
+        author: poster.author,
     })
 }
 
 /// Records `message` as the chat's newest (`last_message_at`, `last_seq`, the list's
-/// figures), and clears
-/// `archived_at` when `unarchive` and the chat is archived.
+/// figures).
 async fn touch_last_message(
     txn: &sea_orm::DatabaseTransaction,
     chat: support_chat::Model,
     message: &support_message::Model,
-    unarchive: bool,
 ) -> Result<support_chat::Model, AppError> {
-    let reopen = unarchive && chat.is_archived();
     let message_count = chat.message_count + 1;
     let mut touched = chat.into_active_model();
     touched.last_message_at = Set(Some(message.created_at));
@@ -193,8 +237,5 @@ async fn touch_last_message(
         touched.last_user_message_at = Set(Some(message.created_at));
     }
     touched.updated_at = Set(message.created_at);
-    if reopen {
-        touched.archived_at = Set(None);
-    }
     Ok(touched.update(txn).await?)
 }

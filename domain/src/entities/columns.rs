@@ -20,7 +20,7 @@ pub enum SenderColumn {
     Admin,
 }
 
-/// `users.role`.
+/// `users.role`: `admin` means staff, whichever kind ([`StaffRoleColumn`] says which).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
 #[sea_orm(
     rs_type = "String",
@@ -33,6 +33,21 @@ pub enum RoleColumn {
     /// Support staff.
     #[sea_orm(string_value = "admin")]
     Admin,
+}
+
+/// `users.staff_role`: which kind of staff member (null for everyone else).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(
+    rs_type = "String",
+    db_type = "String(sea_orm::sea_query::StringLen::N(16))"
+)]
+pub enum StaffRoleColumn {
+    /// Manages the team and settings, and works conversations.
+    #[sea_orm(string_value = "admin")]
+    Admin,
+    /// Works conversations.
+    #[sea_orm(string_value = "agent")]
+    Agent,
 }
 
 impl From<SenderColumn> for SenderType {
@@ -53,20 +68,23 @@ impl From<SenderType> for SenderColumn {
     }
 }
 
-impl From<RoleColumn> for Role {
-    fn from(stored: RoleColumn) -> Self {
-        match stored {
-            RoleColumn::User => Self::User,
-            RoleColumn::Admin => Self::Admin,
+impl From<Role> for RoleColumn {
+    /// Both kinds of staff are stored as `admin` (staff); [`StaffRoleColumn`] tells them apart.
+    fn from(role: Role) -> Self {
+        match role {
+            Role::User => Self::User,
+            Role::Admin | Role::Agent => Self::Admin,
         }
     }
 }
 
-impl From<Role> for RoleColumn {
-    fn from(role: Role) -> Self {
+impl StaffRoleColumn {
+    /// The staff kind of `role`; `None` for users.
+    pub fn of(role: Role) -> Option<Self> {
         match role {
-            Role::User => Self::User,
-            Role::Admin => Self::Admin,
+            Role::User => None,
+            Role::Admin => Some(Self::Admin),
+            Role::Agent => Some(Self::Agent),
         }
     }
 }

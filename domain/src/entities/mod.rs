@@ -1,15 +1,19 @@
 //! SeaORM entities, one module per table. Their shape is the schema the `migration` crate
 //! creates; the schema tests in `server/tests` read both backends back to keep them in step.
 
+pub mod chat_activity;
 pub mod columns;
 pub mod notification_job;
 pub mod session;
+pub mod staff_invitation;
 pub mod support_chat;
 pub mod support_message;
 pub mod user;
 
+pub use chat_activity::Entity as ChatActivity;
 pub use notification_job::Entity as NotificationJob;
 pub use session::Entity as Session;
+pub use staff_invitation::Entity as StaffInvitation;
 pub use support_chat::Entity as SupportChat;
 pub use support_message::Entity as SupportMessage;
 pub use user::Entity as User;

@@ -27,6 +27,10 @@ pub struct Model {
     pub last_message_sender: Option<super::columns::SenderColumn>,
     /// When the user last wrote: unread for staff when after `admin_viewed_at`.
     pub last_user_message_at: Option<DateTimeUtc>,
+    /// The staff member who owns the chat; `None` when nobody does.
+    pub assignee_id: Option<Uuid>,
+    /// Until when the chat is snoozed; `None` unless snoozed.
+    pub snoozed_until: Option<DateTimeUtc>,
     /// When the row was created.
     pub created_at: DateTimeUtc,
     /// When the row last changed.
@@ -66,5 +70,18 @@ impl Model {
     /// Whether the chat is archived (resolved).
     pub fn is_archived(&self) -> bool {
         self.archived_at.is_some()
+    }
+
+    /// Where the chat stands: resolved while archived, snoozed while a snooze is set, open
+    /// otherwise.
+    pub fn status(&self) -> wire::team::ChatStatus {
+        use wire::team::ChatStatus;
+        if self.archived_at.is_some() {
+            ChatStatus::Resolved
+        } else if self.snoozed_until.is_some() {
+            ChatStatus::Snoozed
+        } else {
+            ChatStatus::Open
+        }
     }
 }

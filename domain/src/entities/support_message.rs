@@ -22,6 +22,9 @@ pub struct Model {
     pub content: String,
     /// `user` or `admin`.
     pub sender_type: SenderColumn,
+    /// The staff member who wrote it; `None` for the user's messages (and for staff messages
+    /// older than authorship).
+    pub author_id: Option<Uuid>,
     /// When the recipient read it; `None` while unread.
     pub read_at: Option<DateTimeUtc>,
     /// When the message was written.
@@ -58,17 +61,19 @@ impl Related<Entity> for super::support_chat::Entity {
 
 impl ActiveModelBehavior for ActiveModel {}
 
-/// A message as the widget, the dashboard and the API show it.
-impl From<Model> for wire::model::SupportMessage {
-    fn from(m: Model) -> Self {
-        Self {
-            id: m.id,
-            content: m.content,
-            sender_type: m.sender_type.into(),
-            read_at: m.read_at,
-            created_at: m.created_at,
-            seq: m.seq,
-            client_id: m.client_id,
+impl Model {
+    /// The message as the widget, the dashboard and the API show it, with its author
+    /// (`crate::team::authors` finds the authors of many messages in one query).
+    pub fn view(self, author: Option<wire::team::Author>) -> wire::model::SupportMessage {
+        wire::model::SupportMessage {
+            id: self.id,
+            content: self.content,
+            sender_type: self.sender_type.into(),
+            read_at: self.read_at,
+            created_at: self.created_at,
+            seq: self.seq,
+            client_id: self.client_id,
+            author,
         }
     }
 }

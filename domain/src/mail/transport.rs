@@ -125,14 +125,16 @@ fn build(from: &str, email: &Composed) -> anyhow::Result<Message> {
             email.html.clone(),
         ))
         .context("could not build the email")?;
-    let headers = message.headers_mut();
-    headers.insert_raw(HeaderValue::new(
-        HeaderName::new_from_ascii_str("List-Unsubscribe"),
-        format!("<{}>", email.unsubscribe_url),
-    ));
-    headers.insert_raw(HeaderValue::new(
-        HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
-        "List-Unsubscribe=One-Click".to_owned(),
-    ));
+    if let Some(unsubscribe_url) = &email.unsubscribe_url {
+        let headers = message.headers_mut();
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe"),
+            format!("<{unsubscribe_url}>"),
+        ));
+        headers.insert_raw(HeaderValue::new(
+            HeaderName::new_from_ascii_str("List-Unsubscribe-Post"),
+            "List-Unsubscribe=One-Click".to_owned(),
+        ));
+    }
     Ok(message)
 }

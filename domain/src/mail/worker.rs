@@ -1,5 +1,5 @@
-//! The background worker inside the server process: sends due reply emails, and runs the
-//! periodic chores (deleting expired sessions). [`run_due_jobs`] takes the time as an argument,
+//! The background worker inside the server process: sends due reply emails and invitations to
+//! the team, and runs the periodic chores (deleting expired sessions). [`run_due_jobs`] takes the time as an argument,
 //! so tests move time instead of sleeping; [`spawn`] drives it with the clock, sleeping until
 //! the next job is due (woken early when a new one is written), never polling busily.
 
@@ -10,15 +10,16 @@ use crate::{
     auth::sessions,
     clock,
     effects::Effects,
-    entities::notification_job,
+    entities::{User, notification_job, staff_invitation},
     reply_emails::{
         self, Decision,
         compose::{Site, compose},
     },
+    team::invitations,
 };
 use anyhow::Context;
 use chrono::{DateTime, TimeDelta, Utc};
-use sea_orm::DatabaseConnection;
+use sea_orm::{DatabaseConnection, EntityTrait};
 
 /// How long a claimed job is reserved for the worker that claimed it. A worker that dies
 /// mid-send leaves its job to be claimed again after this.
@@ -41,9 +42,9 @@ pub struct MailSettings {
     pub max_attempts: u32,
 }
 
-/// Sends every reply email due at `now` (skipping those a guard stops); returns how many went
-/// out. Each job's failure is logged once, with the job and the step, and does not stop the
-/// others.
+/// Sends every email due at `now`: reply emails (skipping those a guard stops), then
+/// invitations to the team. Returns how many went out. Each job's failure is logged once, with
+/// the job and the step, and does not stop the others.
 ///
 /// # Errors
 /// When the database fails while claiming or recording.
@@ -62,7 +63,63 @@ pub async fn run_due_jobs(
             sent += 1;
         }
     }
+    while let Some(invitation) = invitations::claim_due_email(db, now, LEASE)
+        .await
+        .context("could not claim a due invitation email")?
+    {
+        if send_invitation(db, mailer, settings, &invitation, now).await? {
+            sent += 1;
+        }
+    }
     Ok(sent)
+}
+
+/// One claimed invitation: sent, or recorded as a failed attempt. Returns whether it sent.
+async fn send_invitation(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    invitation: &staff_invitation::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let inviter = match invitation.invited_by {
+        Some(id) => User::find_by_id(id)
+            .one(db)
+            .await
+            .with_context(|| format!("invitation {}: reading who invited", invitation.id))?
+            .map(|admin| admin.display_name()),
+        None => None,
+    };
+    let site = Site {
+        app_name: &settings.app_name,
+        public_url: &settings.public_url,
+    };
+    let inviter = inviter.as_deref().unwrap_or("A colleague");
+    let Some(composed) = invitations::compose(site, invitation, inviter) else {
+        return Ok(false);
+    };
+    let outcome = match mailer.send(&composed).await {
+        Ok(()) => {
+            invitations::mark_email_sent(db, invitation.id, now)
+                .await
+                .with_context(|| format!("invitation {}: recording the send", invitation.id))?;
+            tracing::info!(invitation.id = %invitation.id, "invitation email sent");
+            "sent"
+        }
+        Err(err) => {
+            let error = format!("{err:#}");
+            let retry =
+                invitations::mark_email_failed(db, invitation, &error, now, settings.max_attempts)
+                    .await
+                    .with_context(|| {
+                        format!("invitation {}: recording the failure", invitation.id)
+                    })?;
+            tracing::warn!(invitation.id = %invitation.id, retry, error, "invitation email failed");
+            if retry { "retry" } else { "failed" }
+        }
+    };
+    metrics::counter!("confab_invitation_emails_total", "outcome" => outcome).increment(1);
+    Ok(outcome == "sent")
 }
 
 /// One claimed job: skipped, sent, or recorded as a failed attempt. Returns whether it sent.
@@ -143,21 +200,16 @@ pub fn spawn(
                 }
                 last_sweep = Some(now);
             }
-            let sleep = match reply_emails::next_due(&db).await {
-                Ok(Some(due)) => (due - clock::now())
-                    .to_std()
-                    .unwrap_or(Duration::ZERO)
-                    .min(MAX_SLEEP),
-                Ok(None) => MAX_SLEEP,
-                Err(err) => {
+            let replies = reply_emails::next_due(&db).await;
+            let invitations = invitations::next_email_due(&db).await;
+            let due = match (replies, invitations) {
+                (Ok(a), Ok(b)) => a.into_iter().chain(b).min(),
+                (Err(err), _) | (_, Err(err)) => {
                     tracing::warn!(error = %err, "could not read the next due email");
-                    MAX_SLEEP
+                    None
                 }
             };
-            tokio::select! {
-                () = tokio::time::sleep(sleep) => {}
-                () = effects.reply_jobs.notified() => {}
-            }
+            clock::wait_until(due, MAX_SLEEP, &effects.reply_jobs).await;
         }
     })
 }

@@ -32,7 +32,8 @@ pub struct Composed {
     /// Opens the conversation (the hosted app with the widget open).
     pub open_url: String,
     /// Unsubscribes: a page confirming with one click (GET), or at once (POST, RFC 8058).
-    pub unsubscribe_url: String,
+    /// `None` for an email nobody subscribed to (an invitation).
+    pub unsubscribe_url: Option<String>,
 }
 
 /// Composes the email for `email`.
@@ -86,7 +87,7 @@ pub fn compose(site: Site<'_>, email: &ReplyEmail) -> Composed {
         html,
         message_id: format!("<reply-{}@{}>", email.job_id, host_of(site.public_url)),
         open_url,
-        unsubscribe_url,
+        unsubscribe_url: Some(unsubscribe_url),
     }
 }
 
@@ -107,7 +108,7 @@ pub fn escape(text: &str) -> String {
 }
 
 /// The host of a URL, without scheme, port or path.
-fn host_of(url: &str) -> &str {
+pub(crate) fn host_of(url: &str) -> &str {
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
     let authority = rest.split('/').next().unwrap_or(rest);
     authority
@@ -135,6 +136,7 @@ mod tests {
             client_id: None,
             content: content.to_owned(),
             sender_type: SenderColumn::Admin,
+            author_id: None,
             read_at: None,
             created_at: at,
             updated_at: at,
@@ -185,10 +187,10 @@ mod tests {
         );
         assert_eq!(
             composed.unsubscribe_url,
-            format!(
+            Some(format!(
                 "https://support.acme.example:8443/unsubscribe?user={}&token=t0ken",
                 Uuid::nil()
-            )
+            ))
         );
         assert!(composed.html.contains("unsubscribe?user="));
         assert!(composed.html.contains("&amp;token=t0ken"));

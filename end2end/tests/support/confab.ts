@@ -2,8 +2,8 @@
 // configuration (embedding origins). Runs the release binary scripts/e2e.sh names in
 // CONFAB_BIN on a free loopback port with a fresh SQLite database, and the staff account
 // scripts/e2e.sh seeds elsewhere.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,7 +58,7 @@ export class Confab {
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: process.env.HOME,
-      DATABASE_URL: `sqlite://${this.dir}/confab.db?mode=rwc`,
+      DATABASE_URL: this.databaseUrl(),
       CONFAB_ADMIN_EMAIL: STAFF_EMAIL,
       CONFAB_ADMIN_PASSWORD: STAFF_PASSWORD,
       CONFAB_IDENTITY_SECRET: IDENTITY_SECRET,
@@ -99,6 +99,45 @@ export class Confab {
     child.kill('SIGTERM');
     await exited;
     this.process = null;
+  }
+
+  /** Adds a staff account the way operators do (`confab admin create`, beside the running
+   * server on the same database); returns its password. */
+  addStaff(email: string, name: string, role: 'admin' | 'agent'): string {
+    const password = `${name} has a long password`;
+    const made = spawnSync(
+      process.env.CONFAB_BIN ?? 'confab',
+      ['admin', 'create', '--email', email, '--name', name, '--role', role, '--password-stdin'],
+      {
+        cwd: this.dir,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: this.databaseUrl(), CONFAB_LOG: 'warn' },
+        input: `${password}\n`,
+        encoding: 'utf8',
+      },
+    );
+    if (made.status !== 0) throw new Error(`confab admin create ${email}: ${made.stderr}`);
+    return password;
+  }
+
+  /** The invitation link in the newest email to `to` the server wrote (no SMTP server is
+   * configured here: emails are files in its mail directory), waiting until it exists. */
+  async invitationLink(to: string): Promise<string> {
+    const dir = join(this.dir, 'data', 'mail');
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.eml')) : [];
+      for (const file of files) {
+        const mail = readFileSync(join(dir, file), 'utf8').replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+        const link = mail.match(/https?:\/\/[^\s"<>]+\/join\/[0-9a-f]{64}/);
+        if (mail.includes(`To: ${to}`) && link) return link[0];
+      }
+      if (Date.now() > deadline) throw new Error(`no invitation email to ${to} in ${dir}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  private databaseUrl(): string {
+    return `sqlite://${this.dir}/confab.db?mode=rwc`;
   }
 
   async stop(): Promise<void> {

@@ -36,10 +36,15 @@ export async function sendFromWidget(page: Page, text: string) {
 
 /** Signs the seeded staff account in through the sign-in page, landing on `next`. */
 export async function signInStaff(page: Page, baseUrl: string, next = '/admin/chats') {
+  await signInAs(page, baseUrl, STAFF_EMAIL, STAFF_PASSWORD, next);
+}
+
+/** Signs `email` in through the sign-in page, landing on `next`. */
+export async function signInAs(page: Page, baseUrl: string, email: string, password: string, next = '/admin/chats') {
   await page.goto(`${baseUrl}/signin?next=${encodeURIComponent(next)}`);
   await expect(page.getByTestId('submit')).toHaveAttribute('data-hydrated', 'true');
-  await page.getByTestId('email').fill(STAFF_EMAIL);
-  await page.getByTestId('password').fill(STAFF_PASSWORD);
+  await page.getByTestId('email').fill(email);
+  await page.getByTestId('password').fill(password);
   await page.getByTestId('submit').click();
   await expect(page).toHaveURL(`${baseUrl}${next}`);
 }

@@ -1,5 +1,6 @@
-//! Staff's side: `/api/admin/chats...`: the list, one chat (recording the view), replies and
-//! archiving.
+//! Staff's side: `/api/admin/chats...`: the list and its views, one chat (recording the view),
+//! replies, and the chat's owner and state (assign, snooze, resolve, reopen; archive and
+//! unarchive are the spec's names for resolve and reopen).
 
 use app::http::{current_user::AdminUser, state::AppState};
 use axum::{
@@ -15,6 +16,7 @@ use uuid::Uuid;
 use wire::{
     error::AppError,
     model::{AdminSupportChat, SupportChatListItem, SupportMessage},
+    team::InboxView,
 };
 
 use super::{
@@ -24,14 +26,17 @@ use super::{
     support_chat::{NewMessage, posted_answer},
 };
 
-/// `?archived=true|false&q=WORDS&limit=N&after=ID`.
+/// `?view=mine|unassigned|open|snoozed|resolved` or `?archived=true|false`, `&q=WORDS&limit=N&after=ID`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListQuery {
-    /// `true` for the archive, `false` (default) for active chats.
-    #[serde(default)]
-    archived: bool,
+    /// `mine` (open chats you own), `unassigned` (open chats nobody owns), `open`, `snoozed`
+    /// or `resolved`; when given, `archived` is not read. Added after the first release.
+    view: Option<InboxView>,
+    /// `true` for resolved (archived) chats, `false` (default) for all others, snoozed ones
+    /// included.
+    archived: Option<bool>,
     /// Only chats whose user's email or one of whose messages holds every word (the last
     /// one as a prefix); each result carries `match_snippet`. At most 200 characters.
     #[param(max_length = 200)]
@@ -52,9 +57,17 @@ pub(crate) struct ListQuery {
     responses((status = 200, body = Vec<SupportChatListItem>, headers(("Link" = String, description = "`<URL>; rel=\"next\"` when another page follows"))), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat (the `after` cursor)", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(staff): AdminUser,
     ApiQuery(query): ApiQuery<ListQuery>,
 ) -> Result<impl IntoResponse, AppError> {
+    let scope = match (query.view, query.archived) {
+        (Some(view), _) => chats::ListScope::View {
+            view,
+            viewer: staff.id,
+        },
+        (None, Some(true)) => chats::ListScope::Archived,
+        (None, _) => chats::ListScope::Active,
+    };
     let after = query
         .after
         .as_deref()
@@ -62,12 +75,21 @@ pub(crate) async fn list(
         .transpose()?;
     let search = SearchTerms::parse(query.q.as_deref().unwrap_or_default())?;
     let limit = query.limit.unwrap_or(chats::DEFAULT_LIST_PAGE);
-    let page =
-        chats::list_for_admin(&state.db, query.archived, search.as_ref(), after, limit).await?;
+    let page = chats::list_for_admin(&state.db, scope, search.as_ref(), after, limit).await?;
     let mut headers = HeaderMap::new();
     if let Some(next) = page.next_after {
         let mut next_query = form_urlencoded::Serializer::new(String::new());
-        next_query.append_pair("archived", if query.archived { "true" } else { "false" });
+        match query.view {
+            Some(view) => next_query.append_pair("view", view.as_str()),
+            None => next_query.append_pair(
+                "archived",
+                if query.archived == Some(true) {
+                    "true"
+                } else {
+                    "false"
+                },
+            ),
+        };
         if search.is_some() {
             next_query.append_pair("q", query.q.as_deref().unwrap_or_default());
         }
@@ -135,13 +157,13 @@ pub(crate) struct ArchiveState {
     responses((status = 200, body = ArchiveState), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody)))]
 pub(crate) async fn archive(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(staff): AdminUser,
     PathId(chat_id): PathId,
 ) -> Result<Json<ArchiveState>, AppError> {
-    let chat = chats::archive(&state.db, &state.effects, chat_id).await?;
+    let chat = chats::resolve(&state.db, &state.effects, chat_id, staff.id).await?;
     Ok(Json(ArchiveState {
         id: chat.id,
-        archived: true,
+        archived: chat.archived,
     }))
 }
 
@@ -151,12 +173,90 @@ pub(crate) async fn archive(
     responses((status = 200, body = ArchiveState), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody)))]
 pub(crate) async fn unarchive(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(staff): AdminUser,
     PathId(chat_id): PathId,
 ) -> Result<Json<ArchiveState>, AppError> {
-    let chat = chats::unarchive(&state.db, &state.effects, chat_id).await?;
+    let chat = chats::reopen(&state.db, &state.effects, chat_id, staff.id).await?;
     Ok(Json(ArchiveState {
         id: chat.id,
-        archived: false,
+        archived: chat.archived,
     }))
+}
+
+/// `{"assignee_id": "<staff uuid>"}`, or `{"assignee_id": null}` for nobody.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Assignment {
+    /// The active staff member who will own the chat; `null` to unassign.
+    assignee_id: Option<Uuid>,
+}
+
+/// `POST /api/admin/chats/{id}/assign`: gives the chat to a colleague (or oneself), or to
+/// nobody; answers the chat's list entry.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/assign", operation_id = "assign_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), request_body = Assignment, security(("cookie" = [])),
+    responses((status = 200, body = SupportChatListItem), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody), (status = 422, description = "The assignee is not active staff", body = ErrorBody)))]
+pub(crate) async fn assign(
+    State(state): State<AppState>,
+    AdminUser(staff): AdminUser,
+    PathId(chat_id): PathId,
+    JsonBody(Assignment { assignee_id }): JsonBody<Assignment>,
+) -> Result<Json<SupportChatListItem>, AppError> {
+    Ok(Json(
+        chats::assign(&state.db, &state.effects, chat_id, staff.id, assignee_id).await?,
+    ))
+}
+
+/// `{"until": "<RFC 3339>"}`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Snooze {
+    /// When the chat reopens by itself: in the future, at most a year ahead.
+    until: chrono::DateTime<chrono::Utc>,
+}
+
+/// `POST /api/admin/chats/{id}/snooze`: puts the chat away until a time (a message from the
+/// user reopens it sooner); answers the chat's list entry.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/snooze", operation_id = "snooze_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), request_body = Snooze, security(("cookie" = [])),
+    responses((status = 200, body = SupportChatListItem), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody), (status = 422, description = "`until` is not in the future or more than a year ahead", body = ErrorBody)))]
+pub(crate) async fn snooze(
+    State(state): State<AppState>,
+    AdminUser(staff): AdminUser,
+    PathId(chat_id): PathId,
+    JsonBody(Snooze { until }): JsonBody<Snooze>,
+) -> Result<Json<SupportChatListItem>, AppError> {
+    Ok(Json(
+        chats::snooze(&state.db, &state.effects, chat_id, staff.id, until).await?,
+    ))
+}
+
+/// `POST /api/admin/chats/{id}/resolve`: marks the chat done (the spec's archive); answers
+/// the chat's list entry.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/resolve", operation_id = "resolve_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), security(("cookie" = [])),
+    responses((status = 200, body = SupportChatListItem), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody)))]
+pub(crate) async fn resolve(
+    State(state): State<AppState>,
+    AdminUser(staff): AdminUser,
+    PathId(chat_id): PathId,
+) -> Result<Json<SupportChatListItem>, AppError> {
+    Ok(Json(
+        chats::resolve(&state.db, &state.effects, chat_id, staff.id).await?,
+    ))
+}
+
+/// `POST /api/admin/chats/{id}/reopen`: reopens a resolved or snoozed chat; answers the
+/// chat's list entry.
+#[utoipa::path(post, path = "/api/admin/chats/{id}/reopen", operation_id = "reopen_chat", tag = "staff",
+    params(("id" = Uuid, Path, description = "The chat")), security(("cookie" = [])),
+    responses((status = 200, body = SupportChatListItem), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody)))]
+pub(crate) async fn reopen(
+    State(state): State<AppState>,
+    AdminUser(staff): AdminUser,
+    PathId(chat_id): PathId,
+) -> Result<Json<SupportChatListItem>, AppError> {
+    Ok(Json(
+        chats::reopen(&state.db, &state.effects, chat_id, staff.id).await?,
+    ))
 }

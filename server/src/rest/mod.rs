@@ -51,6 +51,11 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(admin_chats::reply))
         .routes(routes!(admin_chats::archive))
         .routes(routes!(admin_chats::unarchive))
+        .routes(routes!(admin_chats::assign))
+        .routes(routes!(admin_chats::snooze))
+        .routes(routes!(admin_chats::resolve))
+        .routes(routes!(admin_chats::reopen))
+        .routes(routes!(staff::change))
         .routes(routes!(reply_emails::failed))
         .split_for_parts();
     document.merge(cross_origin_paths);

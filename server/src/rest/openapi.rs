@@ -20,7 +20,8 @@ use super::error_body::{ErrorBody, ErrorDetail};
         title = "Confab",
         description = "Self-hosted live support chat. Errors are `{\"error\": {\"code\", \"message\"}}`; timestamps are ISO-8601 UTC.",
     ),
-    components(schemas(ErrorBody, ErrorDetail)),
+    // Query parameters' own types are not collected from the routes like bodies are.
+    components(schemas(ErrorBody, ErrorDetail, wire::team::InboxView)),
     modifiers(&SecuritySchemes),
     tags(
         (name = "user", description = "The signed-in user's or widget visitor's own chat"),

@@ -9,7 +9,7 @@ use utoipa::ToSchema;
 use uuid::Uuid;
 use wire::{
     error::AppError,
-    model::{SenderType, SupportChat, SupportMessage},
+    model::{SupportChat, SupportMessage},
 };
 
 use super::{
@@ -80,10 +80,7 @@ pub(crate) async fn post(
         &state.effects,
         &state.limits,
         chat.id,
-        chats::Poster {
-            sender: SenderType::User,
-            user_id: user.id,
-        },
+        chats::Poster::user(user.id),
         &content,
         client_id,
     )
@@ -98,7 +95,7 @@ pub(crate) fn posted_answer(posted: chats::Posted) -> (StatusCode, Json<SupportM
     } else {
         StatusCode::OK
     };
-    (status, Json(posted.message.into()))
+    (status, Json(posted.view()))
 }
 
 /// How many messages a mark-read call marked.

@@ -26,15 +26,10 @@ async fn page(app: &TestApp, path: &str, staff: &str) -> (Vec<Value>, Option<Str
 }
 
 async fn post(app: &TestApp, token: &str, content: &str) {
-    let res = app
-        .http
-        .post(app.at("/api/support_chat/messages"))
-        .bearer_auth(token)
-        .json(&json!({ "content": content }))
-        .send()
-        .await
-        .expect("post");
-    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(
+        app.post_as(token, content).await.status(),
+        StatusCode::CREATED
+    );
 }
 
 #[tokio::test]
@@ -84,15 +79,19 @@ async fn the_list_pages_through_link_headers_in_order_with_the_spec_fields() {
         fields,
         [
             "archived",
+            "assignee",
             "id",
             "last_message_at",
             "last_message_preview",
             "last_message_sender",
             "message_count",
+            "snoozed_until",
+            "status",
             "unread",
             "user_email",
             "user_id"
-        ]
+        ],
+        "the spec's fields, and the team inbox's (assignee, snoozed_until, status)"
     );
     let long = &seen[2];
     assert_eq!(long["message_count"], 1);

@@ -376,7 +376,7 @@ async fn staff_routes_need_a_staff_session() {
     );
 
     // The server function behind the page checks too.
-    let res = app.rpc("admin/staff", &[], Some(&user)).await;
+    let res = app.rpc("team/load", &[], Some(&user)).await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
 

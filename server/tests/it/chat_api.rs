@@ -541,10 +541,10 @@ async fn server_functions_apply_the_same_rules_as_the_rest_api() {
     assert_eq!(chat["messages"][0]["id"], sent["id"]);
 
     let forbidden = app
-        .rpc("admin/chats", &[("archived", "false")], Some(&user))
+        .rpc("admin/chats", &[("view", "open")], Some(&user))
         .await;
     assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
-    let list = rpc_json(&app, "admin/chats", &[("archived", "false")], &admin).await;
+    let list = rpc_json(&app, "admin/chats", &[("view", "open")], &admin).await;
     assert_eq!(list["chats"][0]["unread"], true);
     assert_eq!(list["next_after"], Value::Null, "one chat: no next page");
     let unread = rpc_json(&app, "admin/unread_count", &[], &admin).await;
@@ -552,7 +552,7 @@ async fn server_functions_apply_the_same_rules_as_the_rest_api() {
     let searched = rpc_json(
         &app,
         "admin/chats",
-        &[("archived", "false"), ("search", "hosted widget")],
+        &[("view", "open"), ("search", "hosted widget")],
         &admin,
     )
     .await;
@@ -602,7 +602,7 @@ async fn server_functions_apply_the_same_rules_as_the_rest_api() {
         .expect("json");
     assert_eq!(archived, json!(true));
     let archived_list: Value = app
-        .rpc("admin/chats", &[("archived", "true")], Some(&admin))
+        .rpc("admin/chats", &[("view", "resolved")], Some(&admin))
         .await
         .json()
         .await

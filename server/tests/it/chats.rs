@@ -35,6 +35,7 @@ async fn post(
     let poster = chats::Poster {
         sender,
         user_id: Uuid::now_v7(),
+        author: None,
     };
     let limits = Limits::in_memory(LimitSettings::default());
     chats::post_message(
@@ -75,7 +76,7 @@ async fn posting_touches_the_chat_and_a_user_message_unarchives_it() {
     let chat = chats::get_or_create(&db, user.id).await.expect("chat");
     assert_eq!(chat.last_message_at, None);
 
-    chats::archive(&db, &Effects::default(), chat.id)
+    chats::resolve(&db, &Effects::default(), chat.id, Uuid::now_v7())
         .await
         .expect("archive");
     let staff = post(&db, chat.id, SenderType::Admin, "  anything else?  ")
@@ -147,6 +148,7 @@ async fn messages_written_in_the_same_instant_keep_their_order() {
             seq: Set(i as i64 + 1),
             client_id: Set(None),
             content: Set(format!("m{i}")),
+            author_id: Set(None),
             sender_type: Set(SenderColumn::User),
             read_at: Set(None),
             created_at: Set(same_instant),
@@ -280,10 +282,16 @@ async fn the_admin_list_orders_filters_and_summarises() {
         .await
         .expect("view");
 
-    let list = chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
-        .await
-        .expect("list")
-        .chats;
+    let list = chats::list_for_admin(
+        &db,
+        chats::ListScope::Active,
+        None,
+        None,
+        chats::MAX_LIST_PAGE,
+    )
+    .await
+    .expect("list")
+    .chats;
     let order: Vec<Uuid> = list.iter().map(|c| c.id).collect();
     assert_eq!(
         order,
@@ -312,24 +320,36 @@ async fn the_admin_list_orders_filters_and_summarises() {
     );
     assert_eq!(quiet_item.last_message_preview, None);
 
-    chats::archive(&db, &Effects::default(), ada_chat.id)
+    chats::resolve(&db, &Effects::default(), ada_chat.id, Uuid::now_v7())
         .await
         .expect("archive");
-    let archived = chats::list_for_admin(&db, true, None, None, chats::MAX_LIST_PAGE)
-        .await
-        .expect("list")
-        .chats;
+    let archived = chats::list_for_admin(
+        &db,
+        chats::ListScope::Archived,
+        None,
+        None,
+        chats::MAX_LIST_PAGE,
+    )
+    .await
+    .expect("list")
+    .chats;
     assert_eq!(
         archived.iter().map(|c| c.id).collect::<Vec<_>>(),
         [ada_chat.id]
     );
     assert!(archived[0].archived);
     assert_eq!(
-        chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
-            .await
-            .expect("list")
-            .chats
-            .len(),
+        chats::list_for_admin(
+            &db,
+            chats::ListScope::Active,
+            None,
+            None,
+            chats::MAX_LIST_PAGE
+        )
+        .await
+        .expect("list")
+        .chats
+        .len(),
         2
     );
 }
@@ -344,11 +364,17 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
     });
     let mut queries_for = Vec::new();
     for chats_wanted in [1_usize, 5, 25] {
-        while chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
-            .await
-            .expect("list")
-            .chats
-            .len()
+        while chats::list_for_admin(
+            &db,
+            chats::ListScope::Active,
+            None,
+            None,
+            chats::MAX_LIST_PAGE,
+        )
+        .await
+        .expect("list")
+        .chats
+        .len()
             < chats_wanted
         {
             let user = visitors::create_anonymous(&db).await.expect("user");
@@ -358,10 +384,16 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
                 .expect("post");
         }
         statements.store(0, Ordering::SeqCst);
-        let list = chats::list_for_admin(&db, false, None, None, chats::MAX_LIST_PAGE)
-            .await
-            .expect("list")
-            .chats;
+        let list = chats::list_for_admin(
+            &db,
+            chats::ListScope::Active,
+            None,
+            None,
+            chats::MAX_LIST_PAGE,
+        )
+        .await
+        .expect("list")
+        .chats;
         assert_eq!(list.len(), chats_wanted);
         queries_for.push(statements.load(Ordering::SeqCst));
     }

@@ -60,7 +60,7 @@ async fn migrate_up_down_and_status() {
     assert_eq!(lines.len(), count, "{lines:?}");
     assert!(
         lines[count - 1].starts_with("Pending")
-            && lines[count - 1].contains("users_email_verified")
+            && lines[count - 1].contains("create_staff_invitations")
     );
     assert!(lines[count - 2].starts_with("Applied"));
 

@@ -6,7 +6,7 @@ use std::collections::HashSet;
 use futures::future::join_all;
 use reqwest::StatusCode;
 use sea_orm::{EntityTrait, PaginatorTrait};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::support::TestApp;
 
@@ -15,14 +15,7 @@ const CLIENTS: usize = 50;
 
 /// Posts `content` as the visitor; returns the status and the body.
 async fn post(app: &TestApp, token: &str, content: String) -> (StatusCode, Value) {
-    let res = app
-        .http
-        .post(app.at("/api/support_chat/messages"))
-        .bearer_auth(token)
-        .json(&json!({ "content": content }))
-        .send()
-        .await
-        .expect("POST message");
+    let res = app.post_as(token, &content).await;
     let status = res.status();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -132,18 +125,30 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
     // each posting transaction): all of them by a shared word, each one by its own number.
     use domain::{chat_search::SearchTerms, chats as chat_service};
     let search = |q: &str| SearchTerms::parse(q).expect("valid").expect("not blank");
-    let all = chat_service::list_for_admin(&app.db, false, Some(&search("says")), None, 200)
-        .await
-        .expect("search");
+    let all = chat_service::list_for_admin(
+        &app.db,
+        chat_service::ListScope::Active,
+        Some(&search("says")),
+        None,
+        200,
+    )
+    .await
+    .expect("search");
     assert_eq!(all.chats.len(), CLIENTS);
     assert!(all.chats.iter().all(|c| {
         c.match_snippet
             .as_deref()
             .is_some_and(|s| s.contains("says"))
     }));
-    let one = chat_service::list_for_admin(&app.db, false, Some(&search("visitor 37")), None, 200)
-        .await
-        .expect("search");
+    let one = chat_service::list_for_admin(
+        &app.db,
+        chat_service::ListScope::Active,
+        Some(&search("visitor 37")),
+        None,
+        200,
+    )
+    .await
+    .expect("search");
     assert_eq!(one.chats.len(), 1);
     assert_eq!(
         one.chats[0].match_snippet.as_deref(),

@@ -13,6 +13,8 @@ mod entities;
 mod fanout;
 mod hardening;
 mod http_hygiene;
+mod inbox;
+mod invitations;
 mod openapi;
 mod operations;
 mod pages;

@@ -6,7 +6,6 @@
 use std::time::{Duration, Instant};
 
 use chrono::TimeDelta;
-use clap::Parser;
 use domain::mail::{MailSettings, Mailer, worker::run_due_jobs};
 use domain::{
     clock,
@@ -15,10 +14,9 @@ use domain::{
 use reqwest::{StatusCode, header};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
-use server::config::Cli;
 
 use crate::{
-    smtp::SmtpServer,
+    smtp::{SmtpServer, decoded, mailer_for},
     support::{ConfabProcess, TestApp, TestDb, free_port, session_cookie, wait_ready},
 };
 
@@ -131,18 +129,6 @@ impl Scene {
             .await
             .expect("jobs")
     }
-}
-
-fn mailer_for(smtp_url: &str) -> Mailer {
-    let args = Cli::try_parse_from(["confab", "--smtp-url", smtp_url])
-        .expect("flags")
-        .serve;
-    Mailer::from_settings(&args.transport_settings()).expect("mailer")
-}
-
-/// The message with quoted-printable soft line breaks and `=3D` undone, so text can be found.
-fn decoded(data: &str) -> String {
-    data.replace("=\r\n", "").replace("=3D", "=")
 }
 
 /// A header of a received message (unfolded).

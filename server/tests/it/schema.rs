@@ -140,6 +140,41 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("unsubscribed_at", false, ts),
             ("unsubscribe_token", false, short),
             ("email_verified", true, "boolean"),
+            ("staff_role", false, short),
+            ("deactivated_at", false, ts),
+            ("last_seen_at", false, ts),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "chat_activity").await,
+        &[
+            ("id", true, uuid),
+            ("chat_id", true, uuid),
+            ("kind", true, short),
+            ("actor_id", false, uuid),
+            ("assignee_id", false, uuid),
+            ("snoozed_until", false, ts),
+            ("created_at", true, ts),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "staff_invitations").await,
+        &[
+            ("id", true, uuid),
+            ("email", true, short),
+            ("name", false, short),
+            ("staff_role", true, short),
+            ("token_hash", true, short),
+            ("token", false, short),
+            ("invited_by", false, uuid),
+            ("expires_at", true, ts),
+            ("accepted_at", false, ts),
+            ("revoked_at", false, ts),
+            ("email_sent_at", false, ts),
+            ("run_at", true, ts),
+            ("attempts", true, "integer"),
+            ("last_error", false, text),
+            ("created_at", true, ts),
         ],
     );
     assert_columns(
@@ -184,6 +219,8 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("last_message_preview", false, text),
             ("last_message_sender", false, short),
             ("last_user_message_at", false, ts),
+            ("assignee_id", false, uuid),
+            ("snoozed_until", false, ts),
         ],
     );
     assert_columns(
@@ -198,6 +235,7 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("updated_at", true, ts),
             ("seq", true, bigint),
             ("client_id", false, uuid),
+            ("author_id", false, uuid),
         ],
     );
 }
@@ -214,6 +252,23 @@ async fn the_specified_indexes_exist() {
             (
                 "idx_users_external_id".to_owned(),
                 idx(true, &["external_id"])
+            ),
+        ])
+    );
+    assert_eq!(
+        indexes(&db, "staff_invitations").await,
+        BTreeMap::from([
+            (
+                "idx_staff_invitations_token_hash".to_owned(),
+                idx(true, &["token_hash"])
+            ),
+            (
+                "idx_staff_invitations_email".to_owned(),
+                idx(false, &["email"])
+            ),
+            (
+                "idx_staff_invitations_email_sent_at_run_at".to_owned(),
+                idx(false, &["email_sent_at", "run_at"])
             ),
         ])
     );
@@ -258,6 +313,35 @@ async fn the_specified_indexes_exist() {
             );
         }
     }
+    // The inbox views (migration 13): PostgreSQL one partial index per view, SQLite one led by
+    // the owner; both a partial index of snoozed chats by wake-up time.
+    match test_db.backend() {
+        DatabaseBackend::Postgres => {
+            for (view, columns) in [
+                ("open", &["last_message_at", "id"][..]),
+                ("mine", &["assignee_id", "last_message_at", "id"][..]),
+                ("unassigned", &["last_message_at", "id"][..]),
+            ] {
+                chat_indexes.insert(
+                    format!("idx_support_chats_{view}_order"),
+                    idx(false, columns),
+                );
+            }
+        }
+        _ => {
+            chat_indexes.insert(
+                "idx_support_chats_assignee_order".to_owned(),
+                idx(
+                    false,
+                    &["assignee_id", "archived_at", "last_message_at", "id"],
+                ),
+            );
+        }
+    }
+    chat_indexes.insert(
+        "idx_support_chats_snoozed_until".to_owned(),
+        idx(false, &["snoozed_until"]),
+    );
     // The unread count's partial index (migration 10).
     chat_indexes.insert("idx_support_chats_unread".to_owned(), idx(false, &["id"]));
     assert_eq!(indexes(&db, "support_chats").await, chat_indexes);
@@ -327,10 +411,13 @@ async fn migrations_roll_back_completely_and_reapply() {
     assert!(columns(&db, "support_messages").await.is_empty());
     assert!(columns(&db, "notification_jobs").await.is_empty());
     assert!(columns(&db, "users").await.is_empty());
+    assert!(columns(&db, "chat_activity").await.is_empty());
+    assert!(columns(&db, "staff_invitations").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
-    assert_eq!(columns(&db, "support_messages").await.len(), 9);
-    assert_eq!(columns(&db, "users").await.len(), 11);
+    assert_eq!(columns(&db, "support_messages").await.len(), 10);
+    assert_eq!(columns(&db, "users").await.len(), 14);
+    assert_eq!(columns(&db, "chat_activity").await.len(), 7);
     assert_eq!(columns(&db, "notification_jobs").await.len(), 11);
     assert!(
         Migrator::get_pending_migrations(&db)

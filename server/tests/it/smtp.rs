@@ -56,6 +56,11 @@ impl SmtpServer {
         Self::listen(addr, Arc::default()).await
     }
 
+    /// A mailer sending to this server, configured as `confab serve --smtp-url` would be.
+    pub fn mailer(&self) -> domain::mail::Mailer {
+        mailer_for(&self.url())
+    }
+
     /// `smtp://127.0.0.1:PORT` (no TLS), for `CONFAB_SMTP_URL`.
     pub fn url(&self) -> String {
         format!("smtp://{}", self.addr)
@@ -143,4 +148,18 @@ async fn session(stream: tokio::net::TcpStream, store: Arc<Mutex<Vec<Received>>>
             return;
         }
     }
+}
+
+/// A mailer sending to `smtp_url`, configured as `confab serve --smtp-url` would be.
+pub fn mailer_for(smtp_url: &str) -> domain::mail::Mailer {
+    use clap::Parser;
+    let args = server::config::Cli::try_parse_from(["confab", "--smtp-url", smtp_url])
+        .expect("flags")
+        .serve;
+    domain::mail::Mailer::from_settings(&args.transport_settings()).expect("mailer")
+}
+
+/// The message with quoted-printable soft line breaks and `=3D` undone, so text can be found.
+pub fn decoded(data: &str) -> String {
+    data.replace("=\r\n", "").replace("=3D", "=")
 }

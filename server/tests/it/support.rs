@@ -274,6 +274,47 @@ impl TestApp {
         self.sign_in(email, "staff-password").await
     }
 
+    /// Creates a staff account with `role` and signs it in; returns its id and session cookie.
+    pub async fn staff_session(
+        &self,
+        email: &str,
+        role: wire::model::Role,
+    ) -> (uuid::Uuid, String) {
+        let staff =
+            domain::auth::accounts::create_staff(&self.db, email, None, "staff-password", role)
+                .await
+                .expect("create staff");
+        (staff.id, self.sign_in(email, "staff-password").await)
+    }
+
+    /// Sends `body` as JSON with `method` to `path`, with the session cookie.
+    pub async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        cookie: &str,
+        body: &Value,
+    ) -> Response {
+        self.http
+            .request(method, self.at(path))
+            .header(header::COOKIE, cookie)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Posts `content` to the visitor's (or user's) own chat with their bearer token.
+    pub async fn post_as(&self, token: &str, content: &str) -> Response {
+        self.http
+            .post(self.at("/api/support_chat/messages"))
+            .bearer_auth(token)
+            .json(&serde_json::json!({ "content": content }))
+            .send()
+            .await
+            .expect("POST /api/support_chat/messages")
+    }
+
     /// Starts a new anonymous widget visitor session; returns its bearer token.
     pub async fn visitor_token(&self) -> String {
         let res = self
