@@ -180,7 +180,7 @@ where
                     .unwrap_or_default();
                 tracing::info_span!("request",
                     method = %request.method(),
-                    path = %request.uri().path(),
+                    path = %logged_path(request.uri().path()),
                     client.addr = %client,
                     status = tracing::field::Empty,
                 )
@@ -194,4 +194,14 @@ where
             )
             .on_failure(()),
     )
+}
+
+/// A request path as the log records it: an invitation link's token is a credential (it makes
+/// a staff account), so `/join/{token}` is logged without it.
+fn logged_path(path: &str) -> &str {
+    if path.starts_with("/join/") {
+        "/join/…"
+    } else {
+        path
+    }
 }

@@ -35,8 +35,8 @@ pub async fn load_team() -> Result<TeamOverview, AppError> {
 /// is.
 ///
 /// # Errors
-/// 403 unless an admin; 404 for an unknown colleague; 409 when no active admin would be left;
-/// 422 for oneself.
+/// 403 unless an admin; 404 for an unknown colleague; 409 for deactivating oneself or when no
+/// active admin would be left.
 #[server(prefix = "/rpc", endpoint = "team/change")]
 pub async fn change_staff(
     staff_id: Uuid,

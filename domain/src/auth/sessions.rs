@@ -94,6 +94,12 @@ pub async fn authenticate_session(
             "your session expired; sign in again",
         ));
     }
+    // A sign-in that was checking the password while an admin deactivated the account may
+    // have issued this session after the deactivation ended the others.
+    if user.deactivated_at.is_some() {
+        session.delete(db).await?;
+        return Err(AppError::unauthorized("this account was deactivated"));
+    }
     Ok((session, user))
 }
 

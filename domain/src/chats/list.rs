@@ -86,20 +86,18 @@ impl ListScope {
                 .add(Column::ArchivedAt.is_null())
                 .add(Column::SnoozedUntil.is_null())
         };
+        let resolved = || Condition::all().add(Column::ArchivedAt.is_not_null());
         match self {
             Self::Active => Condition::all().add(Column::ArchivedAt.is_null()),
-            Self::Archived
-            | Self::View {
-                view: InboxView::Resolved,
-                ..
-            } => Condition::all().add(Column::ArchivedAt.is_not_null()),
+            Self::Archived => resolved(),
             Self::View { view, viewer } => match view {
                 InboxView::Mine => open().add(Column::AssigneeId.eq(viewer)),
                 InboxView::Unassigned => open().add(Column::AssigneeId.is_null()),
                 InboxView::Open => open(),
-                InboxView::Snoozed | InboxView::Resolved => Condition::all()
+                InboxView::Snoozed => Condition::all()
                     .add(Column::ArchivedAt.is_null())
                     .add(Column::SnoozedUntil.is_not_null()),
+                InboxView::Resolved => resolved(),
             },
         }
     }

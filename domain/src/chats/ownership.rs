@@ -66,10 +66,16 @@ pub async fn assign(
 ) -> Result<SupportChatListItem, AppError> {
     let txn = transactions::begin_write(db).await?;
     let chat = locked_chat(&txn, chat_id).await?;
+    if chat.assignee_id == assignee {
+        // Nothing changes, and the owner's row is not locked: a deactivation taking that row
+        // first (then the chats) would otherwise deadlock with this chat's lock.
+        txn.commit().await?;
+        return list::list_item(db, chat_id).await;
+    }
     if let Some(assignee) = assignee {
         directory::active_staff(&txn, assignee).await?;
     }
-    let plan = (chat.assignee_id != assignee).then(|| Plan {
+    let plan = Some(Plan {
         assignee_id: Some(assignee),
         snoozed_until: None,
         archived_at: None,

@@ -150,11 +150,13 @@ pub async fn post_message(
             .await?
     {
         txn.commit().await?;
+        // The message's own author, whoever resends it.
+        let author = directory::with_author(db, message.clone()).await?.author;
         return Ok(Posted {
             message,
             chat,
             created: false,
-            author: poster.author,
+            author,
         });
     }
     // Refused here, the transaction rolls back as it drops: nothing is stored.

@@ -200,8 +200,11 @@ pub fn spawn(
                 }
                 last_sweep = Some(now);
             }
+            if let Err(err) = invitations::forget_expired_tokens(&db, now).await {
+                tracing::warn!(error = %err, "could not forget expired invitation tokens");
+            }
             let replies = reply_emails::next_due(&db).await;
-            let invitations = invitations::next_email_due(&db).await;
+            let invitations = invitations::next_email_due(&db, clock::now()).await;
             let due = match (replies, invitations) {
                 (Ok(a), Ok(b)) => a.into_iter().chain(b).min(),
                 (Err(err), _) | (_, Err(err)) => {

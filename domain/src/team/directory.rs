@@ -113,9 +113,16 @@ pub async fn people(
         .collect())
 }
 
-/// The author of a message written by `staff`.
+/// The author of a message written by `staff`, as users see them: their name, else "Support"
+/// (never a part of their email, which users must not learn).
 pub fn author(staff: &user::Model) -> Author {
-    Author::new(staff.id, staff.display_name())
+    let name = staff
+        .name
+        .as_deref()
+        .map(str::trim)
+        .filter(|name| !name.is_empty())
+        .unwrap_or("Support");
+    Author::new(staff.id, name.to_owned())
 }
 
 /// One message as every reader sees it, with its author.

@@ -243,18 +243,65 @@ pub async fn claim_due_email(
     StaffInvitation::find_by_id(id).one(db).await
 }
 
-/// When the next invitation email is due, if one is waiting.
+/// When the next invitation email is due, if one is waiting: exactly the rows
+/// [`claim_due_email`] may claim, so a row it would pass over never wakes the worker for nothing.
 ///
 /// # Errors
 /// When the database fails.
-pub async fn next_email_due(db: &DatabaseConnection) -> Result<Option<DateTime<Utc>>, DbErr> {
+pub async fn next_email_due(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<Option<DateTime<Utc>>, DbErr> {
     Ok(StaffInvitation::find()
         .filter(staff_invitation::Column::EmailSentAt.is_null())
         .filter(staff_invitation::Column::Token.is_not_null())
+        .filter(staff_invitation::Column::RevokedAt.is_null())
+        .filter(staff_invitation::Column::AcceptedAt.is_null())
+        .filter(staff_invitation::Column::ExpiresAt.gt(now))
         .order_by_asc(staff_invitation::Column::RunAt)
         .one(db)
         .await?
         .map(|row| row.run_at))
+}
+
+/// Forgets the tokens of invitations that expired before their email went out (the server was
+/// down for their whole lifetime): no email will carry them, so no row keeps one. Returns how
+/// many.
+///
+/// # Errors
+/// When the database fails.
+pub async fn forget_expired_tokens(
+    db: &DatabaseConnection,
+    now: DateTime<Utc>,
+) -> Result<u64, DbErr> {
+    Ok(StaffInvitation::update_many()
+        .col_expr(staff_invitation::Column::Token, Expr::value(None::<String>))
+        .filter(staff_invitation::Column::Token.is_not_null())
+        .filter(staff_invitation::Column::ExpiresAt.lte(now))
+        .exec(db)
+        .await?
+        .rows_affected)
+}
+
+/// Withdraws every invitation `admin` sent that is still open (they were deactivated, or are
+/// no longer an admin), inside the caller's transaction.
+///
+/// # Errors
+/// When the database fails.
+pub async fn withdraw_sent_by(
+    txn: &impl ConnectionTrait,
+    admin: Uuid,
+    now: DateTime<Utc>,
+) -> Result<(), DbErr> {
+    StaffInvitation::update_many()
+        .col_expr(staff_invitation::Column::RevokedAt, Expr::value(Some(now)))
+        .col_expr(staff_invitation::Column::Token, Expr::value(None::<String>))
+        .filter(staff_invitation::Column::InvitedBy.eq(admin))
+        .filter(staff_invitation::Column::AcceptedAt.is_null())
+        .filter(staff_invitation::Column::RevokedAt.is_null())
+        .exec(txn)
+        .await?;
+    Ok(())
 }
 
 /// Records that the email went out: the token leaves the row, only its hash stays.

@@ -1,15 +1,17 @@
 //! What admins change about colleagues: their role, deactivation (sessions and sockets end at
-//! once, owned chats become unassigned) and reactivation; and presence, the dashboards' sign of
-//! life that auto-assignment reads as "online".
+//! once, owned chats become unassigned, invitations they sent are withdrawn) and reactivation,
+//! all through [`change`], in one transaction; and presence, the dashboards' sign of life that
+//! auto-assignment reads as "online".
 
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QuerySelect, Set, sea_query::Expr,
+    ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection,
+    DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder, QuerySelect, Set,
+    sea_query::Expr,
 };
 use uuid::Uuid;
 
-use super::directory;
+use super::{directory, invitations};
 use crate::{
     chats::ownership,
     clock,
@@ -24,13 +26,16 @@ use crate::{
 };
 use wire::{error::AppError, model::Role, staff::StaffMember};
 
-/// Changes what `role` and `active` name (each optional; neither changes nothing): the REST
-/// API's `PATCH /api/admin/staff/{id}` and the team page. Answers the colleague as they now
+/// Changes what `role` and `active` name (each optional; neither changes nothing), in one
+/// transaction: the REST API's `PATCH /api/admin/staff/{id}` and the team page. Deactivating
+/// ends the colleague's sessions and closes their sockets on every instance, unassigns their
+/// chats (an activity line each) and withdraws the invitations they sent; a colleague who is
+/// no longer an admin has their invitations withdrawn too. Answers the colleague as they now
 /// are.
 ///
 /// # Errors
-/// 403 unless `actor` is an admin; 404 for an unknown staff member; otherwise as [`set_role`],
-/// [`deactivate`] and [`reactivate`].
+/// 403 unless `actor` is an admin; 404 for an unknown staff member; 409 for deactivating
+/// oneself, or for a change that would leave the team without an active admin.
 pub async fn change(
     db: &DatabaseConnection,
     effects: &Effects,
@@ -39,93 +44,53 @@ pub async fn change(
     role: Option<Role>,
     active: Option<bool>,
 ) -> Result<StaffMember, AppError> {
-    require_admin(actor)?;
-    let mut member = directory::staff_member(db, staff_id).await?;
-    if let Some(role) = role {
-        member = set_role(db, actor, staff_id, role).await?;
+    if !actor.is_team_admin() {
+        return Err(AppError::forbidden("only admins manage the team"));
     }
-    match active {
-        Some(false) => member = deactivate(db, effects, actor, staff_id).await?,
-        Some(true) => member = reactivate(db, actor, staff_id).await?,
-        None => {}
-    }
-    Ok(member)
-}
-
-/// Changes a colleague's role (`admin` or `agent`).
-///
-/// # Errors
-/// 403 unless `actor` is an admin; 404 for an unknown staff member; 422 for `user`; 409 when
-/// it would leave the team without an active admin.
-pub async fn set_role(
-    db: &DatabaseConnection,
-    actor: &user::Model,
-    staff_id: Uuid,
-    role: Role,
-) -> Result<StaffMember, AppError> {
-    require_admin(actor)?;
-    let Some(staff_role) = StaffRoleColumn::of(role) else {
-        return Err(AppError::validation("role must be admin or agent"));
+    let staff_role = match role {
+        Some(role) => Some(
+            StaffRoleColumn::of(role)
+                .ok_or_else(|| AppError::validation("role must be admin or agent"))?,
+        ),
+        None => None,
     };
-    let txn = transactions::begin_write(db).await?;
-    let staff = locked_staff(&txn, staff_id).await?;
-    if staff.role() == Role::Admin && role != Role::Admin {
-        keep_an_admin(&txn, staff_id).await?;
-    }
-    let mut row = staff.into_active_model();
-    row.staff_role = Set(Some(staff_role));
-    row.updated_at = Set(clock::now());
-    let staff = row.update(&txn).await?;
-    txn.commit().await?;
-    Ok(directory::member(&staff))
-}
-
-/// Deactivates a colleague: they can no longer sign in, their sessions end and their sockets
-/// close on every instance, and the chats they owned become unassigned (an activity line each).
-///
-/// # Errors
-/// 403 unless `actor` is an admin; 404 for an unknown staff member; 409 for oneself and for
-/// the last active admin.
-pub async fn deactivate(
-    db: &DatabaseConnection,
-    effects: &Effects,
-    actor: &user::Model,
-    staff_id: Uuid,
-) -> Result<StaffMember, AppError> {
-    require_admin(actor)?;
-    if actor.id == staff_id {
+    if active == Some(false) && actor.id == staff_id {
         return Err(AppError::conflict(
             "you cannot deactivate yourself: ask another admin",
         ));
     }
     let now = clock::now();
     let txn = transactions::begin_write(db).await?;
-    let staff = locked_staff(&txn, staff_id).await?;
-    if staff.deactivated_at.is_some() {
-        txn.commit().await?;
-        return Ok(directory::member(&staff));
+    let (staff, other_admins) = locked_staff(&txn, staff_id).await?;
+    let deactivating = active == Some(false) && staff.deactivated_at.is_none();
+    let stays_admin = staff_role
+        .map_or(staff.role() == Role::Admin, |r| r == StaffRoleColumn::Admin)
+        && active.unwrap_or(staff.deactivated_at.is_none());
+    if staff.is_team_admin() && !stays_admin && other_admins == 0 {
+        return Err(AppError::conflict(
+            "the team needs at least one active admin",
+        ));
     }
-    if staff.role() == Role::Admin {
-        keep_an_admin(&txn, staff_id).await?;
+    let mut row = staff.clone().into_active_model();
+    if let Some(staff_role) = staff_role {
+        row.staff_role = Set(Some(staff_role));
     }
-    // The row is written first: an assignment in flight holds it share-locked, so this waits
-    // for that assignment and the unassigning below then sees its chat.
-    let mut row = staff.into_active_model();
-    row.deactivated_at = Set(Some(now));
+    match active {
+        Some(false) if deactivating => row.deactivated_at = Set(Some(now)),
+        Some(true) => row.deactivated_at = Set(None),
+        _ => {}
+    }
     row.updated_at = Set(now);
     let staff = row.update(&txn).await?;
-    let chats = ownership::unassign_all_of(&txn, staff_id, actor.id, now).await?;
-    let sessions: Vec<Uuid> = Session::find()
-        .select_only()
-        .column(session::Column::Id)
-        .filter(session::Column::UserId.eq(staff_id))
-        .into_tuple()
-        .all(&txn)
-        .await?;
-    Session::delete_many()
-        .filter(session::Column::UserId.eq(staff_id))
-        .exec(&txn)
-        .await?;
+    if !staff.is_team_admin() {
+        invitations::withdraw_sent_by(&txn, staff_id, now).await?;
+    }
+    let (chats, sessions) = if deactivating {
+        let chats = ownership::unassign_all_of(&txn, staff_id, actor.id, now).await?;
+        (chats, end_sessions(&txn, staff_id).await?)
+    } else {
+        (Vec::new(), Vec::new())
+    };
     txn.commit().await?;
     for session_id in sessions {
         effects
@@ -137,26 +102,6 @@ pub async fn deactivate(
             .publish(db, Fact::ChatChanged { chat_id }, None)
             .await;
     }
-    Ok(directory::member(&staff))
-}
-
-/// Lets a deactivated colleague sign in again (they own no chats until given some).
-///
-/// # Errors
-/// 403 unless `actor` is an admin; 404 for an unknown staff member.
-pub async fn reactivate(
-    db: &DatabaseConnection,
-    actor: &user::Model,
-    staff_id: Uuid,
-) -> Result<StaffMember, AppError> {
-    require_admin(actor)?;
-    let txn = transactions::begin_write(db).await?;
-    let staff = locked_staff(&txn, staff_id).await?;
-    let mut row = staff.into_active_model();
-    row.deactivated_at = Set(None);
-    row.updated_at = Set(clock::now());
-    let staff = row.update(&txn).await?;
-    txn.commit().await?;
     Ok(directory::member(&staff))
 }
 
@@ -179,40 +124,51 @@ pub async fn mark_seen(
     Ok(())
 }
 
-fn require_admin(actor: &user::Model) -> Result<(), AppError> {
-    if actor.is_team_admin() {
-        Ok(())
-    } else {
-        Err(AppError::forbidden("only admins manage the team"))
-    }
-}
-
-/// The staff account `staff_id`, locked for the transaction.
+/// The staff account `staff_id` and how many other active admins there are, with those rows
+/// locked for the transaction (PostgreSQL; SQLite's write transactions run one at a time), in
+/// id order: two admins demoting or deactivating each other at once cannot both see the other
+/// as the admin who stays.
 async fn locked_staff(
-    txn: &sea_orm::DatabaseTransaction,
+    txn: &DatabaseTransaction,
     staff_id: Uuid,
-) -> Result<user::Model, AppError> {
-    User::find_by_id(staff_id)
+) -> Result<(user::Model, usize), AppError> {
+    let rows = User::find()
         .filter(user::Column::Role.eq(RoleColumn::Admin))
+        .filter(
+            Condition::any().add(user::Column::Id.eq(staff_id)).add(
+                Condition::all()
+                    .add(user::Column::StaffRole.eq(StaffRoleColumn::Admin))
+                    .add(user::Column::DeactivatedAt.is_null()),
+            ),
+        )
+        .order_by_asc(user::Column::Id)
         .lock_exclusive()
-        .one(txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("no such staff member"))
+        .all(txn)
+        .await?;
+    let other_admins = rows
+        .iter()
+        .filter(|row| row.id != staff_id && row.is_team_admin())
+        .count();
+    let staff = rows
+        .into_iter()
+        .find(|row| row.id == staff_id)
+        .ok_or_else(|| AppError::not_found("no such staff member"))?;
+    Ok((staff, other_admins))
 }
 
-/// Refuses a change that would leave no active admin besides `leaving`.
-async fn keep_an_admin(txn: &sea_orm::DatabaseTransaction, leaving: Uuid) -> Result<(), AppError> {
-    let others = User::find()
-        .filter(user::Column::Role.eq(RoleColumn::Admin))
-        .filter(user::Column::StaffRole.eq(StaffRoleColumn::Admin))
-        .filter(user::Column::DeactivatedAt.is_null())
-        .filter(user::Column::Id.ne(leaving))
-        .count(txn)
+/// Deletes every session of `staff_id`; returns their ids, for their sockets to close after
+/// the commit.
+async fn end_sessions(txn: &DatabaseTransaction, staff_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    let sessions: Vec<Uuid> = Session::find()
+        .select_only()
+        .column(session::Column::Id)
+        .filter(session::Column::UserId.eq(staff_id))
+        .into_tuple()
+        .all(txn)
         .await?;
-    if others == 0 {
-        return Err(AppError::conflict(
-            "the team needs at least one active admin",
-        ));
-    }
-    Ok(())
+    Session::delete_many()
+        .filter(session::Column::UserId.eq(staff_id))
+        .exec(txn)
+        .await?;
+    Ok(sessions)
 }

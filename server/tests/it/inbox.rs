@@ -203,9 +203,16 @@ async fn bad_assignments_and_snoozes_are_refused_and_change_nothing() {
         .await
         .expect("read")
         .expect("maya");
-    membership::deactivate(&app.db, &app.state.effects, &maya_account, gone_id)
-        .await
-        .expect("deactivate");
+    membership::change(
+        &app.db,
+        &app.state.effects,
+        &maya_account,
+        gone_id,
+        None,
+        Some(false),
+    )
+    .await
+    .expect("deactivate");
     let (token, chat) = visitor_at(&app.http, &app.url).await;
     user_writes(&app, &token, "hello").await;
     let user_id = app.get_json("/api/me", Some(&token)).await["id"].clone();
@@ -295,13 +302,14 @@ async fn staff_replies_name_their_author_and_users_never_see_activity() {
     assert_eq!(res.status(), StatusCode::CREATED);
     let reply: Value = res.json().await.expect("message");
     assert_eq!(reply["author"]["id"], json!(maya_id));
-    assert_eq!(reply["author"]["name"], "maya");
-    assert_eq!(reply["author"]["avatar"]["initials"], "M");
+    // No name given: users see "Support", never a part of the staff member's email.
+    assert_eq!(reply["author"]["name"], "Support");
+    assert_eq!(reply["author"]["avatar"]["initials"], "S");
 
     let seen = app.get_json("/api/support_chat", Some(&token)).await;
     let messages = seen["messages"].as_array().expect("messages");
     assert_eq!(messages[0]["author"], Value::Null, "the user's own message");
-    assert_eq!(messages[1]["author"]["name"], "maya");
+    assert_eq!(messages[1]["author"]["name"], "Support");
     let text = seen.to_string();
     for staff_only in ["activity", "assignee", "resolved", "status"] {
         assert!(
@@ -320,7 +328,7 @@ async fn staff_replies_name_their_author_and_users_never_see_activity() {
         .await
         .to_string();
     assert!(
-        !polled.contains("activity") && polled.contains("\"name\":\"maya\""),
+        !polled.contains("activity") && polled.contains("\"name\":\"Support\""),
         "{polled}"
     );
 }
@@ -716,4 +724,39 @@ async fn the_staff_channel_hears_every_change_of_owner_and_state() {
         (json!("resolved"), json!(true))
     );
     assert_eq!(frame["chat"]["snoozed_until"], Value::Null);
+}
+
+/// Two admins deactivating each other at the same moment: one wins, the other is refused, and
+/// the team keeps an active admin (the admins' rows are locked in one order before counting).
+#[tokio::test]
+async fn two_admins_deactivating_each_other_at_once_leave_one_admin() {
+    let app = TestApp::spawn().await;
+    let (ann_id, _) = app.staff_session("ann@confab.test", Role::Admin).await;
+    let (bob_id, _) = app.staff_session("bob@confab.test", Role::Admin).await;
+    let db = &app.db;
+    let account = |id| async move {
+        domain::entities::User::find_by_id(id)
+            .one(db)
+            .await
+            .expect("read")
+            .expect("account")
+    };
+    let (ann, bob) = (account(ann_id).await, account(bob_id).await);
+    let effects = &app.state.effects;
+    let (ann_acts, bob_acts) = tokio::join!(
+        membership::change(&app.db, effects, &ann, bob_id, None, Some(false)),
+        membership::change(&app.db, effects, &bob, ann_id, None, Some(false)),
+    );
+    assert_eq!(
+        [ann_acts.is_ok(), bob_acts.is_ok()]
+            .iter()
+            .filter(|ok| **ok)
+            .count(),
+        1,
+        "{ann_acts:?} {bob_acts:?}"
+    );
+    let team = domain::team::directory::list_staff(&app.db)
+        .await
+        .expect("team");
+    assert_eq!(team.iter().filter(|member| member.active).count(), 1);
 }

@@ -172,6 +172,29 @@ async fn an_invited_colleague_joins_once_through_the_link_and_never_after_it_exp
         2,
         "no email for a withdrawn invitation"
     );
+
+    // An invitation whose email never went out before it expired (the server was down for 72
+    // hours) neither wakes the mail worker nor keeps its token.
+    invite(&app, &maya, "zoe@team.test", "", "agent").await;
+    let after = clock::now() + TimeDelta::hours(73);
+    assert_eq!(
+        invitations::next_email_due(&app.db, after)
+            .await
+            .expect("next"),
+        None
+    );
+    assert_eq!(
+        invitations::forget_expired_tokens(&app.db, after)
+            .await
+            .expect("forget"),
+        1
+    );
+    assert_eq!(
+        run_due_jobs(&app.db, &mailer, &settings, after)
+            .await
+            .expect("worker"),
+        0
+    );
 }
 
 /// Two tabs use one link at the same moment: one account, and the other is refused.
