@@ -227,6 +227,15 @@ fn MessageBubble(
         (Some(author), false) => (format!("{} · {them}", author.name), true),
         (None, false) => (them, side.sender_shown),
     };
+    // The user sees who answered: their avatar beside the name (decorative: the name is
+    // the text).
+    let avatar = message.author.as_ref().filter(|_| !mine).map(|author| {
+        let class = format!(
+            "confab-avatar confab-avatar-{}",
+            author.avatar.palette_index()
+        );
+        view! { <span class=class aria-hidden="true">{author.avatar.initials.clone()}</span> }
+    });
     let at = message.created_at;
     let time = move || {
         if local.get() {
@@ -243,7 +252,7 @@ fn MessageBubble(
             data-sender=if message.sender_type == SenderType::Admin { "admin" } else { "user" }
             data-seq=message.seq
         >
-            <span class=if shown { "confab-sender" } else { "confab-sr" }>{sender}</span>
+            <span class=if shown { "confab-sender" } else { "confab-sr" }>{avatar}{sender}</span>
             <div class=hooks.text_class>{message_text(&message.content)}</div>
             <div class="confab-meta">
                 <time datetime=browser::iso_time(at)>{time}</time>

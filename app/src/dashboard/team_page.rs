@@ -268,13 +268,20 @@ fn InvitationRow(
 mod tests {
     use wire::team::AVATAR_COLORS;
 
-    /// The stylesheet draws each avatar colour with the class the page gives it.
+    /// The stylesheets draw each avatar colour with the class the pages give it: the
+    /// dashboard's, and the widget's (a message's author, to the user).
     #[test]
-    fn every_avatar_colour_has_its_class_in_the_stylesheet() {
-        let css = include_str!("../../../style/main.css");
+    fn every_avatar_colour_has_its_class_in_the_stylesheets() {
+        let dashboard = include_str!("../../../style/main.css");
+        let widget = include_str!("../../../public/widget.css");
         for (index, color) in AVATAR_COLORS.iter().enumerate() {
-            let rule = format!(".avatar-{index} {{ background: {color}; }}");
-            assert!(css.contains(&rule), "style/main.css lacks `{rule}`");
+            for (css, file, class) in [
+                (dashboard, "style/main.css", "avatar"),
+                (widget, "public/widget.css", "confab-avatar"),
+            ] {
+                let rule = format!(".{class}-{index} {{ background: {color}; }}");
+                assert!(css.contains(&rule), "{file} lacks `{rule}`");
+            }
         }
     }
 }
