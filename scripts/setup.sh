@@ -19,7 +19,8 @@ fi
 
 # System packages: a C toolchain (linking, the bundled SQLite), Chromium for the browser tests,
 # PostgreSQL for the second backend, curl and python3 for the scripts, Node.js for Playwright,
-# nginx for the reverse proxy test of deploy/ (scripts/proxy-e2e.sh runs an instance of its own).
+# nginx for the reverse proxy test of deploy/ (scripts/proxy-e2e.sh runs an instance of its own),
+# libfaketime to move a test server's clock.
 missing=()
 command -v cc >/dev/null || missing+=(build-essential)
 command -v pkg-config >/dev/null || missing+=(pkg-config)
@@ -32,6 +33,7 @@ command -v curl >/dev/null || missing+=(curl)
 command -v python3 >/dev/null || missing+=(python3)
 command -v npm >/dev/null || missing+=(nodejs npm)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+compgen -G '/usr/lib/*/faketime/libfaketime.so.1' >/dev/null || missing+=(libfaketime)
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update
   $SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
-    components::{Route, Router, Routes},
+    components::{ParentRoute, Route, Router, Routes},
 };
 
 pub mod api;
@@ -26,7 +26,7 @@ pub mod pages;
 pub mod realtime;
 pub mod widget;
 
-use dashboard::{ChatsPage, ConversationPage, TeamPage};
+use dashboard::{ConversationPane, Inbox, NoChatOpen, TeamPage};
 use pages::{JoinPage, LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader};
 use widget::HostedChatWidget;
 
@@ -81,16 +81,15 @@ pub fn App() -> impl IntoView {
                     view=TeamPage
                     ssr=SsrMode::InOrder
                 />
-                <Route
+                // The inbox: the list stays while the conversation beside it changes.
+                <ParentRoute
                     path=(StaticSegment("admin"), StaticSegment("chats"))
-                    view=ChatsPage
+                    view=Inbox
                     ssr=SsrMode::InOrder
-                />
-                <Route
-                    path=(StaticSegment("admin"), StaticSegment("chats"), ParamSegment("id"))
-                    view=ConversationPage
-                    ssr=SsrMode::InOrder
-                />
+                >
+                    <Route path=StaticSegment("") view=NoChatOpen ssr=SsrMode::InOrder />
+                    <Route path=ParamSegment("id") view=ConversationPane ssr=SsrMode::InOrder />
+                </ParentRoute>
             </Routes>
             <HostedChatWidget />
         </Router>

@@ -69,6 +69,10 @@ test('Maya assigns a chat to Tom: his Mine shows it live, replies are signed, ac
   const received = user.locator('[data-testid="support-message"][data-sender="admin"]');
   await expect(received).toHaveCount(1);
   await expect(received.first()).toContainText('Maya · Support');
+  // With her avatar: her initial on her colour (drawn by a class: the page's CSP takes no inline style).
+  await expect(received.first().locator('.confab-avatar')).toHaveText('M');
+  await expect(received.first().locator('.confab-avatar')).toHaveClass(/confab-avatar-[0-7]/);
+  await expect(received.first().locator('.confab-avatar')).toHaveAttribute('aria-hidden', 'true');
   await card(tom, email).locator('a').click();
   await expect(tom.getByTestId('message-column')).toHaveAttribute('data-live', 'true');
   const fromMaya = tom.locator('[data-testid="staff-message"][data-sender="admin"]');
@@ -77,6 +81,7 @@ test('Maya assigns a chat to Tom: his Mine shows it live, replies are signed, ac
   await tom.getByTestId('reply-input').press('Enter');
   await expect(received).toHaveCount(2);
   await expect(received.nth(1)).toContainText('Tom · Support');
+  await expect(received.nth(1).locator('.confab-avatar')).toHaveText('T');
   await expect(fromMaya.nth(1).locator('.confab-sender')).toHaveText('You');
 
   // Activity lines are staff's: never in the widget.
@@ -87,7 +92,11 @@ test('Maya assigns a chat to Tom: his Mine shows it live, replies are signed, ac
 
 test('snooze takes a chat out of All open until its user writes or its time comes; resolve and reopen', async ({
   browser,
+  browserConsole,
 }) => {
+  // The server is stopped and started again (two days later): the pages' reconnections fail meanwhile.
+  test.setTimeout(90_000);
+  browserConsole.allow(/net::ERR_CONNECTION_REFUSED|^WebSocket connection to .* failed/);
   const user = await personPage(browser);
   const email = await signUp(user, confab.url);
   await openWidget(user);
@@ -113,15 +122,17 @@ test('snooze takes a chat out of All open until its user writes or its time come
   await expect(maya.getByTestId('chat-status')).toHaveAttribute('data-status', 'open');
   await expect(maya.getByTestId('activity-line').last()).toHaveText(/^Reopened by a message from the user · /);
 
-  // Snoozed until a moment from now (the time the worker wakes it is the server's; the test
-  // moving that clock is server/tests/it/inbox.rs): it comes back by itself.
-  const staff = await confab.staff();
-  const chatId = await staff.chatOf(email);
-  const until = new Date(Date.now() + 1_500).toISOString();
-  const snoozed = await staff.api.post(`/api/admin/chats/${chatId}/snooze`, { data: { until } });
-  expect(snoozed.status()).toBe(200);
+  // Snoozed until tomorrow 9:00 again; the server is then started two days later (its clock
+  // moved, nobody waits): the chat is back by itself, on both dashboards once they reconnect.
+  await maya.getByTestId('snooze-menu').click();
+  await maya.getByTestId('snooze-tomorrow').click();
+  await expect(maya.getByTestId('chat-status')).toHaveAttribute('data-status', 'snoozed');
   await expect(card(tom, email)).toHaveCount(0);
-  await expect(card(tom, email)).toBeVisible({ timeout: 15_000 });
+  await confab.halt();
+  await confab.resume('+2d');
+  // The pages reconnect with their backoff (at most ~8 s after the downtime).
+  await expect(card(tom, email)).toBeVisible({ timeout: 30_000 });
+  await expect(maya.getByTestId('chat-status')).toHaveAttribute('data-status', 'open', { timeout: 30_000 });
   await expect(maya.getByTestId('activity-line').last()).toHaveText(/^Reopened: the snooze ended · /);
 
   // Resolve from the keyboard on Tom's list (the spec's archive), then reopen from Resolved.
@@ -139,6 +150,77 @@ test('snooze takes a chat out of All open until its user writes or its time come
   await tom.keyboard.press('a');
   await expect(card(tom, email).getByTestId('chat-owner')).toHaveText('Tom');
   await expect(tom.getByTestId('view-mine').getByTestId('view-count')).toHaveText('1');
+});
+
+test('one screen: chats open beside the list, which stays; j/k open the next; the address names it all; narrow screens show one pane', async ({
+  browser,
+}) => {
+  const emails: string[] = [];
+  for (const text of ['First question', 'Second question']) {
+    const user = await personPage(browser);
+    emails.push(await signUp(user, confab.url));
+    await openWidget(user);
+    await sendFromWidget(user, text);
+  }
+  const [older, newer] = emails;
+  const maya = await colleague(browser, 'maya@team.example.com', 'Maya', 'admin', 'unassigned');
+  await expect(maya.getByTestId('chat-card')).toHaveCount(2);
+  await expect(maya.getByTestId('no-chat-open')).toBeVisible();
+
+  // Opening a chat changes the conversation pane only: the list's element is the same one.
+  await maya.getByTestId('chat-list').evaluate((list) => list.setAttribute('data-kept', 'yes'));
+  await card(maya, newer).locator('a').click();
+  await expect(maya).toHaveURL(/\/admin\/chats\/[0-9a-f-]{36}\?view=unassigned$/);
+  await expect(maya.getByTestId('conversation-title')).toHaveText(newer);
+  await expect(maya.getByTestId('message-column')).toHaveAttribute('data-live', 'true');
+  await expect(maya.getByTestId('chat-list')).toHaveAttribute('data-kept', 'yes');
+  await expect(card(maya, newer).locator('a')).toHaveAttribute('aria-current', 'true');
+
+  // j opens the next chat and k the previous one, with the focus on its card; the list stays.
+  await maya.keyboard.press('j');
+  await expect(maya.getByTestId('conversation-title')).toHaveText(older);
+  await expect(card(maya, older).locator('a')).toBeFocused();
+  await expect(card(maya, older).locator('a')).toHaveAttribute('aria-current', 'true');
+  await maya.keyboard.press('k');
+  await expect(maya.getByTestId('conversation-title')).toHaveText(newer);
+  await expect(maya.getByTestId('chat-list')).toHaveAttribute('data-kept', 'yes');
+
+  // With the focus in the conversation, `a` assigns its chat to Maya (it leaves Unassigned)
+  // and `s` snoozes it; Esc closes it and keeps the view.
+  await maya.getByTestId('conversation-title').click();
+  await maya.keyboard.press('a');
+  await expect(maya.getByTestId('assignee-select')).toHaveValue(/[0-9a-f-]{36}/);
+  await expect(card(maya, newer)).toHaveCount(0);
+  await maya.keyboard.press('s');
+  await expect(maya.getByTestId('chat-status')).toHaveAttribute('data-status', 'snoozed');
+  await maya.keyboard.press('Escape');
+  await expect(maya).toHaveURL(`${confab.url}/admin/chats?view=unassigned`);
+  await expect(maya.getByTestId('no-chat-open')).toBeVisible();
+
+  // The address is the state: the server renders the view, the search and the open chat.
+  const staff = await confab.staff();
+  const olderId = await staff.chatOf(older);
+  const place = `/admin/chats/${olderId}?view=unassigned&q=${encodeURIComponent('First')}`;
+  const html = await (await staff.api.get(place)).text();
+  expect(html).toContain('data-testid="conversation-title"');
+  expect(html).toContain(`data-chat-id="${olderId}"`);
+  // The open chat's card is marked, and only it.
+  expect(html).toMatch(new RegExp(`data-chat-id="${olderId}"[^>]*>\\s*<a [^>]*aria-current="true"`));
+  expect(html.match(/aria-current="true"/g)).toHaveLength(1);
+  expect(html).toContain('value="First"');
+  await staff.api.dispose();
+
+  // Narrow: the list, or the chat with a way back.
+  await maya.setViewportSize({ width: 390, height: 800 });
+  await maya.goto(`${confab.url}${place}`);
+  await expect(maya.getByTestId('conversation-title')).toHaveText(older);
+  await expect(maya.getByTestId('chats-page')).toBeHidden();
+  await expect(maya.getByTestId('message-column')).toHaveAttribute('data-live', 'true');
+  await maya.getByTestId('back-link').click();
+  await expect(maya.getByTestId('chats-page')).toBeVisible();
+  await expect(maya.getByTestId('conversation-page')).toHaveCount(0);
+  await expect(maya.getByTestId('no-chat-open')).toBeHidden();
+  await expect(card(maya, older)).toBeVisible();
 });
 
 test('an admin invites a colleague, who joins through the link once; a deactivated colleague is signed out at once', async ({

@@ -245,20 +245,24 @@ pub async fn count_inbox() -> Result<InboxCounts, AppError> {
     )
 }
 
-/// A chat's activity lines, oldest first (the conversation page refreshes them when the chat
-/// changes).
+/// A chat's list entry (owner, state) and its activity lines, oldest first: what the
+/// conversation pane reads again when the chat changed, or when it may have missed changes.
 ///
 /// # Errors
-/// 401/403 as above.
-#[server(prefix = "/rpc", endpoint = "admin/activity")]
-pub async fn chat_activity(chat_id: Uuid) -> Result<Vec<ActivityLine>, AppError> {
+/// 401/403 as above; 404 for an unknown chat.
+#[server(prefix = "/rpc", endpoint = "admin/ownership")]
+pub async fn chat_ownership(
+    chat_id: Uuid,
+) -> Result<(SupportChatListItem, Vec<ActivityLine>), AppError> {
     use super::request::{answer, staff};
     use domain::chats;
 
     answer(
         async {
             let (state, _) = staff().await?;
-            chats::activity::lines(&state.db, chat_id).await
+            let entry = chats::list::list_item(&state.db, chat_id).await?;
+            let lines = chats::activity::lines(&state.db, chat_id).await?;
+            Ok((entry, lines))
         }
         .await,
     )

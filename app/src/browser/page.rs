@@ -63,3 +63,28 @@ pub fn in_a_field(event: &web_sys::KeyboardEvent) -> bool {
         .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
         .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"))
 }
+
+/// Whether a key press comes from inside an element matching `selector` (e.g. a pane).
+pub fn from_within(event: &web_sys::KeyboardEvent, selector: &str) -> bool {
+    use wasm_bindgen::JsCast;
+
+    event
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest(selector).ok().flatten())
+        .is_some()
+}
+
+/// Whether the page matches a CSS media query now, e.g. `(min-width: 1100px)`.
+#[cfg(feature = "browser")]
+pub fn matches_media(query: &str) -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media(query).ok().flatten())
+        .is_some_and(|list| list.matches())
+}
+
+/// Whether the page matches a media query: the server has no screen.
+#[cfg(not(feature = "browser"))]
+pub fn matches_media(_query: &str) -> bool {
+    false
+}

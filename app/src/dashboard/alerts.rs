@@ -1,7 +1,10 @@
 //! What keeps a support team aware while the dashboard is open in some tab: the count of
 //! unread chats in the page title, a short sound on each new user message (toggle, kept in
 //! this browser), and a desktop notification once the person allowed them with a click. Fed
-//! by the admin channel, which also hands each changed list entry to the page.
+//! by the inbox's one admin channel, which also hands each changed list entry to whatever
+//! listens (the list and the open conversation).
+
+use std::sync::Arc;
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
@@ -12,6 +15,7 @@ use crate::{
     realtime::{AdminFeed, FeedEvent},
 };
 use wire::{
+    error::AppError,
     model::{SupportChatListItem, cut_chars},
     protocol::ServerFrame,
 };
@@ -28,29 +32,72 @@ pub enum DeskEvent {
     Updated(SupportChatListItem),
 }
 
-/// The alerts' state, shared by the page's controls.
+/// Something that hears the admin channel's [`DeskEvent`]s.
+type Listener = Arc<dyn Fn(&DeskEvent) + Send + Sync>;
+
+/// The alerts' state, shared by the inbox's panes.
 #[derive(Clone, Copy)]
 pub struct Alerts {
-    /// Active chats unread for staff; `None` until known.
-    pub unread: RwSignal<Option<u64>>,
+    /// Active chats unread for staff, as last read in the browser; `None` until then.
+    unread: RwSignal<Option<u64>>,
+    /// The count the server rendered the page with.
+    first_unread: Resource<Result<u64, AppError>>,
     /// Whether a new user message plays a sound.
     pub sound: RwSignal<bool>,
     /// Whether desktop notifications may be shown (the person allowed them).
     pub notifications: RwSignal<Permission>,
     /// Whether the admin channel is connected.
     pub live: RwSignal<bool>,
+    /// Who hears the channel's events, each under its number.
+    listeners: StoredValue<Vec<(u64, Listener)>>,
+    /// The number the next listener gets.
+    next_listener: StoredValue<u64>,
 }
 
-/// Starts the alerts for a page and hands it each [`DeskEvent`]. `initial_unread` is the
-/// count the server rendered the page with.
-pub fn use_alerts(initial_unread: Option<u64>, on_event: impl Fn(DeskEvent) + 'static) -> Alerts {
+impl Alerts {
+    /// Active chats unread for staff (tracked): the count last read, else the one the page
+    /// was rendered with. Read it under a `Suspense`, which waits for the first count.
+    pub fn unread(&self) -> Option<u64> {
+        self.unread
+            .get()
+            .or_else(|| self.first_unread.get().and_then(Result::ok))
+    }
+
+    /// Hands each [`DeskEvent`] to `listener` until the reactive owner calling this (a pane,
+    /// an effect) is disposed.
+    pub fn hear(&self, listener: impl Fn(&DeskEvent) + Send + Sync + 'static) {
+        let id = self.next_listener.get_value();
+        self.next_listener.set_value(id + 1);
+        self.listeners
+            .update_value(|all| all.push((id, Arc::new(listener))));
+        let listeners = self.listeners;
+        on_cleanup(move || {
+            listeners.try_update_value(|all| all.retain(|(each, _)| *each != id));
+        });
+    }
+
+    /// Tells every listener (a copy of the list: a listener may add or remove listeners).
+    fn tell(&self, event: &DeskEvent) {
+        let listeners = self
+            .listeners
+            .with_value(|all| all.iter().map(|(_, l)| Arc::clone(l)).collect::<Vec<_>>());
+        for listener in listeners {
+            listener(event);
+        }
+    }
+}
+
+/// Starts the alerts and the admin channel for the inbox.
+pub fn use_alerts() -> Alerts {
     let alerts = Alerts {
-        unread: RwSignal::new(initial_unread),
+        unread: RwSignal::new(None),
+        first_unread: Resource::new(|| (), |()| count_unread_chats()),
         sound: RwSignal::new(true),
         notifications: RwSignal::new(Permission::Denied),
         live: RwSignal::new(false),
+        listeners: StoredValue::new(Vec::new()),
+        next_listener: StoredValue::new(0),
     };
-    let on_event = std::rc::Rc::new(on_event);
     Effect::new(move |started: Option<()>| {
         if started.is_some() {
             return;
@@ -59,12 +106,11 @@ pub fn use_alerts(initial_unread: Option<u64>, on_event: impl Fn(DeskEvent) + 's
             .sound
             .set(browser::stored(SOUND_KEY).as_deref() != Some("off"));
         alerts.notifications.set(browser::notification_permission());
-        let on_event = std::rc::Rc::clone(&on_event);
         let feed = AdminFeed::connect(move |event| match event {
             FeedEvent::Frame(frame) => match *frame {
                 ServerFrame::ChatUpdated { chat } => {
                     refresh_unread(alerts);
-                    on_event(DeskEvent::Updated(chat));
+                    alerts.tell(&DeskEvent::Updated(chat));
                 }
                 ServerFrame::NewUserMessage {
                     user_email,
@@ -88,7 +134,7 @@ pub fn use_alerts(initial_unread: Option<u64>, on_event: impl Fn(DeskEvent) + 's
             FeedEvent::Live => {
                 alerts.live.set(true);
                 refresh_unread(alerts);
-                on_event(DeskEvent::Live);
+                alerts.tell(&DeskEvent::Live);
             }
             FeedEvent::Down => alerts.live.set(false),
         });
@@ -111,7 +157,7 @@ fn refresh_unread(alerts: Alerts) {
 /// with the page, so a page being taken down never writes the title of the next one).
 #[component]
 pub fn AlertTitle(alerts: Alerts, name: String) -> impl IntoView {
-    let title = move |name: &str| match alerts.unread.get() {
+    let title = move |name: &str| match alerts.unread() {
         Some(n) if n > 0 => format!("({n}) {name} · Confab"),
         _ => format!("{name} · Confab"),
     };

@@ -1,21 +1,26 @@
-//! The staff dashboard: `/admin/chats` (the live chat list, with search) and
-//! `/admin/chats/:id` (one conversation), rendered on the server and live once hydrated.
+//! The staff dashboard: the team inbox (`/admin/chats`, the list with a conversation beside
+//! it at `/admin/chats/:id`) and the team page, rendered on the server and live once hydrated.
 //!
-//! - `text`: what cards and dividers say (relative times, "You: ", visitor names); pure.
-//! - `chat_list`: a tab's loaded pages kept in order as live updates arrive; pure.
+//! - `text`: what cards and dividers say (relative times, "You: ", visitor names, the
+//!   inbox's addresses); pure.
+//! - `chat_list`: a view's loaded pages kept in order as live updates arrive; pure.
 //! - `alerts`: the admin channel, the unread count in the title, sound and notifications.
+//! - `inbox`: the one screen: header, alerts, the list pane and the route's conversation pane.
+//! - `place`: where the inbox is (view, search, open chat, from the address), shared by panes.
+//! - `list_pane`, `conversation_pane`: the inbox's two panes.
 //! - `ownership`: a conversation's owner, state (open, snoozed, resolved) and activity lines.
-//! - `list_page`, `conversation_page`, `team_page`: the pages (`team_page` is `/admin/team`,
-//!   also the staff area's start `/admin`).
+//! - `team_page`: `/admin/team`, also the staff area's start `/admin`.
 
 mod alerts;
 mod chat_list;
-mod conversation_page;
-mod list_page;
+mod conversation_pane;
+mod inbox;
+mod list_pane;
 mod ownership;
+mod place;
 mod team_page;
 mod text;
 
-pub use conversation_page::ConversationPage;
-pub use list_page::ChatsPage;
+pub use conversation_pane::ConversationPane;
+pub use inbox::{Inbox, NoChatOpen};
 pub use team_page::TeamPage;

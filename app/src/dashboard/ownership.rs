@@ -5,11 +5,11 @@
 //! dashboard hears of it over the staff channel, this one included.
 
 use chrono::{DateTime, Datelike, TimeDelta, Utc};
-use leptos::{ev, prelude::*};
+use leptos::{ev, html, prelude::*};
 use uuid::Uuid;
 
 use crate::{
-    api::{assign_chat, chat_activity, snooze_chat},
+    api::{assign_chat, chat_ownership, snooze_chat},
     browser,
     components::use_hydrated,
 };
@@ -32,6 +32,10 @@ pub struct Ownership {
     snoozed_until: RwSignal<Option<DateTime<Utc>>>,
     /// What staff did to it, oldest first.
     activity: RwSignal<Vec<ActivityLine>>,
+    /// Whether a change of this page's is on its way.
+    busy: RwSignal<bool>,
+    /// Why the last change failed.
+    failed: RwSignal<Option<String>>,
 }
 
 impl Ownership {
@@ -43,53 +47,100 @@ impl Ownership {
             status: RwSignal::new(chat.status),
             snoozed_until: RwSignal::new(chat.snoozed_until),
             activity: RwSignal::new(chat.activity.clone()),
+            busy: RwSignal::new(false),
+            failed: RwSignal::new(None),
         }
+    }
+
+    /// Gives the chat to `assignee` (nobody for `None`).
+    pub fn assign(self, assignee: Option<Uuid>) {
+        let chat_id = self.chat_id;
+        self.busy.set(true);
+        leptos::task::spawn_local(async move { self.answer(assign_chat(chat_id, assignee).await) });
+    }
+
+    /// Snoozes the chat until `until`.
+    pub fn snooze(self, until: DateTime<Utc>) {
+        let chat_id = self.chat_id;
+        self.busy.set(true);
+        leptos::task::spawn_local(async move { self.answer(snooze_chat(chat_id, until).await) });
+    }
+
+    /// Whether `who` owns the chat.
+    pub fn owned_by(&self, who: Uuid) -> bool {
+        self.assignee
+            .with_untracked(|a| a.as_ref().is_some_and(|a| a.id == who))
+    }
+
+    /// Whether the pane this state belongs to is gone (the reader moved on to another chat
+    /// while an answer was on its way): its signals can no longer be read.
+    fn gone(&self) -> bool {
+        self.busy.is_disposed()
+    }
+
+    /// Takes the server's answer to one of this page's changes.
+    fn answer(self, result: Result<SupportChatListItem, wire::error::AppError>) {
+        if self.gone() {
+            return;
+        }
+        match result {
+            Ok(entry) => {
+                self.update(&entry);
+                self.failed.set(None);
+            }
+            Err(err) => self.failed.set(Some(err.to_string())),
+        }
+        self.busy.set(false);
     }
 
     /// Takes the chat's entry as the server now shows it. When its owner or state changed (a
     /// new message changes neither), the activity lines are read again.
     pub fn update(&self, entry: &SupportChatListItem) {
+        if self.gone() {
+            return;
+        }
         let changed = self.assignee.with_untracked(|a| a != &entry.assignee)
             || self.status.get_untracked() != entry.status
             || self.snoozed_until.get_untracked() != entry.snoozed_until;
-        if !changed {
-            return;
+        if changed {
+            self.take(entry);
+            self.reread(|_| {});
         }
+    }
+
+    /// Reads the chat's owner, state and activity lines again (they changed, or a reconnection
+    /// may have missed changes); `then` gets the entry read.
+    pub fn reread(self, then: impl FnOnce(&SupportChatListItem) + 'static) {
+        leptos::task::spawn_local(async move {
+            if let Ok((entry, lines)) = chat_ownership(self.chat_id).await
+                && !self.gone()
+            {
+                self.take(&entry);
+                self.activity.set(lines);
+                then(&entry);
+            }
+        });
+    }
+
+    fn take(&self, entry: &SupportChatListItem) {
         self.assignee.set(entry.assignee.clone());
         self.status.set(entry.status);
         self.snoozed_until.set(entry.snoozed_until);
-        let (chat_id, activity) = (self.chat_id, self.activity);
-        leptos::task::spawn_local(async move {
-            if let Ok(fresh) = chat_activity(chat_id).await {
-                activity.set(fresh);
-            }
-        });
     }
 }
 
 /// The owner picker, "Assign to me" and the snooze choices, with the chat's state in words.
 #[component]
 pub fn OwnerBar(viewer: Uuid, team: Vec<StaffRef>, state: Ownership) -> impl IntoView {
-    let chat_id = state.chat_id;
-    let busy = RwSignal::new(false);
-    let failed = RwSignal::new(None::<String>);
-    let answer = move |result: Result<SupportChatListItem, wire::error::AppError>| {
-        match result {
-            Ok(entry) => {
-                state.update(&entry);
-                failed.set(None);
-            }
-            Err(err) => failed.set(Some(err.to_string())),
-        }
-        busy.set(false);
-    };
-    let assign = move |assignee: Option<Uuid>| {
-        busy.set(true);
-        leptos::task::spawn_local(async move { answer(assign_chat(chat_id, assignee).await) });
-    };
+    let (busy, failed) = (state.busy, state.failed);
+    let assign = move |assignee: Option<Uuid>| state.assign(assignee);
+    let menu = NodeRef::<html::Details>::new();
+    // A choice made closes the menu.
     let snooze = move |until: DateTime<Utc>| {
-        busy.set(true);
-        leptos::task::spawn_local(async move { answer(snooze_chat(chat_id, until).await) });
+        if let Some(menu) = menu.get_untracked() {
+            menu.set_open(false);
+        }
+        state.snooze(until);
     };
     let on_pick = move |ev: ev::Event| {
         let picked = event_target_value(&ev);
@@ -146,7 +197,7 @@ pub fn OwnerBar(viewer: Uuid, team: Vec<StaffRef>, state: Ownership) -> impl Int
             >
                 "Assign to me"
             </button>
-            <details class="snooze-menu">
+            <details class="snooze-menu" node_ref=menu>
                 <summary data-testid="snooze-menu">"Snooze"</summary>
                 <div class="snooze-choices">
                     <button

@@ -65,6 +65,16 @@ pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
 /// The list's address for a view, a search and a page cursor, as the page's links and forms
 /// write it: `/admin/chats?view=mine&q=refund&after=ID` (All open is the plain address).
 pub fn list_href(view: InboxView, search: &str, after: Option<Uuid>) -> String {
+    inbox_href("/admin/chats", view, search, after)
+}
+
+/// A chat's address in the inbox, with the view, search and page the list beside it shows:
+/// `/admin/chats/ID?view=mine&q=refund`.
+pub fn chat_href(chat: Uuid, view: InboxView, search: &str, after: Option<Uuid>) -> String {
+    inbox_href(&format!("/admin/chats/{chat}"), view, search, after)
+}
+
+fn inbox_href(path: &str, view: InboxView, search: &str, after: Option<Uuid>) -> String {
     let mut parts = Vec::new();
     if view != InboxView::default() {
         parts.push(format!("view={}", view.as_str()));
@@ -76,9 +86,9 @@ pub fn list_href(view: InboxView, search: &str, after: Option<Uuid>) -> String {
         parts.push(format!("after={after}"));
     }
     if parts.is_empty() {
-        "/admin/chats".to_owned()
+        path.to_owned()
     } else {
-        format!("/admin/chats?{}", parts.join("&"))
+        format!("{path}?{}", parts.join("&"))
     }
 }
 
@@ -172,6 +182,14 @@ mod tests {
         assert_eq!(
             list_href(InboxView::Mine, "café & co", Some(id)),
             format!("/admin/chats?view=mine&q=caf%C3%A9%20%26%20co&after={id}")
+        );
+        assert_eq!(
+            chat_href(id, InboxView::Open, "", None),
+            format!("/admin/chats/{id}")
+        );
+        assert_eq!(
+            chat_href(id, InboxView::Snoozed, "refund", None),
+            format!("/admin/chats/{id}?view=snoozed&q=refund")
         );
     }
 }

@@ -26,6 +26,15 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** Debian's libfaketime (package `libfaketime`, which scripts/setup.sh installs). */
+function libfaketime(): string {
+  for (const dir of readdirSync('/usr/lib')) {
+    const path = join('/usr/lib', dir, 'faketime', 'libfaketime.so.1');
+    if (existsSync(path)) return path;
+  }
+  throw new Error('libfaketime not found: scripts/setup.sh installs it');
+}
+
 export type ConfabOptions = {
   /** Origins allowed to embed the widget (CONFAB_WIDGET_ORIGINS). */
   widgetOrigins?: string[];
@@ -50,8 +59,10 @@ export class Confab {
     return confab;
   }
 
-  /** Starts the server again on the same port and database. */
-  async resume(): Promise<void> {
+  /** Starts the server again on the same port and database; with `clockAhead` (libfaketime's
+   * offset, e.g. `+2d`), its wall clock runs that far ahead of the machine's, as if the
+   * server were started again that much later. */
+  async resume(clockAhead?: string): Promise<void> {
     const bin = process.env.CONFAB_BIN;
     const siteRoot = process.env.CONFAB_SITE_ROOT;
     if (!bin || !siteRoot) throw new Error('CONFAB_BIN and CONFAB_SITE_ROOT come from scripts/e2e.sh');
@@ -68,6 +79,12 @@ export class Confab {
       CONFAB_MESSAGE_BURST: '1000000',
     };
     if (this.options.widgetOrigins?.length) env.CONFAB_WIDGET_ORIGINS = this.options.widgetOrigins.join(',');
+    if (clockAhead) {
+      // Only the wall clock moves: timers and timeouts (the monotonic clock) run as usual.
+      env.LD_PRELOAD = libfaketime();
+      env.FAKETIME = clockAhead;
+      env.FAKETIME_DONT_FAKE_MONOTONIC = '1';
+    }
     const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${this.port}`, '--site-root', siteRoot], {
       cwd: this.dir,
       env,

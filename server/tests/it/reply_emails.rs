@@ -188,6 +188,70 @@ async fn an_unread_reply_is_emailed_once_after_the_delay() {
 }
 
 #[tokio::test]
+async fn what_staff_did_to_a_chat_never_reaches_its_reply_email() {
+    let scene = Scene::new().await;
+    // A colleague takes the chat, snoozes it and reopens it (three activity lines), then replies.
+    let (maya, cookie) = scene
+        .app
+        .staff_session("maya@example.com", wire::model::Role::Agent)
+        .await;
+    let chat = format!("/api/admin/chats/{}", scene.chat_id);
+    let until = (clock::now() + TimeDelta::hours(1)).to_rfc3339();
+    for (action, body) in [
+        ("assign", json!({ "assignee_id": maya })),
+        ("snooze", json!({ "until": until })),
+        ("reopen", json!({})),
+    ] {
+        let res = scene
+            .app
+            .send_json(
+                reqwest::Method::POST,
+                &format!("{chat}/{action}"),
+                &cookie,
+                &body,
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "{action}");
+    }
+    let staff_view: serde_json::Value = scene
+        .app
+        .get_with_cookie(&chat, &cookie)
+        .await
+        .json()
+        .await
+        .expect("chat");
+    let kinds: Vec<&str> = staff_view["activity"]
+        .as_array()
+        .expect("activity")
+        .iter()
+        .filter_map(|line| line["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["assigned", "snoozed", "reopened"]);
+    let res = scene
+        .app
+        .send_json(
+            reqwest::Method::POST,
+            &format!("{chat}/messages"),
+            &cookie,
+            &json!({ "content": "Found it: the reset link had expired." }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    assert_eq!(scene.run_worker(DELAY + TimeDelta::seconds(1)).await, 1);
+    let received = scene.received();
+    assert_eq!(received.len(), 1);
+    let body = decoded(&received[0].data).to_lowercase();
+    assert!(body.contains("found it: the reset link had expired."));
+    for said_of_activity in ["assigned", "snoozed", "reopened", "activity"] {
+        assert!(
+            !body.contains(said_of_activity),
+            "the email tells the user {said_of_activity:?}: {body}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn no_email_when_a_guard_says_so() {
     // Read first.
     let scene = Scene::new().await;

@@ -1,23 +1,25 @@
-//! `/admin/chats/:id`: one conversation. The server renders it whole (reading it records
-//! the staff view, as the spec asks) with forms that work before the wasm arrives; once
-//! hydrated it is live over `/ws` (messages, "User is typing…", "Seen"), sends replies over
-//! the socket, loads older messages on scroll-up, keeps recording the view while the page is
-//! open and visible, and answers `e` (archive / restore) and Esc (back to the list). Its
-//! owner and state (assign, snooze) and what staff did are [`super::ownership`]'s. The
-//! messages are the conversation view the widget shows too ([`crate::conversation`]), from
-//! staff's side.
+//! The inbox's conversation pane (`/admin/chats/:id`): one conversation beside the list. The
+//! server renders it whole (reading it records the staff view, as the spec asks) with forms
+//! that work before the wasm arrives; once hydrated it is live over `/ws` (messages, "User is
+//! typing…", "Seen"), sends replies over the socket, loads older messages on scroll-up, keeps
+//! recording the view while the page is open and visible, and answers the keyboard when the
+//! focus is not on a card of the list: `e` resolves or reopens (the spec's archive / restore), `a`
+//! assigns it to the reader, `s` snoozes it until tomorrow, Esc closes it. Its owner and
+//! state (assign, snooze) and what staff did are [`super::ownership`]'s. The messages are the
+//! conversation view the widget shows too ([`crate::conversation`]), from staff's side.
 
 use leptos::{ev, html, prelude::*};
-use leptos_router::hooks::{use_params_map, use_query_map};
+use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::{
-    alerts::{AlertControls, AlertTitle, DeskEvent, use_alerts},
+    alerts::DeskEvent,
     ownership::{ActivityPanel, OwnerBar, Ownership},
+    place::use_inbox,
     text,
 };
 use crate::{
-    api::{count_unread_chats, get_admin_chat, set_chat_archived},
+    api::{get_admin_chat, set_chat_archived},
     browser,
     components::{TypingThrottle, sends_message, use_hydrated},
     conversation::{Hooks, MessageList, OlderPages, Side, TypingLine, Words},
@@ -26,21 +28,16 @@ use crate::{
 use wire::{
     error::AppError,
     model::{SenderType, StaffConversation, UserProfile},
-    team::InboxView,
 };
 
-/// The page: finds the chat named in the path and renders it.
+/// The pane: finds the chat named in the path and renders it.
 #[component]
-pub fn ConversationPage() -> impl IntoView {
+pub fn ConversationPane() -> impl IntoView {
     let params = use_params_map();
     let chat_id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
-    let from = use_query_map().with_untracked(|q| {
-        q.get("from")
-            .and_then(|view| InboxView::parse(&view))
-            .unwrap_or_default()
-    });
-    let back = text::list_href(from, "", None);
+    let (place, _) = use_inbox();
+    let back = Memo::new(move |_| text::list_href(place.view.get(), &place.search.get(), None));
     let conversation = Resource::new(
         move || chat_id.get(),
         |id| async move {
@@ -50,24 +47,24 @@ pub fn ConversationPage() -> impl IntoView {
             }
         },
     );
-    let unread = Resource::new(|| (), |()| count_unread_chats());
     view! {
-        <main class="page dashboard conversation-page" data-testid="conversation-page">
+        <section
+            class="chat-pane conversation-page"
+            aria-label="Open chat"
+            data-testid="conversation-page"
+        >
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
-                    let initial_unread = unread.get().and_then(Result::ok);
-                    let back = back.clone();
                     conversation
                         .get()
                         .map(|result| match result {
                             Ok(conversation) => {
-                                view! { <Conversation conversation initial_unread back /> }
-                                    .into_any()
+                                view! { <Conversation conversation back /> }.into_any()
                             }
                             Err(err) => {
                                 view! {
                                     <p><a href=back>"← Support Chats"</a></p>
-                                    <h1>"Chat not found"</h1>
+                                    <h2>"Chat not found"</h2>
                                     <p class="form-error" role="alert">{err.to_string()}</p>
                                 }
                                     .into_any()
@@ -75,7 +72,7 @@ pub fn ConversationPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-        </main>
+        </section>
     }
 }
 
@@ -102,11 +99,7 @@ impl Live {
 }
 
 #[component]
-fn Conversation(
-    conversation: StaffConversation,
-    initial_unread: Option<u64>,
-    back: String,
-) -> impl IntoView {
+fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl IntoView {
     let StaffConversation {
         chat,
         user,
@@ -129,47 +122,50 @@ fn Conversation(
         .name
         .clone()
         .unwrap_or_else(|| text::person(user.email.as_deref(), user.id));
-    let alerts = use_alerts(initial_unread, move |event| {
-        if let DeskEvent::Updated(entry) = event
-            && entry.id == chat_id
-        {
-            archived.set(entry.archived);
-            ownership.update(&entry);
+    let (_, alerts) = use_inbox();
+
+    Effect::new(move |started: Option<()>| {
+        if started.is_some() {
+            return;
         }
+        alerts.hear(move |event| match event {
+            DeskEvent::Updated(entry) if entry.id == chat_id => {
+                archived.set(entry.archived);
+                ownership.update(entry);
+            }
+            DeskEvent::Updated(_) => {}
+            // Back after a disconnection (a restart, say): changes may have gone unheard.
+            DeskEvent::Live => ownership.reread(move |entry| archived.set(entry.archived)),
+        });
+        let chat = LiveChat::connect(
+            LiveChatOptions {
+                server: String::new(),
+                token: None,
+                chat_id,
+                as_staff: true,
+            },
+            signals,
+        );
+        live.chat.update(|slot| *slot = Some(chat));
+        on_cleanup(move || live.with(LiveChat::close));
+        in_the_browser::keep_recording_views(chat_id, signals);
+        in_the_browser::listen_to_keys(in_the_browser::Keys {
+            chat_id,
+            archived,
+            draft,
+            back,
+            ownership,
+            viewer,
+        });
     });
 
-    {
-        let back = back.clone();
-        Effect::new(move |started: Option<()>| {
-            if started.is_some() {
-                return;
-            }
-            let chat = LiveChat::connect(
-                LiveChatOptions {
-                    server: String::new(),
-                    token: None,
-                    chat_id,
-                    as_staff: true,
-                },
-                signals,
-            );
-            live.chat.update(|slot| *slot = Some(chat));
-            on_cleanup(move || live.with(LiveChat::close));
-            in_the_browser::keep_recording_views(chat_id, signals);
-            in_the_browser::listen_to_keys(chat_id, archived, draft, back.clone());
-        });
-    }
-
-    let title = person.clone();
     view! {
-        <AlertTitle alerts name=title />
         <p class="back-link">
-            <a href=back.clone() data-testid="back-link">"← Support Chats"</a>
+            <a href=back data-testid="back-link">"← Support Chats"</a>
         </p>
-        <div class="dashboard-header">
-            <h1 data-testid="conversation-title">{person.clone()}</h1>
+        <div class="conversation-header">
+            <h2 data-testid="conversation-title">{person.clone()}</h2>
             <ArchiveToggle chat_id archived />
-            <AlertControls alerts />
         </div>
         <OwnerBar viewer team state=ownership />
         <div class="conversation-layout">
@@ -372,6 +368,7 @@ mod in_the_browser {
     use leptos::{ev, prelude::*};
     use uuid::Uuid;
 
+    use super::Ownership;
     use crate::{
         api::{older_admin_messages, record_chat_view, set_chat_archived},
         browser,
@@ -436,29 +433,46 @@ mod in_the_browser {
         on_cleanup(move || handle.remove());
     }
 
-    /// `e` archives or restores, Esc goes back to the list (outside the reply box, or from
-    /// it when it is empty).
-    pub fn listen_to_keys(
-        chat_id: Uuid,
-        archived: RwSignal<bool>,
-        draft: RwSignal<String>,
-        back: String,
-    ) {
+    /// What the conversation's keys act on.
+    #[derive(Clone, Copy)]
+    pub struct Keys {
+        pub chat_id: Uuid,
+        pub archived: RwSignal<bool>,
+        pub draft: RwSignal<String>,
+        pub back: Memo<String>,
+        pub ownership: Ownership,
+        pub viewer: Uuid,
+    }
+
+    /// Esc closes the conversation (outside the fields, or from an empty reply box). With the
+    /// focus neither in a field nor on a card of the list (whose keys act on that card): `e`
+    /// resolves or reopens, `a` assigns the chat to the reader, `s` snoozes it until tomorrow
+    /// 9:00.
+    pub fn listen_to_keys(keys: Keys) {
+        let Keys {
+            chat_id, archived, ..
+        } = keys;
         let navigate = leptos_router::hooks::use_navigate();
         let handle = window_event_listener(ev::keydown, move |ev: ev::KeyboardEvent| {
-            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
+            // A key held down acts once.
+            if ev.ctrl_key() || ev.meta_key() || ev.alt_key() || ev.repeat() {
                 return;
             }
             let in_field = browser::in_a_field(&ev);
+            // A focused card's keys are the list's.
+            let ours = !in_field && !browser::from_within(&ev, ".chat-card");
             match ev.key().as_str() {
                 "Escape" => {
-                    let draft_empty = draft.with_untracked(|d| d.trim().is_empty());
-                    if !in_field || draft_empty {
+                    // From a field, only from an empty reply box (Esc in the search is the
+                    // search's).
+                    let from_empty_reply = browser::from_within(&ev, "#reply-input")
+                        && keys.draft.with_untracked(|d| d.trim().is_empty());
+                    if !in_field || from_empty_reply {
                         ev.prevent_default();
-                        navigate(&back, Default::default());
+                        navigate(&keys.back.get_untracked(), Default::default());
                     }
                 }
-                "e" if !in_field => {
+                "e" if ours => {
                     ev.prevent_default();
                     let wanted = !archived.get_untracked();
                     leptos::task::spawn_local(async move {
@@ -466,6 +480,14 @@ mod in_the_browser {
                             archived.set(now);
                         }
                     });
+                }
+                "a" if ours && !keys.ownership.owned_by(keys.viewer) => {
+                    ev.prevent_default();
+                    keys.ownership.assign(Some(keys.viewer));
+                }
+                "s" if ours => {
+                    ev.prevent_default();
+                    keys.ownership.snooze(browser::local_morning(1));
                 }
                 _ => {}
             }

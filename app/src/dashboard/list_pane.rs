@@ -1,22 +1,22 @@
-//! `/admin/chats`: the team inbox's list. The view (Mine, Unassigned, All open, Snoozed,
-//! Resolved, each with its live count) and the search are in the URL (`?view=mine`, `?q=`;
-//! the spec's `?archived=true` still opens Resolved), so the server renders any state and
-//! links and forms work before the wasm arrives; once hydrated, the list follows the admin
-//! channel (a chat leaves a view as soon as its owner or state moves it), loads more pages in
-//! place and answers the keyboard (j/k or arrows, Enter, `a` assign to me, `s` snooze until
-//! tomorrow, `e` resolve or reopen, `/` search).
+//! The inbox's list pane: the views (Mine, Unassigned, All open, Snoozed, Resolved, each with
+//! its live count), the search and the cards of the view the address names. The server
+//! renders it and its links and forms work before the wasm arrives; once hydrated, the list
+//! follows the admin channel (a chat leaves a view as soon as its owner or state moves it),
+//! loads more pages in place, marks the open chat and answers the keyboard (j/k open the
+//! next or previous chat, arrows move between cards, Enter opens, `a` assign to me, `s`
+//! snooze until tomorrow, `e` resolve or reopen, `/` search).
 
 use leptos::{ev, html, prelude::*};
-use leptos_router::hooks::use_query_map;
 use uuid::Uuid;
 
 use super::{
-    alerts::{AlertControls, AlertTitle, DeskEvent, use_alerts},
+    alerts::DeskEvent,
     chat_list::{ChatList, Tab},
+    place::{Place, use_inbox},
     text,
 };
 use crate::{
-    api::{count_inbox, count_unread_chats, list_chats},
+    api::{count_inbox, list_chats},
     browser,
 };
 use wire::{
@@ -24,38 +24,20 @@ use wire::{
     team::{ChatStatus, InboxCounts, InboxView},
 };
 
-/// The view a list URL names: `?view=`, or the spec's `?archived=true` (Resolved); All open
-/// by default.
-pub fn view_in(view: Option<&str>, archived: Option<&str>) -> InboxView {
-    match (view.and_then(InboxView::parse), archived) {
-        (Some(view), _) => view,
-        (None, Some("true")) => InboxView::Resolved,
-        (None, _) => InboxView::default(),
-    }
-}
-
-/// The page: header, alerts, views, search, and the list of the view asked for.
+/// The pane: views, search, and the list of the view asked for.
 #[component]
-pub fn ChatsPage() -> impl IntoView {
-    let query = use_query_map();
-    let view = Memo::new(move |_| {
-        query.with(|q| view_in(q.get("view").as_deref(), q.get("archived").as_deref()))
-    });
-    let search = Memo::new(move |_| query.with(|q| q.get("q").unwrap_or_default()));
-    let after =
-        Memo::new(move |_| query.with(|q| q.get("after").and_then(|a| Uuid::parse_str(&a).ok())));
+pub fn ListPane() -> impl IntoView {
+    let (place, _) = use_inbox();
     let page = Resource::new(
-        move || (view.get(), search.get(), after.get()),
+        move || (place.view.get(), place.search.get(), place.after.get()),
         |(view, search, after)| list_chats(view, search, after),
     );
-    let unread = Resource::new(|| (), |()| count_unread_chats());
     let counts = Resource::new(|| (), |()| count_inbox());
 
     view! {
-        <main class="page dashboard" data-testid="chats-page">
+        <section class="list-pane" aria-label="Chats" data-testid="chats-page">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
-                    let initial_unread = unread.get().and_then(Result::ok);
                     let counts = counts.get().map(|c| c.map_err(|err| err.to_string()));
                     page.get()
                         .zip(counts)
@@ -64,10 +46,9 @@ pub fn ChatsPage() -> impl IntoView {
                                 view! {
                                     <ChatBoard
                                         first
-                                        initial_unread
                                         counts
-                                        view=view.get_untracked()
-                                        search=search.get_untracked()
+                                        view=place.view.get_untracked()
+                                        search=place.search.get_untracked()
                                     />
                                 }
                                     .into_any()
@@ -77,16 +58,12 @@ pub fn ChatsPage() -> impl IntoView {
                         })
                 }}
             </Suspense>
-        </main>
+        </section>
     }
 }
 
 fn failed(message: String) -> AnyView {
-    view! {
-        <h1>"Support Chats"</h1>
-        <p class="form-error" role="alert">{message}</p>
-    }
-    .into_any()
+    view! { <p class="form-error" role="alert">{message}</p> }.into_any()
 }
 
 /// What each view is called, and its `data-testid` (All open and Resolved keep the names of
@@ -106,13 +83,7 @@ const RECOUNT_EVERY_MS: u32 = 2_000;
 
 /// One view's list, live.
 #[component]
-fn ChatBoard(
-    first: ChatListPage,
-    initial_unread: Option<u64>,
-    counts: InboxCounts,
-    view: InboxView,
-    search: String,
-) -> AnyView {
+fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: String) -> AnyView {
     let searching = !search.trim().is_empty();
     let tab = Tab {
         view,
@@ -151,16 +122,6 @@ fn ChatBoard(
             }
         });
     };
-    let alerts = use_alerts(initial_unread, move |event| match event {
-        DeskEvent::Live => {
-            reload();
-            recount();
-        }
-        DeskEvent::Updated(entry) => {
-            list.update(|l| l.apply(entry, tab, searching));
-            recount();
-        }
-    });
 
     let load_more = {
         let search = search.clone();
@@ -179,13 +140,33 @@ fn ChatBoard(
         }
     };
 
+    let (place, alerts) = use_inbox();
     Effect::new(move |started: Option<()>| {
-        if started.is_none() {
-            keyboard::listen(list, list_ref, search_ref, tab, searching);
+        if started.is_some() {
+            return;
         }
+        let reload = reload.clone();
+        alerts.hear(move |event| match event {
+            DeskEvent::Live => {
+                reload();
+                recount();
+            }
+            DeskEvent::Updated(entry) => {
+                list.update(|l| l.apply(entry.clone(), tab, searching));
+                recount();
+            }
+        });
+        keyboard::listen(keyboard::Keys {
+            list,
+            list_ref,
+            search_ref,
+            tab,
+            searching,
+            place,
+        });
     });
 
-    let unread_total = move || alerts.unread.get().unwrap_or(0);
+    let unread_total = move || alerts.unread().unwrap_or(0);
     let empty_text = match (searching, view) {
         (true, _) => "No chats match this search.",
         (false, InboxView::Mine) => {
@@ -203,6 +184,7 @@ fn ChatBoard(
         }
     };
     let search_value = search.clone();
+    let card_search = StoredValue::new(search.clone());
     let tabs = InboxView::ALL
         .into_iter()
         .map(|each| {
@@ -233,11 +215,6 @@ fn ChatBoard(
         .collect_view();
 
     view! {
-        <AlertTitle alerts name="Support Chats".to_owned() />
-        <div class="dashboard-header">
-            <h1>"Support Chats"</h1>
-            <AlertControls alerts />
-        </div>
         <nav class="tabs views" aria-label="Views">
             {tabs}
         </nav>
@@ -264,12 +241,14 @@ fn ChatBoard(
             fallback=move || view! { <p class="empty-state" data-testid="chats-empty">{empty_text}</p> }
         >
             <ol class="chat-cards" node_ref=list_ref data-testid="chat-list">
+                // One card per chat for as long as it is listed: a card changes in place (its
+                // focus and hover stay) as its entry does.
                 <For
-                    each=move || list.get().chats
-                    key=|chat| (chat.id, chat.last_message_at, chat.unread, chat.message_count, chat.match_snippet.clone(), chat.assignee.as_ref().map(|a| (a.id, a.name.clone())), chat.status, chat.snoozed_until)
-                    let(chat)
+                    each=move || list.with(|l| l.chats.iter().map(|c| c.id).collect::<Vec<_>>())
+                    key=|id| *id
+                    let(id)
                 >
-                    <ChatCard chat view now />
+                    <ChatCard id list view search=card_search.get_value() now place />
                 </For>
             </ol>
         </Show>
@@ -296,7 +275,7 @@ fn ChatBoard(
             </p>
         </Show>
         <p class="hint keys">
-            <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " move · " <kbd>"Enter"</kbd> " open · "
+            <kbd>"j"</kbd> " / " <kbd>"k"</kbd> " next / previous chat · " <kbd>"Enter"</kbd> " open · "
             <kbd>"a"</kbd> " assign to me · " <kbd>"s"</kbd> " snooze until tomorrow · "
             <kbd>"e"</kbd> " resolve or reopen · " <kbd>"/"</kbd> " search"
         </p>
@@ -320,57 +299,69 @@ fn use_clock() -> RwSignal<chrono::DateTime<chrono::Utc>> {
 }
 
 /// One chat in the list: who, the newest message, owner, state, counts and time; unread
-/// ones stand out.
+/// ones stand out. It follows the chat's entry in `list` while the chat is listed.
 #[component]
 fn ChatCard(
-    chat: SupportChatListItem,
+    id: Uuid,
+    list: RwSignal<ChatList>,
     view: InboxView,
+    search: String,
     now: RwSignal<chrono::DateTime<chrono::Utc>>,
+    place: Place,
 ) -> impl IntoView {
-    let person = text::person(chat.user_email.as_deref(), chat.user_id);
-    let preview = text::preview_line(&chat);
-    let count = text::message_count(chat.message_count);
-    let at = chat.last_message_at;
-    let href = if view == InboxView::default() {
-        format!("/admin/chats/{}", chat.id)
-    } else {
-        format!("/admin/chats/{}?from={}", chat.id, view.as_str())
+    let entry = Memo::new(move |_| list.with(|l| l.chats.iter().find(|c| c.id == id).cloned()));
+    let read = move |field: fn(&SupportChatListItem) -> String| {
+        move || entry.with(|e| e.as_ref().map(field).unwrap_or_default())
     };
-    let unread = chat.unread;
-    let owner = chat
-        .assignee
-        .as_ref()
-        .map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone());
-    let snoozed = (chat.status == ChatStatus::Snoozed)
-        .then_some(chat.snoozed_until)
-        .flatten();
+    let person = read(|c| text::person(c.user_email.as_deref(), c.user_id));
+    let preview = read(text::preview_line);
+    let count = read(|c| text::message_count(c.message_count));
+    let owner = read(|c| {
+        c.assignee
+            .as_ref()
+            .map_or_else(|| "Unassigned".to_owned(), |a| a.name.clone())
+    });
+    let status = read(|c| format!("{:?}", c.status).to_lowercase());
+    let unread = move || entry.with(|e| e.as_ref().is_some_and(|c| c.unread));
+    let snippet = move || entry.with(|e| e.as_ref().and_then(|c| c.match_snippet.clone()));
+    let at = move || entry.with(|e| e.as_ref().and_then(|c| c.last_message_at));
+    let snoozed = move || {
+        entry.with(|e| {
+            e.as_ref()
+                .filter(|c| c.status == ChatStatus::Snoozed)
+                .and_then(|c| c.snoozed_until)
+        })
+    };
+    let href = text::chat_href(id, view, &search, place.after.get_untracked());
+    let open = move || place.chat.get() == Some(id);
     view! {
         <li
             class="chat-card"
             class:unread=unread
+            class:open=open
             data-testid="chat-card"
-            data-chat-id=chat.id.to_string()
-            data-unread=unread.to_string()
-            data-status=format!("{:?}", chat.status).to_lowercase()
+            data-chat-id=id.to_string()
+            data-unread=move || unread().to_string()
+            data-status=status
         >
-            <a class="chat-card-link" href=href>
+            <a class="chat-card-link" href=href aria-current=move || open().then_some("true")>
                 <span class="chat-card-top">
                     <span class="chat-person">{person}</span>
-                    {unread.then(|| view! { <span class="unread-badge" data-testid="unread-badge">"Unread"</span> })}
+                    {move || unread().then(|| view! { <span class="unread-badge" data-testid="unread-badge">"Unread"</span> })}
                 </span>
                 <span class="chat-preview" data-testid="chat-preview">{preview}</span>
-                {chat.match_snippet.map(|snippet| view! {
+                {move || snippet().map(|snippet| view! {
                     <span class="chat-snippet" data-testid="chat-snippet">{snippet}</span>
                 })}
                 <span class="chat-meta">
                     <span class="chat-owner" data-testid="chat-owner">{owner}</span>
                     " · "
                     {count}
-                    {at.map(|at| view! {
+                    {move || at().map(|at| view! {
                         " · "
                         <time datetime=at.to_rfc3339()>{move || text::relative_time(at, now.get())}</time>
                     })}
-                    {snoozed.map(|until| view! {
+                    {move || snoozed().map(|until| view! {
                         " · "
                         <span data-testid="chat-snoozed">"Snoozed until " {browser::utc_day(until)}</span>
                     })}
@@ -381,14 +372,17 @@ fn ChatCard(
     .into_any()
 }
 
-/// The list's keys: j/k or arrows move the focus between chats, Enter opens the focused
-/// one (it is a link), `a` assigns it to the reader, `s` snoozes it until tomorrow 9:00,
-/// `e` resolves or reopens it, `/` goes to the search.
+/// The list's keys: j/k open the next or previous chat (on narrow screens with no chat open,
+/// they only move the focus, as the arrows do between cards), Enter opens the focused card (it
+/// is a link), `a` assigns the focused chat to the reader, `s` snoozes it until tomorrow 9:00,
+/// `e` resolves or reopens it, `/` goes to the search. With no card focused, `a`, `s` and `e`
+/// are the open conversation's.
 mod keyboard {
     use leptos::{ev, html, prelude::*};
+    use leptos_router::{NavigateOptions, hooks::use_navigate};
     use wasm_bindgen::JsCast;
 
-    use super::{ChatList, Tab};
+    use super::{ChatList, Place, Tab, text};
     use crate::{
         api::{assign_chat, set_chat_archived, snooze_chat},
         browser,
@@ -399,13 +393,29 @@ mod keyboard {
         team::{ChatStatus, StaffRef},
     };
 
-    pub fn listen(
-        list: RwSignal<ChatList>,
-        list_ref: NodeRef<html::Ol>,
-        search_ref: NodeRef<html::Input>,
-        tab: Tab,
-        searching: bool,
-    ) {
+    /// What the keys act on.
+    #[derive(Clone, Copy)]
+    pub struct Keys {
+        pub list: RwSignal<ChatList>,
+        pub list_ref: NodeRef<html::Ol>,
+        pub search_ref: NodeRef<html::Input>,
+        pub tab: Tab,
+        pub searching: bool,
+        pub place: Place,
+    }
+
+    /// The width from which the list and the conversation show side by side (the
+    /// stylesheet's `.inbox` rules break at the same width).
+    const SIDE_BY_SIDE: &str = "(min-width: 1100px)";
+
+    pub fn listen(keys: Keys) {
+        let Keys {
+            list,
+            list_ref,
+            place,
+            ..
+        } = keys;
+        let navigate = use_navigate();
         let focus_card = move |index: usize| {
             let link = list_ref
                 .get_untracked()
@@ -416,7 +426,7 @@ mod keyboard {
                 let _ = link.focus();
             }
         };
-        // The chat the keys act on: the focused card, else none yet.
+        // The card with the focus, if any.
         let focused = move || -> Option<usize> {
             let active = document().active_element()?;
             let links = list_ref
@@ -428,6 +438,33 @@ mod keyboard {
                 (node.is_same_node(Some(&active))).then_some(i as usize)
             })
         };
+        // Where j/k start from: the focused card, else the open chat's.
+        let position = move || {
+            focused().or_else(|| {
+                let open = place.chat.get_untracked()?;
+                list.with_untracked(|l| l.chats.iter().position(|c| c.id == open))
+            })
+        };
+        let open_at = move |index: usize| {
+            let Some(id) = list.with_untracked(|l| l.chats.get(index).map(|c| c.id)) else {
+                return;
+            };
+            if place.chat.get_untracked() != Some(id) {
+                let href = text::chat_href(
+                    id,
+                    keys.tab.view,
+                    &place.search.get_untracked(),
+                    place.after.get_untracked(),
+                );
+                navigate(
+                    &href,
+                    NavigateOptions {
+                        scroll: false,
+                        ..Default::default()
+                    },
+                );
+            }
+        };
         let handle = window_event_listener(ev::keydown, move |ev: ev::KeyboardEvent| {
             if browser::in_a_field(&ev) || ev.ctrl_key() || ev.meta_key() || ev.alt_key() {
                 return;
@@ -436,30 +473,57 @@ mod keyboard {
             let current = focused();
             let chat = current.and_then(|i| list.with_untracked(|l| l.chats.get(i).cloned()));
             let key = ev.key();
+            let step = match key.as_str() {
+                "j" => Some(true),
+                "k" => Some(false),
+                "ArrowDown" if current.is_some() => Some(true),
+                "ArrowUp" if current.is_some() => Some(false),
+                _ => None,
+            };
+            if let Some(down) = step {
+                if count == 0 {
+                    return;
+                }
+                ev.prevent_default();
+                let from = position();
+                let to = match (from, down) {
+                    (None, _) => 0,
+                    (Some(i), true) => (i + 1).min(count - 1),
+                    (Some(i), false) => i.saturating_sub(1),
+                };
+                focus_card(to);
+                let letters = matches!(key.as_str(), "j" | "k");
+                if letters
+                    && (place.chat_shown.get_untracked() || browser::matches_media(SIDE_BY_SIDE))
+                {
+                    open_at(to);
+                }
+                return;
+            }
             match key.as_str() {
-                "j" | "ArrowDown" if count > 0 => {
-                    ev.prevent_default();
-                    focus_card(current.map_or(0, |i| (i + 1).min(count - 1)));
-                }
-                "k" | "ArrowUp" if count > 0 => {
-                    ev.prevent_default();
-                    focus_card(current.map_or(0, |i| i.saturating_sub(1)));
-                }
-                "a" | "s" | "e" => {
+                // A key held down acts once.
+                "a" | "s" | "e" if !ev.repeat() => {
                     let (Some(chat), Some(i)) = (chat, current) else {
                         return;
                     };
                     ev.prevent_default();
-                    change(list, chat, key.as_str(), tab, searching);
-                    // The focus stays at the same place in the list.
-                    let left = list.with_untracked(|l| l.chats.len());
-                    if left > 0 {
-                        focus_card(i.min(left - 1));
-                    }
+                    change(list, chat, key.as_str(), keys.tab, keys.searching);
+                    // The focus stays at the same place in the list: on the next chat when
+                    // this one left the view. The list's elements change after this handler,
+                    // so the focus moves once they did.
+                    request_animation_frame(move || {
+                        let left = list.with_untracked(|l| l.chats.len());
+                        if left > 0 {
+                            focus_card(i.min(left - 1));
+                        }
+                    });
                 }
-                "/" => {
+                // Not while the list is hidden (a narrow screen showing a chat).
+                "/" if !place.chat_shown.get_untracked()
+                    || browser::matches_media(SIDE_BY_SIDE) =>
+                {
                     ev.prevent_default();
-                    if let Some(input) = search_ref.get_untracked() {
+                    if let Some(input) = keys.search_ref.get_untracked() {
                         let _ = input.focus();
                     }
                 }
@@ -468,7 +532,6 @@ mod keyboard {
         });
         on_cleanup(move || handle.remove());
     }
-
     /// Acts on a chat from the list (`a`, `s` or `e`): the list shows the change at once (the
     /// chat leaves a view it no longer belongs to) and takes the server's answer, or puts the
     /// chat back as it was if the server refused.
