@@ -7,7 +7,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::{
-    chats::list,
+    chats::{list, notes},
     entities::SupportMessage as MessageRows,
     fact::Fact,
     hub::{Hub, Topic},
@@ -36,6 +36,7 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option
             chat_id,
             message_id,
         } => message_posted(db, hub, *chat_id, *message_id).await,
+        Fact::NotePosted { chat_id, note_id } => note_posted(db, hub, *chat_id, *note_id).await,
         Fact::ChatChanged { chat_id } => list_entry_changed(db, hub, *chat_id).await,
         Fact::Read {
             chat_id,
@@ -121,6 +122,21 @@ async fn message_posted(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid, messa
         );
     }
     hub.publish(Topic::Admin, ServerFrame::ChatUpdated { chat: item });
+}
+
+/// Staff dashboards (the admin channel, staff only) get the note; a chat channel, which the
+/// chat's user may follow, never does.
+async fn note_posted(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid, note_id: Uuid) {
+    if !hub.has_followers(Topic::Admin) {
+        return;
+    }
+    match notes::note(db, note_id).await {
+        Ok(Some(note)) => hub.publish(Topic::Admin, ServerFrame::NewNote { chat_id, note }),
+        Ok(None) => {}
+        Err(err) => {
+            tracing::warn!(chat.id = %chat_id, error = %err, "could not read a posted note to deliver it");
+        }
+    }
 }
 
 /// Staff dashboards get the chat's list entry as it is now.

@@ -20,6 +20,13 @@ pub enum Fact {
         /// The message.
         message_id: Uuid,
     },
+    /// A private note was stored: staff hear of it, never the chat's user.
+    NotePosted {
+        /// Its chat.
+        chat_id: Uuid,
+        /// The note.
+        note_id: Uuid,
+    },
     /// A chat's list entry changed (archived, restored, viewed by staff, read by the user).
     ChatChanged {
         /// The chat.

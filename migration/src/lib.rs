@@ -21,6 +21,7 @@ mod m20261203_000011_create_limit_tables;
 mod m20261203_000012_add_users_email_verified;
 mod m20261203_000013_add_team_inbox;
 mod m20261203_000014_create_staff_invitations;
+mod m20261204_000015_create_chat_notes;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000012_add_users_email_verified::Migration),
             Box::new(m20261203_000013_add_team_inbox::Migration),
             Box::new(m20261203_000014_create_staff_invitations::Migration),
+            Box::new(m20261204_000015_create_chat_notes::Migration),
         ]
     }
 }

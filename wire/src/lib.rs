@@ -7,6 +7,7 @@
 
 pub mod error;
 pub mod model;
+pub mod notes;
 pub mod protocol;
 pub mod staff;
 pub mod team;

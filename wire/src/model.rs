@@ -201,6 +201,10 @@ pub struct AdminSupportChat {
     /// only, never on a user endpoint.
     #[serde(default)]
     pub activity: Vec<crate::team::ActivityLine>,
+    /// The team's private notes on the chat, oldest first; staff only, never on a user
+    /// endpoint.
+    #[serde(default)]
+    pub notes: Vec<crate::notes::ChatNote>,
 }
 
 /// The dashboard's conversation page: the chat, and who it is with.

@@ -136,6 +136,14 @@ pub enum ServerFrame {
         /// The entry as the list now shows it.
         chat: SupportChatListItem,
     },
+    /// Admin channel: a colleague wrote a private note (staff only; never on a chat channel,
+    /// which the chat's user may follow). Added after the first release.
+    NewNote {
+        /// The chat.
+        chat_id: Uuid,
+        /// The note.
+        note: crate::notes::ChatNote,
+    },
     /// Someone is typing in a subscribed chat.
     Typing {
         /// The chat.

@@ -5,12 +5,14 @@
 mod admin;
 mod auth;
 mod chat;
+mod notes;
 mod status;
 mod team;
 
 pub use admin::*;
 pub use auth::*;
 pub use chat::*;
+pub use notes::*;
 pub use status::*;
 pub use team::*;
 

@@ -27,7 +27,9 @@ pub use clock::{local_morning, now, now_ms, random, sleep_ms};
 pub use local::Local;
 pub use locale::{iso_time, language, local_day, local_time, utc_day, utc_time};
 pub use notifications::{Permission, ask_permission, notification_permission, notify};
-pub use page::{from_within, in_a_field, is_hidden, matches_media, navigate_to, origin, set_title};
+pub use page::{
+    focus, from_within, in_a_field, is_hidden, matches_media, navigate_to, origin, set_title,
+};
 pub use sound::chime;
 pub use storage::{store, stored};
 pub use websocket::Socket;

@@ -75,6 +75,24 @@ pub fn from_within(event: &web_sys::KeyboardEvent, selector: &str) -> bool {
         .is_some()
 }
 
+/// Moves the focus to the first element matching `selector`, if there is one.
+#[cfg(feature = "browser")]
+pub fn focus(selector: &str) {
+    use wasm_bindgen::JsCast;
+
+    let element = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(element) = element {
+        let _ = element.focus();
+    }
+}
+
+/// Moves the focus: the server has none.
+#[cfg(not(feature = "browser"))]
+pub fn focus(_selector: &str) {}
+
 /// Whether the page matches a CSS media query now, e.g. `(min-width: 1100px)`.
 #[cfg(feature = "browser")]
 pub fn matches_media(query: &str) -> bool {

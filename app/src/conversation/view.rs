@@ -2,7 +2,7 @@
 //! pages) and [`TypingLine`]. Message text is always a text node; URLs become links that open
 //! in a new tab without access to this page.
 
-use leptos::{either::EitherOf3, html, prelude::*};
+use leptos::{html, prelude::*};
 use uuid::Uuid;
 
 use super::{
@@ -15,7 +15,10 @@ use crate::{
     components::use_hydrated,
     realtime::{ChatSignals, ConnectionState, Pending},
 };
-use wire::model::{SenderType, SupportMessage};
+use wire::{
+    model::{SenderType, SupportMessage},
+    notes::ChatNote,
+};
 
 /// How far from the bottom (px) still counts as "at the newest message".
 const STICKY_PX: i32 = 48;
@@ -45,6 +48,9 @@ pub fn MessageList<Load, Retry>(
     me: Option<Uuid>,
     /// The messages and those on their way.
     chat: ChatSignals,
+    /// Staff's side: the team's private notes, shown among the messages by time.
+    #[prop(optional)]
+    notes: Option<RwSignal<Vec<ChatNote>>>,
     /// Older pages.
     older: OlderPages,
     /// Loads the page before the oldest message held (the list calls it at the top).
@@ -132,8 +138,7 @@ where
         from_bottom.set_value(0.0);
         unseen_below.set(false);
     };
-    let day_of = move |message: &SupportMessage| {
-        let at = message.created_at;
+    let day_of = move |at: chrono::DateTime<chrono::Utc>| {
         if local.get() {
             browser::local_day(at.timestamp_millis(), locale)
         } else {
@@ -142,8 +147,10 @@ where
     };
     let all_rows = move || {
         chat.log.with(|log| {
+            let messages = log.messages();
+            let shown_notes = notes_shown(notes, messages, older.more);
             chat.pending
-                .with(|pending| rows(log.messages(), pending, mine, day_of))
+                .with(|pending| rows(messages, &shown_notes, pending, mine, day_of))
         })
     };
     let nothing_yet =
@@ -170,19 +177,7 @@ where
                 </p>
                 <ol class="confab-rows">
                     <For each=all_rows key=Row::key let(row)>
-                        {match row {
-                            Row::Day { label, .. } => EitherOf3::A(view! {
-                                <li class="confab-day" data-testid=hooks.day>
-                                    <span>{label}</span>
-                                </li>
-                            }),
-                            Row::Message { message, seen } => EitherOf3::B(view! {
-                                <MessageBubble side them=them.clone() me message seen local />
-                            }),
-                            Row::Pending(pending) => EitherOf3::C(view! {
-                                <PendingBubble side pending retry />
-                            }),
-                        }}
+                        {row_view(row, RowParts { side, them: them.clone(), me, local }, retry)}
                     </For>
                 </ol>
             </div>
@@ -237,13 +232,6 @@ fn MessageBubble(
         view! { <span class=class aria-hidden="true">{author.avatar.initials.clone()}</span> }
     });
     let at = message.created_at;
-    let time = move || {
-        if local.get() {
-            browser::local_time(at.timestamp_millis(), locale)
-        } else {
-            browser::utc_time(at)
-        }
-    };
     view! {
         <li
             class="confab-message"
@@ -255,11 +243,155 @@ fn MessageBubble(
             <span class=if shown { "confab-sender" } else { "confab-sr" }>{avatar}{sender}</span>
             <div class=hooks.text_class>{message_text(&message.content)}</div>
             <div class="confab-meta">
-                <time datetime=browser::iso_time(at)>{time}</time>
+                {time_of(at, locale, local)}
                 {seen.then(|| view! { " · " <span data-testid=hooks.seen>{words.seen}</span> })}
             </div>
         </li>
     }
+}
+
+/// The notes to show among `messages`: those older than the oldest message held wait for
+/// their page to load.
+#[cfg(not(feature = "embed"))]
+fn notes_shown(
+    notes: Option<RwSignal<Vec<ChatNote>>>,
+    messages: &[SupportMessage],
+    more: RwSignal<bool>,
+) -> Vec<ChatNote> {
+    let Some(notes) = notes else {
+        return Vec::new();
+    };
+    let since = messages
+        .first()
+        .filter(|_| more.get())
+        .map(|m| m.created_at);
+    notes.with(|notes| {
+        notes
+            .iter()
+            .filter(|note| since.is_none_or(|since| note.created_at >= since))
+            .cloned()
+            .collect()
+    })
+}
+
+/// The embed is never given notes.
+#[cfg(feature = "embed")]
+fn notes_shown(
+    _: Option<RwSignal<Vec<ChatNote>>>,
+    _: &[SupportMessage],
+    _: RwSignal<bool>,
+) -> Vec<ChatNote> {
+    Vec::new()
+}
+
+/// What every row of the list is drawn with.
+struct RowParts {
+    side: Side,
+    them: String,
+    me: Option<Uuid>,
+    local: RwSignal<bool>,
+}
+
+/// One row of the list: a day divider, a message, a note or a message on its way.
+#[cfg(not(feature = "embed"))]
+fn row_view(
+    row: Row,
+    RowParts {
+        side,
+        them,
+        me,
+        local,
+    }: RowParts,
+    retry: impl Fn(Uuid) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use leptos::either::EitherOf4;
+    match row {
+        Row::Day { label, .. } => EitherOf4::A(day_divider(side, label)),
+        Row::Message { message, seen } => EitherOf4::B(view! {
+            <MessageBubble side them me message seen local />
+        }),
+        Row::Note(note) => EitherOf4::C(view! { <NoteBubble side me note local /> }),
+        Row::Pending(pending) => EitherOf4::D(view! { <PendingBubble side pending retry /> }),
+    }
+}
+
+/// One row of the list in the embed, which has no notes: the same rows but for them. Three
+/// kinds of row instead of four keep its bundle within budget (about 1.2 KB gzipped).
+#[cfg(feature = "embed")]
+fn row_view(
+    row: Row,
+    RowParts {
+        side,
+        them,
+        me,
+        local,
+    }: RowParts,
+    retry: impl Fn(Uuid) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    use leptos::either::EitherOf3;
+    match row {
+        Row::Day { label, .. } => EitherOf3::A(day_divider(side, label)),
+        Row::Message { message, seen } => EitherOf3::B(view! {
+            <MessageBubble side them me message seen local />
+        }),
+        Row::Note(never) => match never {},
+        Row::Pending(pending) => EitherOf3::C(view! { <PendingBubble side pending retry /> }),
+    }
+}
+
+/// A day's divider.
+fn day_divider(side: Side, label: String) -> impl IntoView {
+    view! {
+        <li class="confab-day" data-testid=side.hooks.day>
+            <span>{label}</span>
+        </li>
+    }
+}
+
+/// A private note: across the conversation's width, in the note colour, with its author and
+/// the reminder that only the team sees it.
+#[cfg(not(feature = "embed"))]
+#[component]
+fn NoteBubble(
+    side: Side,
+    me: Option<Uuid>,
+    note: ChatNote,
+    local: RwSignal<bool>,
+) -> impl IntoView {
+    let locale = side.locale;
+    let author = if me == Some(note.author.id) {
+        side.words.you.to_owned()
+    } else {
+        note.author.name.clone()
+    };
+    let at = note.created_at;
+    view! {
+        <li class="confab-note" data-testid="note" data-note-id=note.id.to_string()>
+            <span class="confab-sender">{author}" · Note"</span>
+            <div class="confab-bubble note-content">{message_text(&note.content)}</div>
+            <div class="confab-meta">
+                "Only your team sees this · "
+                {time_of(at, locale, local)}
+            </div>
+        </li>
+    }
+}
+
+/// When something was written, as a `<time>`: UTC until the page runs in the browser, then the
+/// reader's time.
+fn time_of(
+    at: chrono::DateTime<chrono::Utc>,
+    locale: &'static str,
+    local: RwSignal<bool>,
+) -> impl IntoView {
+    let time = move || {
+        if local.get() {
+            browser::local_time(at.timestamp_millis(), locale)
+        } else {
+            browser::utc_time(at)
+        }
+    };
+    view! { <time datetime=browser::iso_time(at)>{time}</time> }
 }
 
 /// A message on its way, or refused with a way to send it again.

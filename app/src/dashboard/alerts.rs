@@ -14,9 +14,11 @@ use crate::{
     browser::{self, Permission},
     realtime::{AdminFeed, FeedEvent},
 };
+use uuid::Uuid;
 use wire::{
     error::AppError,
     model::{SupportChatListItem, cut_chars},
+    notes::ChatNote,
     protocol::ServerFrame,
 };
 
@@ -30,6 +32,13 @@ pub enum DeskEvent {
     Live,
     /// A chat's list entry changed.
     Updated(SupportChatListItem),
+    /// A colleague wrote a private note on a chat.
+    Note {
+        /// The chat.
+        chat_id: Uuid,
+        /// The note.
+        note: ChatNote,
+    },
 }
 
 /// Something that hears the admin channel's [`DeskEvent`]s.
@@ -111,6 +120,9 @@ pub fn use_alerts() -> Alerts {
                 ServerFrame::ChatUpdated { chat } => {
                     refresh_unread(alerts);
                     alerts.tell(&DeskEvent::Updated(chat));
+                }
+                ServerFrame::NewNote { chat_id, note } => {
+                    alerts.tell(&DeskEvent::Note { chat_id, note });
                 }
                 ServerFrame::NewUserMessage {
                     user_email,

@@ -1,27 +1,29 @@
 //! The inbox's conversation pane (`/admin/chats/:id`): one conversation beside the list. The
 //! server renders it whole (reading it records the staff view, as the spec asks) with forms
 //! that work before the wasm arrives; once hydrated it is live over `/ws` (messages, "User is
-//! typing…", "Seen"), sends replies over the socket, loads older messages on scroll-up, keeps
+//! typing…", "Seen", the team's notes), sends replies over the socket and notes to their
+//! server function ([`super::composer`]), loads older messages on scroll-up, keeps
 //! recording the view while the page is open and visible, and answers the keyboard when the
 //! focus is not on a card of the list: `e` resolves or reopens (the spec's archive / restore), `a`
 //! assigns it to the reader, `s` snoozes it until tomorrow, Esc closes it. Its owner and
 //! state (assign, snooze) and what staff did are [`super::ownership`]'s. The messages are the
 //! conversation view the widget shows too ([`crate::conversation`]), from staff's side.
 
-use leptos::{ev, html, prelude::*};
+use leptos::{ev, prelude::*};
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
 
 use super::{
     alerts::DeskEvent,
+    composer::{Compose, Composer, Live, add_note},
     ownership::{ActivityPanel, OwnerBar, Ownership},
     place::use_inbox,
     text,
 };
 use crate::{
-    api::{get_admin_chat, set_chat_archived},
+    api::{chat_notes, get_admin_chat, set_chat_archived},
     browser,
-    components::{TypingThrottle, sends_message, use_hydrated},
+    components::use_hydrated,
     conversation::{Hooks, MessageList, OlderPages, Side, TypingLine, Words},
     realtime::{ChatSignals, LiveChat, LiveChatOptions},
 };
@@ -76,28 +78,6 @@ pub fn ConversationPane() -> impl IntoView {
     }
 }
 
-/// The page's live connection, once the browser runs it.
-#[derive(Clone, Copy)]
-struct Live {
-    chat: browser::Local<Option<LiveChat>>,
-}
-
-impl Live {
-    fn new() -> Self {
-        Self {
-            chat: browser::Local::new(),
-        }
-    }
-
-    fn with(&self, act: impl FnOnce(&LiveChat)) {
-        self.chat.with(|chat| {
-            if let Some(chat) = chat {
-                act(chat);
-            }
-        });
-    }
-}
-
 #[component]
 fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl IntoView {
     let StaffConversation {
@@ -114,6 +94,8 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
     let more = RwSignal::new(chat.messages.first().is_some_and(|m| m.seq > 1));
     let loading = RwSignal::new(false);
     let signals = ChatSignals::new(chat.messages);
+    let notes = RwSignal::new(chat.notes);
+    let mode = RwSignal::new(Compose::Reply);
     let older = OlderPages { more, loading };
     let archived = RwSignal::new(chat.archived);
     let draft = RwSignal::new(String::new());
@@ -134,8 +116,23 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
                 ownership.update(entry);
             }
             DeskEvent::Updated(_) => {}
+            DeskEvent::Note { chat_id: of, note } if *of == chat_id => {
+                notes.update(|notes| add_note(notes, note.clone()));
+            }
+            DeskEvent::Note { .. } => {}
             // Back after a disconnection (a restart, say): changes may have gone unheard.
-            DeskEvent::Live => ownership.reread(move |entry| archived.set(entry.archived)),
+            DeskEvent::Live => {
+                ownership.reread(move |entry| archived.set(entry.archived));
+                leptos::task::spawn_local(async move {
+                    if let Ok(all) = chat_notes(chat_id).await {
+                        notes.try_update(|notes| {
+                            for note in all {
+                                add_note(notes, note);
+                            }
+                        });
+                    }
+                });
+            }
         });
         let chat = LiveChat::connect(
             LiveChatOptions {
@@ -146,13 +143,14 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
             },
             signals,
         );
-        live.chat.update(|slot| *slot = Some(chat));
+        live.set(chat);
         on_cleanup(move || live.with(LiveChat::close));
         in_the_browser::keep_recording_views(chat_id, signals);
         in_the_browser::listen_to_keys(in_the_browser::Keys {
             chat_id,
             archived,
             draft,
+            mode,
             back,
             ownership,
             viewer,
@@ -175,12 +173,13 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
                     them
                     me=viewer
                     chat=signals
+                    notes
                     older
                     load_older=move || in_the_browser::load_older(chat_id, signals, more, loading)
                     retry=move |client_id| live.with(|chat| chat.retry(client_id))
                 />
                 <TypingLine side=STAFF_SIDE chat=signals />
-                <ReplyBox chat_id live draft />
+                <Composer chat_id live draft mode notes />
             </section>
             <div class="side-panels">
                 <PersonPanel user user_since chat_started />
@@ -222,63 +221,6 @@ fn ArchiveToggle(chat_id: Uuid, archived: RwSignal<bool>) -> impl IntoView {
             </button>
         </form>
     }
-}
-
-/// The reply box: Enter sends, Shift+Enter adds a line, an IME composition never sends. A
-/// plain form post to the server function before the wasm; the socket after.
-#[component]
-fn ReplyBox(chat_id: Uuid, live: Live, draft: RwSignal<String>) -> impl IntoView {
-    let input_ref = NodeRef::<html::Textarea>::new();
-    let send = move || {
-        let content = draft.get_untracked();
-        if content.trim().is_empty() {
-            return;
-        }
-        live.with(|chat| {
-            chat.send(content.trim().to_owned());
-        });
-        draft.set(String::new());
-    };
-    let typing = TypingThrottle::new();
-    let on_input = move |ev: ev::Event| {
-        draft.set(event_target_value(&ev));
-        if typing.due() {
-            live.with(LiveChat::typing);
-        }
-    };
-    view! {
-        <form
-            class="reply-box"
-            method="post"
-            action="/rpc/admin/reply"
-            on:submit=move |ev: ev::SubmitEvent| {
-                ev.prevent_default();
-                send();
-            }
-        >
-            <input type="hidden" name="chat_id" value=chat_id.to_string() />
-            <label class="sr-only" for="reply-input">"Reply"</label>
-            <textarea
-                id="reply-input"
-                name="content"
-                node_ref=input_ref
-                data-testid="reply-input"
-                placeholder="Write a reply… (Enter sends, Shift+Enter adds a line)"
-                maxlength="5000"
-                rows=move || draft.with(|d| d.lines().count().clamp(2, 8).to_string())
-                prop:value=move || draft.get()
-                on:input=on_input
-                on:keydown=move |ev: ev::KeyboardEvent| {
-                    if sends_message(&ev) {
-                        ev.prevent_default();
-                        send();
-                    }
-                }
-            ></textarea>
-            <button type="submit" data-testid="reply-send">"Send"</button>
-        </form>
-    }
-    .into_any()
 }
 
 /// The conversation as staff see it: their replies on the right, with the hooks the
@@ -368,7 +310,7 @@ mod in_the_browser {
     use leptos::{ev, prelude::*};
     use uuid::Uuid;
 
-    use super::Ownership;
+    use super::{Compose, Ownership};
     use crate::{
         api::{older_admin_messages, record_chat_view, set_chat_archived},
         browser,
@@ -439,6 +381,7 @@ mod in_the_browser {
         pub chat_id: Uuid,
         pub archived: RwSignal<bool>,
         pub draft: RwSignal<String>,
+        pub mode: RwSignal<Compose>,
         pub back: Memo<String>,
         pub ownership: Ownership,
         pub viewer: Uuid,
@@ -447,7 +390,7 @@ mod in_the_browser {
     /// Esc closes the conversation (outside the fields, or from an empty reply box). With the
     /// focus neither in a field nor on a card of the list (whose keys act on that card): `e`
     /// resolves or reopens, `a` assigns the chat to the reader, `s` snoozes it until tomorrow
-    /// 9:00.
+    /// 9:00, `n` switches the composer between reply and note (and goes to it).
     pub fn listen_to_keys(keys: Keys) {
         let Keys {
             chat_id, archived, ..
@@ -484,6 +427,11 @@ mod in_the_browser {
                 "a" if ours && !keys.ownership.owned_by(keys.viewer) => {
                     ev.prevent_default();
                     keys.ownership.assign(Some(keys.viewer));
+                }
+                "n" if ours => {
+                    ev.prevent_default();
+                    keys.mode.update(|mode| *mode = mode.toggled());
+                    browser::focus("#reply-input");
                 }
                 "s" if ours => {
                     ev.prevent_default();

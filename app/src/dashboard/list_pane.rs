@@ -155,6 +155,7 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
                 list.update(|l| l.apply(entry.clone(), tab, searching));
                 recount();
             }
+            DeskEvent::Note { .. } => {}
         });
         keyboard::listen(keyboard::Keys {
             list,

@@ -8,11 +8,13 @@
 //! - `inbox`: the one screen: header, alerts, the list pane and the route's conversation pane.
 //! - `place`: where the inbox is (view, search, open chat, from the address), shared by panes.
 //! - `list_pane`, `conversation_pane`: the inbox's two panes.
+//! - `composer`: the conversation's box for replies and private notes.
 //! - `ownership`: a conversation's owner, state (open, snoozed, resolved) and activity lines.
 //! - `team_page`: `/admin/team`, also the staff area's start `/admin`.
 
 mod alerts;
 mod chat_list;
+mod composer;
 mod conversation_pane;
 mod inbox;
 mod list_pane;

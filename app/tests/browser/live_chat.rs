@@ -446,6 +446,7 @@ async fn while_down_it_polls_rest_for_messages_after_the_newest_seq() {
         snoozed_until: None,
         assignee: None,
         activity: Vec::new(),
+        notes: Vec::new(),
     };
     staff.reply(
         "GET",

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{
     access::{find_by_user, get_or_create},
-    activity,
+    activity, notes,
     receipts::mark_viewed_by_admin,
 };
 use crate::{
@@ -204,7 +204,8 @@ pub async fn existing_user_view(
     }))
 }
 
-/// A chat with a page of its messages, as staff see it; records that staff looked at it.
+/// A chat with a page of its messages (and all of its private notes), as staff see it;
+/// records that staff looked at it.
 ///
 /// # Errors
 /// 404 for an unknown chat; otherwise as [`message_page`].
@@ -233,6 +234,7 @@ pub async fn admin_view(
             .and_then(|id| people.get(&id))
             .map(directory::staff_ref),
         activity: activity::lines(db, chat.id).await?,
+        notes: notes::notes_of(db, chat.id).await?,
     })
 }
 

@@ -1,6 +1,6 @@
 //! The support chat rules, each in one place, one module per concern: which chat a person may
 //! reach (`access`), reading history (`history`), posting (`post`), read receipts
-//! (`receipts`), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
+//! (`receipts`), private notes (`notes` reads them, `post_note` writes one), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
 //! spec's archive), snoozes ending (`snooze`), auto-assignment (`routing`), activity lines
 //! (`activity`), the dashboard's list (`list`) and the one rule of "unread" (`unread`).
 //!
@@ -13,8 +13,10 @@ pub mod access;
 pub mod activity;
 pub mod history;
 pub mod list;
+pub mod notes;
 pub mod ownership;
 pub mod post;
+pub mod post_note;
 pub mod receipts;
 pub mod routing;
 pub mod snooze;
@@ -29,6 +31,8 @@ pub use list::{
     DEFAULT_LIST_PAGE, ListScope, MAX_LIST_PAGE, count_unread_for_admin, count_views,
     list_for_admin, list_item,
 };
+pub use notes::notes_of;
 pub use ownership::{assign, reopen, resolve, snooze};
 pub use post::{MAX_MESSAGE_CHARS, Posted, Poster, message_content, post_message};
+pub use post_note::{NotePosted, post_note};
 pub use receipts::{mark_read_by_user, mark_viewed_by_admin};

@@ -2,7 +2,9 @@
 //! creates; the schema tests in `server/tests` read both backends back to keep them in step.
 
 pub mod chat_activity;
+pub mod chat_note;
 pub mod columns;
+pub mod note_mention;
 pub mod notification_job;
 pub mod session;
 pub mod staff_invitation;
@@ -11,6 +13,8 @@ pub mod support_message;
 pub mod user;
 
 pub use chat_activity::Entity as ChatActivity;
+pub use chat_note::Entity as ChatNote;
+pub use note_mention::Entity as NoteMention;
 pub use notification_job::Entity as NotificationJob;
 pub use session::Entity as Session;
 pub use staff_invitation::Entity as StaffInvitation;

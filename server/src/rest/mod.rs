@@ -7,6 +7,7 @@ mod body;
 mod error_body;
 mod extract;
 mod me;
+mod notes;
 mod openapi;
 mod reply_emails;
 mod staff;
@@ -49,6 +50,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(admin_chats::list))
         .routes(routes!(admin_chats::show))
         .routes(routes!(admin_chats::reply))
+        .routes(routes!(notes::post))
         .routes(routes!(admin_chats::archive))
         .routes(routes!(admin_chats::unarchive))
         .routes(routes!(admin_chats::assign))

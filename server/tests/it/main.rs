@@ -15,6 +15,7 @@ mod hardening;
 mod http_hygiene;
 mod inbox;
 mod invitations;
+mod notes;
 mod openapi;
 mod operations;
 mod pages;

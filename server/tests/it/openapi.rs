@@ -50,6 +50,7 @@ async fn the_document_is_openapi_3_1_and_covers_every_rest_route() {
         "GET /api/admin/chats",
         "GET /api/admin/chats/{id}",
         "POST /api/admin/chats/{id}/messages",
+        "POST /api/admin/chats/{id}/notes",
         "POST /api/admin/chats/{id}/archive",
         "POST /api/admin/chats/{id}/unarchive",
         "POST /api/admin/chats/{id}/assign",

@@ -158,6 +158,28 @@ async fn tables_have_every_specified_column_with_its_type() {
         ],
     );
     assert_columns(
+        &columns(&db, "chat_notes").await,
+        &[
+            ("id", true, uuid),
+            ("chat_id", true, uuid),
+            ("author_id", true, uuid),
+            ("client_id", false, uuid),
+            ("content", true, text),
+            ("created_at", true, ts),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "note_mentions").await,
+        &[
+            ("id", true, uuid),
+            ("note_id", true, uuid),
+            ("chat_id", true, uuid),
+            ("user_id", true, uuid),
+            ("seen_at", false, ts),
+            ("created_at", true, ts),
+        ],
+    );
+    assert_columns(
         &columns(&db, "staff_invitations").await,
         &[
             ("id", true, uuid),
@@ -269,6 +291,32 @@ async fn the_specified_indexes_exist() {
             (
                 "idx_staff_invitations_email_sent_at_run_at".to_owned(),
                 idx(false, &["email_sent_at", "run_at"])
+            ),
+        ])
+    );
+    assert_eq!(
+        indexes(&db, "chat_notes").await,
+        BTreeMap::from([
+            (
+                "idx_chat_notes_chat_id".to_owned(),
+                idx(false, &["chat_id", "id"])
+            ),
+            (
+                "idx_chat_notes_chat_id_client_id".to_owned(),
+                idx(true, &["chat_id", "client_id"])
+            ),
+        ])
+    );
+    assert_eq!(
+        indexes(&db, "note_mentions").await,
+        BTreeMap::from([
+            (
+                "idx_note_mentions_note_id_user_id".to_owned(),
+                idx(true, &["note_id", "user_id"])
+            ),
+            (
+                "idx_note_mentions_user_id".to_owned(),
+                idx(false, &["user_id", "id"])
             ),
         ])
     );
@@ -413,11 +461,14 @@ async fn migrations_roll_back_completely_and_reapply() {
     assert!(columns(&db, "users").await.is_empty());
     assert!(columns(&db, "chat_activity").await.is_empty());
     assert!(columns(&db, "staff_invitations").await.is_empty());
+    assert!(columns(&db, "chat_notes").await.is_empty());
+    assert!(columns(&db, "note_mentions").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(columns(&db, "support_messages").await.len(), 10);
     assert_eq!(columns(&db, "users").await.len(), 14);
     assert_eq!(columns(&db, "chat_activity").await.len(), 7);
+    assert_eq!(columns(&db, "chat_notes").await.len(), 6);
     assert_eq!(columns(&db, "notification_jobs").await.len(), 11);
     assert!(
         Migrator::get_pending_migrations(&db)

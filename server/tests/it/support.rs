@@ -343,6 +343,13 @@ impl TestApp {
             .expect("JSON body")
     }
 
+    /// GET a JSON document with a cookie; it must answer 200.
+    pub async fn get_json_with_cookie(&self, path: &str, cookie: &str) -> Value {
+        let res = self.get_with_cookie(path, cookie).await;
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        res.json().await.expect("JSON body")
+    }
+
     /// GET with a cookie.
     pub async fn get_with_cookie(&self, path: &str, cookie: &str) -> Response {
         self.http
@@ -497,4 +504,25 @@ pub async fn error_of(res: Response) -> (StatusCode, String, String) {
         .expect("error.message")
         .to_owned();
     (status, code, message)
+}
+
+/// Runs `test` on a runtime whose threads have the server's stack size (`server/src/main.rs`):
+/// for tests that render a page deep enough to overflow a test thread's 2 MiB in a debug build.
+pub fn on_server_stacks(test: impl std::future::Future<Output = ()> + Send + 'static) {
+    const STACK: usize = 8 * 1024 * 1024;
+    let runner = std::thread::Builder::new()
+        .stack_size(STACK)
+        .spawn(move || {
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_stack_size(STACK)
+                .enable_all()
+                .build()
+                .expect("a runtime")
+                .block_on(test);
+        })
+        .expect("a test thread");
+    if let Err(panic) = runner.join() {
+        std::panic::resume_unwind(panic);
+    }
 }
