@@ -49,7 +49,7 @@ figure() {
   cat "figures/$1"
 }
 figure admin-list.md admin_list \
-  "| Backend | Seeding | First page p50 / p95 | Page after 50,000 | Mine | Unassigned | Mine, after 5,000 | Chat page | Search: one chat's word | 1 in 64 messages | 9 in 10 messages | An email |"
+  "| Backend | Seeding | First page p50 / p95 | Page after 50,000 | Mine | Unassigned | Mine, after 5,000 | Chat page | Search: one chat's word | 1 in 64 messages | 9 in 10 messages | An email | Label on 1 in 100 | Label on 1 in 3 | Label + Mine | Label, after 10,000 |"
 figure realtime.md realtime \
   "| Backend | Clients | Connect + subscribe | p50 | p95 | p99 | Deliveries | RSS per idle socket | under load |"
 { echo "$measured"; echo; cat "$rows/bundle-weight.md"; } >figures/bundle-weight.md

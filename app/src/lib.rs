@@ -26,7 +26,7 @@ pub mod pages;
 pub mod realtime;
 pub mod widget;
 
-use dashboard::{ConversationPane, Inbox, NoChatOpen, TeamPage};
+use dashboard::{ConversationPane, Inbox, LabelsPage, NoChatOpen, TeamPage};
 use pages::{JoinPage, LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader};
 use widget::HostedChatWidget;
 
@@ -79,6 +79,11 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=(StaticSegment("admin"), StaticSegment("team"))
                     view=TeamPage
+                    ssr=SsrMode::InOrder
+                />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("labels"))
+                    view=LabelsPage
                     ssr=SsrMode::InOrder
                 />
                 // The inbox: the list stays while the conversation beside it changes.

@@ -22,6 +22,8 @@ mod m20261203_000012_add_users_email_verified;
 mod m20261203_000013_add_team_inbox;
 mod m20261203_000014_create_staff_invitations;
 mod m20261204_000015_create_chat_notes;
+mod m20261204_000016_create_labels;
+mod m20261204_000017_create_saved_replies;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -70,6 +72,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000013_add_team_inbox::Migration),
             Box::new(m20261203_000014_create_staff_invitations::Migration),
             Box::new(m20261204_000015_create_chat_notes::Migration),
+            Box::new(m20261204_000016_create_labels::Migration),
+            Box::new(m20261204_000017_create_saved_replies::Migration),
         ]
     }
 }

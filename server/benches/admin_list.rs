@@ -4,8 +4,10 @@
 //! Unassigned views (a team of five shares the chats: each owns a fifth of the open ones,
 //! another fifth is unassigned, one chat in fifty is snoozed) and a deep page of Mine, one
 //! chat's page (which also records the staff view, a write), and searches (`?q=`) for a word of
-//! one chat, a word of one message in 64, a word of nine messages in ten, and an email. Prints
-//! seeding time, then p50/p95 per request kind. `make bench` runs both backends.
+//! one chat, a word of one message in 64, a word of nine messages in ten, and an email; and
+//! label pages (`?label=`): a label on one chat in 100, one on a chat in three (first page,
+//! Mine, and a page after its 10,000th chat). Prints seeding time, then p50/p95 per request
+//! kind. `make bench` runs both backends.
 
 use std::time::{Duration, Instant};
 
@@ -16,8 +18,8 @@ use domain::{
     auth::sessions,
     clock,
     entities::{
-        SupportChat, SupportMessage, User, session::SessionKind, support_chat, support_message,
-        user,
+        ChatLabel, Label, SupportChat, SupportMessage, User, chat_label, label,
+        session::SessionKind, support_chat, support_message, user,
     },
 };
 use sea_orm::{
@@ -115,7 +117,12 @@ async fn main() -> anyhow::Result<()> {
     let backend = domain::status::backend_name(db.get_database_backend());
 
     let seeding = Instant::now();
-    let (admin_token, admin_id) = seed(&db).await?;
+    let Seeded {
+        token: admin_token,
+        staff: admin_id,
+        rare_label,
+        common_label,
+    } = seed(&db).await?;
     let seeded = seeding.elapsed().as_secs_f64();
     println!(
         "{backend}: seeded {CHATS} chats and {} messages in {seeded:.1} s",
@@ -173,6 +180,20 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_default()
         .to_owned();
 
+    // The cursor of a deep page of the common label: its 10,000th active chat.
+    let deep_label = ChatLabel::find()
+        .filter(chat_label::Column::LabelId.eq(common_label))
+        .order_by_with_nulls(
+            chat_label::Column::LastMessageAt,
+            Order::Desc,
+            NullOrdering::Last,
+        )
+        .order_by_desc(chat_label::Column::ChatId)
+        .offset(10_000)
+        .one(&db)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("fewer than 10,000 chats with the common label"))?;
+
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
     let args = Cli::try_parse_from(["confab", "--addr", &addr.to_string()])?.serve;
@@ -216,6 +237,22 @@ async fn main() -> anyhow::Result<()> {
             format!("{base}?q=lorem"),
         ),
         ("search, part of an email", format!("{base}?q={email_part}")),
+        (
+            "label on 1 chat in 100, first page",
+            format!("{base}?label={rare_label}"),
+        ),
+        (
+            "label on 1 chat in 3, first page",
+            format!("{base}?label={common_label}"),
+        ),
+        (
+            "label on 1 chat in 3, Mine",
+            format!("{base}?view=mine&label={common_label}"),
+        ),
+        (
+            "label on 1 chat in 3, page after its 10,000th chat",
+            format!("{base}?label={common_label}&after={}", deep_label.chat_id),
+        ),
     ] {
         let (p50, p95, bytes) = measure(&http, &url, &cookie).await?;
         println!(
@@ -256,10 +293,22 @@ async fn measure(
     Ok((ms(times[SAMPLES / 2]), ms(times[SAMPLES * 95 / 100]), bytes))
 }
 
+/// What the seeding made that the measurements name.
+struct Seeded {
+    /// A session of the benchmark's staff account.
+    token: String,
+    /// That account.
+    staff: Uuid,
+    /// A label on one chat in 100.
+    rare_label: Uuid,
+    /// A label on one chat in 3.
+    common_label: Uuid,
+}
+
 /// 100,000 users with one chat each and 10 messages per chat, alternating senders; one chat in
 /// ten archived, one in three viewed by staff, one in fifty snoozed; a team of five owning
-/// four fifths of the chats. Returns a staff session token and that staff member's id.
-async fn seed(db: &DatabaseConnection) -> anyhow::Result<(String, Uuid)> {
+/// four fifths of the chats; a label on one chat in 100 and another on one in 3.
+async fn seed(db: &DatabaseConnection) -> anyhow::Result<Seeded> {
     let start = clock::now() - Span::days(30);
     let team: Vec<Uuid> = (0..TEAM).map(|_| Uuid::now_v7()).collect();
     User::insert_many(team.iter().enumerate().map(|(n, id)| user::ActiveModel {
@@ -360,8 +409,46 @@ async fn seed(db: &DatabaseConnection) -> anyhow::Result<(String, Uuid)> {
         .exec(db)
         .await?;
     }
+    let (rare_label, common_label) = (Uuid::now_v7(), Uuid::now_v7());
+    Label::insert_many(
+        [(rare_label, "vip"), (common_label, "billing")].map(|(id, name)| label::ActiveModel {
+            id: Set(id),
+            name: Set(name.to_owned()),
+            name_key: Set(name.to_owned()),
+            color: Set(wire::labels::LABEL_COLORS[0].to_owned()),
+            created_at: Set(start),
+            updated_at: Set(start),
+        }),
+    )
+    .exec(db)
+    .await?;
+    let labeled: Vec<(usize, Uuid)> = (0..CHATS)
+        .flat_map(|n| {
+            [
+                // Not n % 100 == 0: those chats are all archived (one in ten is).
+                (n % 100 == 1).then_some((n, rare_label)),
+                n.is_multiple_of(3).then_some((n, common_label)),
+            ]
+        })
+        .flatten()
+        .collect();
+    for batch in labeled.chunks(BATCH) {
+        ChatLabel::insert_many(batch.iter().map(|&(n, label)| chat_label::ActiveModel {
+            chat_id: Set(chats[n]),
+            label_id: Set(label),
+            last_message_at: Set(Some(at(n, MESSAGES_PER_CHAT - 1))),
+            created_at: Set(start),
+        }))
+        .exec(db)
+        .await?;
+    }
     let token = sessions::issue(db, team[0], SessionKind::Browser)
         .await
         .map_err(|err| anyhow::anyhow!("{err}"))?;
-    Ok((token.expose().to_owned(), team[0]))
+    Ok(Seeded {
+        token: token.expose().to_owned(),
+        staff: team[0],
+        rare_label,
+        common_label,
+    })
 }

@@ -6,8 +6,10 @@
 //! HTTP or the UI beyond the conversions its features name.
 
 pub mod error;
+pub mod labels;
 pub mod model;
 pub mod notes;
 pub mod protocol;
+pub mod replies;
 pub mod staff;
 pub mod team;

@@ -168,6 +168,9 @@ pub struct SupportChatListItem {
     /// The staff member who owns the chat; `null` when nobody does.
     #[serde(default)]
     pub assignee: Option<crate::team::StaffRef>,
+    /// The chat's labels, by name. Added with labels.
+    #[serde(default)]
+    pub labels: Vec<crate::labels::Label>,
     /// Search results only (`?q=`): the newest matching message around the words searched
     /// for; absent when the chat matched by its user's email. Added after the first release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -205,6 +208,9 @@ pub struct AdminSupportChat {
     /// endpoint.
     #[serde(default)]
     pub notes: Vec<crate::notes::ChatNote>,
+    /// The chat's labels, by name. Added with labels.
+    #[serde(default)]
+    pub labels: Vec<crate::labels::Label>,
 }
 
 /// The dashboard's conversation page: the chat, and who it is with.

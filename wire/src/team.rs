@@ -120,6 +120,10 @@ pub enum ActivityKind {
     ReopenedByUser,
     /// Reopened because its snooze ended.
     SnoozeEnded,
+    /// `label` was put on it. Added with labels.
+    Labeled,
+    /// `label` was taken off it. Added with labels.
+    Unlabeled,
 }
 
 /// One line of a chat's activity: staff only.
@@ -138,6 +142,9 @@ pub struct ActivityLine {
     /// `snoozed`: until when.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// `labeled`, `unlabeled`: the label (absent once the label was deleted).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<crate::labels::Label>,
     /// When.
     pub created_at: DateTime<Utc>,
 }

@@ -15,7 +15,8 @@ use wire::{
 };
 
 /// A page of one inbox view, newest activity first, after the chat `after`; with a non-blank
-/// `search`, only the chats it finds (as `?view=…&q=` of the REST list).
+/// `search`, only the chats it finds, and with `label` only the chats carrying it (as
+/// `?view=…&q=…&label=…` of the REST list).
 ///
 /// # Errors
 /// 401 when signed out, 403 for non-staff, 404 for an unknown `after`, 422 for a bad search.
@@ -23,6 +24,7 @@ use wire::{
 pub async fn list_chats(
     view: InboxView,
     #[server(default)] search: String,
+    #[server(default)] label: Option<Uuid>,
     after: Option<Uuid>,
 ) -> Result<ChatListPage, AppError> {
     use super::request::{answer, staff};
@@ -40,6 +42,7 @@ pub async fn list_chats(
                 &state.db,
                 scope,
                 terms.as_ref(),
+                label,
                 after,
                 chats::DEFAULT_LIST_PAGE,
             )

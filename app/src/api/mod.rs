@@ -5,6 +5,7 @@
 mod admin;
 mod auth;
 mod chat;
+mod labels;
 mod notes;
 mod status;
 mod team;
@@ -12,6 +13,7 @@ mod team;
 pub use admin::*;
 pub use auth::*;
 pub use chat::*;
+pub use labels::*;
 pub use notes::*;
 pub use status::*;
 pub use team::*;

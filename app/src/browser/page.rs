@@ -93,6 +93,25 @@ pub fn focus(selector: &str) {
 #[cfg(not(feature = "browser"))]
 pub fn focus(_selector: &str) {}
 
+/// Opens the first `<details>` matching `selector` and moves the focus to its summary.
+#[cfg(feature = "browser")]
+pub fn open_details(selector: &str) {
+    use wasm_bindgen::JsCast;
+
+    let details = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector(selector).ok().flatten())
+        .and_then(|el| el.dyn_into::<web_sys::HtmlDetailsElement>().ok());
+    if let Some(details) = details {
+        details.set_open(true);
+        focus(&format!("{selector} > summary"));
+    }
+}
+
+/// Opens a `<details>`: the server has no page.
+#[cfg(not(feature = "browser"))]
+pub fn open_details(_selector: &str) {}
+
 /// Whether the page matches a CSS media query now, e.g. `(min-width: 1100px)`.
 #[cfg(feature = "browser")]
 pub fn matches_media(query: &str) -> bool {

@@ -18,19 +18,26 @@ pub struct Tab {
     pub view: InboxView,
     /// Who is looking.
     pub viewer: Uuid,
+    /// Only chats carrying this label.
+    pub label: Option<Uuid>,
 }
 
 impl Tab {
-    /// Whether `entry` belongs in this view (the server's `ListScope` rule, for live entries).
+    /// Whether `entry` belongs in this view (the server's `ListScope` rule, and its label,
+    /// for live entries).
     pub fn holds(&self, entry: &SupportChatListItem) -> bool {
         let owner = entry.assignee.as_ref().map(|a| a.id);
-        match self.view {
-            InboxView::Mine => entry.status == ChatStatus::Open && owner == Some(self.viewer),
-            InboxView::Unassigned => entry.status == ChatStatus::Open && owner.is_none(),
-            InboxView::Open => entry.status == ChatStatus::Open,
-            InboxView::Snoozed => entry.status == ChatStatus::Snoozed,
-            InboxView::Resolved => entry.status == ChatStatus::Resolved,
-        }
+        let labeled = self
+            .label
+            .is_none_or(|label| entry.labels.iter().any(|l| l.id == label));
+        labeled
+            && match self.view {
+                InboxView::Mine => entry.status == ChatStatus::Open && owner == Some(self.viewer),
+                InboxView::Unassigned => entry.status == ChatStatus::Open && owner.is_none(),
+                InboxView::Open => entry.status == ChatStatus::Open,
+                InboxView::Snoozed => entry.status == ChatStatus::Snoozed,
+                InboxView::Resolved => entry.status == ChatStatus::Resolved,
+            }
     }
 }
 
@@ -134,6 +141,7 @@ mod tests {
             },
             snoozed_until: None,
             assignee: None,
+            labels: Vec::new(),
             match_snippet: None,
         }
     }
@@ -142,10 +150,12 @@ mod tests {
     const OPEN: Tab = Tab {
         view: InboxView::Open,
         viewer: VIEWER,
+        label: None,
     };
     const RESOLVED: Tab = Tab {
         view: InboxView::Resolved,
         viewer: VIEWER,
+        label: None,
     };
 
     fn ids(list: &ChatList) -> Vec<u128> {
@@ -217,14 +227,17 @@ mod tests {
         let mine = Tab {
             view: InboxView::Mine,
             viewer: VIEWER,
+            label: None,
         };
         let unassigned = Tab {
             view: InboxView::Unassigned,
             viewer: VIEWER,
+            label: None,
         };
         let snoozed = Tab {
             view: InboxView::Snoozed,
             viewer: VIEWER,
+            label: None,
         };
         let mut entry = chat(1, Some(1), false);
         assert!(unassigned.holds(&entry) && OPEN.holds(&entry) && !mine.holds(&entry));
@@ -241,6 +254,29 @@ mod tests {
         entry.assignee.as_mut().expect("owner").id = Uuid::from_u128(78);
         entry.status = ChatStatus::Open;
         assert!(!mine.holds(&entry), "a colleague's chat is not mine");
+    }
+
+    #[test]
+    fn a_label_view_takes_chats_as_the_label_comes_and_goes() {
+        let vip = wire::labels::Label {
+            id: Uuid::from_u128(500),
+            name: "vip".into(),
+            color: wire::labels::LABEL_COLORS[0].into(),
+        };
+        let labeled = Tab {
+            label: Some(vip.id),
+            ..OPEN
+        };
+        let mut list = ChatList::from_page(page(Vec::new(), false));
+        let mut entry = chat(1, Some(1), false);
+        list.apply(entry.clone(), labeled, false);
+        assert!(list.chats.is_empty(), "no label yet");
+        entry.labels.push(vip);
+        list.apply(entry.clone(), labeled, false);
+        assert_eq!(ids(&list), [1]);
+        entry.labels.clear();
+        list.apply(entry, labeled, false);
+        assert!(list.chats.is_empty(), "the label came off");
     }
 
     #[test]

@@ -5,7 +5,8 @@
 //! server function ([`super::composer`]), loads older messages on scroll-up, keeps
 //! recording the view while the page is open and visible, and answers the keyboard when the
 //! focus is not on a card of the list: `e` resolves or reopens (the spec's archive / restore), `a`
-//! assigns it to the reader, `s` snoozes it until tomorrow, Esc closes it. Its owner and
+//! assigns it to the reader, `s` snoozes it until tomorrow, `l` opens its labels, `n`
+//! switches between reply and note, Esc closes it. Its owner and
 //! state (assign, snooze) and what staff did are [`super::ownership`]'s. The messages are the
 //! conversation view the widget shows too ([`crate::conversation`]), from staff's side.
 
@@ -16,6 +17,7 @@ use uuid::Uuid;
 use super::{
     alerts::DeskEvent,
     composer::{Compose, Composer, Live, add_note},
+    label_menu::{LabelMenu, open_label_menu},
     ownership::{ActivityPanel, OwnerBar, Ownership},
     place::use_inbox,
     text,
@@ -39,7 +41,7 @@ pub fn ConversationPane() -> impl IntoView {
     let chat_id =
         Memo::new(move |_| params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok())));
     let (place, _) = use_inbox();
-    let back = Memo::new(move |_| text::list_href(place.view.get(), &place.search.get(), None));
+    let back = Memo::new(move |_| text::list_href(place.view.get(), &place.filter(), None));
     let conversation = Resource::new(
         move || chat_id.get(),
         |id| async move {
@@ -182,7 +184,7 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
                 <Composer chat_id live draft mode notes />
             </section>
             <div class="side-panels">
-                <PersonPanel user user_since chat_started />
+                <PersonPanel user user_since chat_started ownership />
                 <ActivityPanel state=ownership />
             </div>
         </div>
@@ -267,6 +269,7 @@ fn PersonPanel(
     user: UserProfile,
     user_since: chrono::DateTime<chrono::Utc>,
     chat_started: chrono::DateTime<chrono::Utc>,
+    ownership: Ownership,
 ) -> impl IntoView {
     let in_browser = use_hydrated();
     let date = move |at: chrono::DateTime<chrono::Utc>| {
@@ -299,6 +302,8 @@ fn PersonPanel(
                 <dd>{date(user_since)}</dd>
                 <dt>"Chat started"</dt>
                 <dd>{date(chat_started)}</dd>
+                <dt>"Labels"</dt>
+                <dd><LabelMenu state=ownership /></dd>
             </dl>
         </aside>
     }
@@ -310,7 +315,7 @@ mod in_the_browser {
     use leptos::{ev, prelude::*};
     use uuid::Uuid;
 
-    use super::{Compose, Ownership};
+    use super::{Compose, Ownership, open_label_menu};
     use crate::{
         api::{older_admin_messages, record_chat_view, set_chat_archived},
         browser,
@@ -390,7 +395,8 @@ mod in_the_browser {
     /// Esc closes the conversation (outside the fields, or from an empty reply box). With the
     /// focus neither in a field nor on a card of the list (whose keys act on that card): `e`
     /// resolves or reopens, `a` assigns the chat to the reader, `s` snoozes it until tomorrow
-    /// 9:00, `n` switches the composer between reply and note (and goes to it).
+    /// 9:00, `n` switches the composer between reply and note (and goes to it), `l` opens
+    /// the label menu.
     pub fn listen_to_keys(keys: Keys) {
         let Keys {
             chat_id, archived, ..
@@ -427,6 +433,10 @@ mod in_the_browser {
                 "a" if ours && !keys.ownership.owned_by(keys.viewer) => {
                     ev.prevent_default();
                     keys.ownership.assign(Some(keys.viewer));
+                }
+                "l" if ours => {
+                    ev.prevent_default();
+                    open_label_menu();
                 }
                 "n" if ours => {
                     ev.prevent_default();

@@ -12,14 +12,16 @@ use uuid::Uuid;
 use super::{
     alerts::DeskEvent,
     chat_list::{ChatList, Tab},
+    label_menu::LabelChips,
     place::{Place, use_inbox},
-    text,
+    text::{self, Filter},
 };
 use crate::{
-    api::{count_inbox, list_chats},
+    api::{count_inbox, list_chats, load_labels},
     browser,
 };
 use wire::{
+    labels::Label,
     model::{ChatListPage, SupportChatListItem},
     team::{ChatStatus, InboxCounts, InboxView},
 };
@@ -29,9 +31,10 @@ use wire::{
 pub fn ListPane() -> impl IntoView {
     let (place, _) = use_inbox();
     let page = Resource::new(
-        move || (place.view.get(), place.search.get(), place.after.get()),
-        |(view, search, after)| list_chats(view, search, after),
+        move || (place.view.get(), place.filter(), place.after.get()),
+        |(view, filter, after)| list_chats(view, filter.search, filter.label, after),
     );
+    let labels = Resource::new(|| (), |()| load_labels());
     let counts = Resource::new(|| (), |()| count_inbox());
 
     view! {
@@ -39,16 +42,20 @@ pub fn ListPane() -> impl IntoView {
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || {
                     let counts = counts.get().map(|c| c.map_err(|err| err.to_string()));
+                    // Without the labels, the list still shows (with no label filter).
+                    let labels = labels.get().map(|l| l.map(|(all, _)| all).unwrap_or_default());
                     page.get()
                         .zip(counts)
-                        .map(|pair| match pair {
+                        .zip(labels)
+                        .map(|(pair, labels)| match pair {
                             (Ok(first), Ok(counts)) => {
                                 view! {
                                     <ChatBoard
                                         first
                                         counts
+                                        labels
                                         view=place.view.get_untracked()
-                                        search=place.search.get_untracked()
+                                        filter=place.filter_untracked()
                                     />
                                 }
                                     .into_any()
@@ -83,11 +90,18 @@ const RECOUNT_EVERY_MS: u32 = 2_000;
 
 /// One view's list, live.
 #[component]
-fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: String) -> AnyView {
-    let searching = !search.trim().is_empty();
+fn ChatBoard(
+    first: ChatListPage,
+    counts: InboxCounts,
+    labels: Vec<Label>,
+    view: InboxView,
+    filter: Filter,
+) -> AnyView {
+    let searching = !filter.search.is_empty();
     let tab = Tab {
         view,
         viewer: counts.viewer,
+        label: filter.label,
     };
     let list = RwSignal::new(ChatList::from_page(first));
     let counts = RwSignal::new(counts);
@@ -98,11 +112,11 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
     let list_ref = NodeRef::<html::Ol>::new();
 
     let reload = {
-        let search = search.clone();
+        let filter = filter.clone();
         move || {
-            let search = search.clone();
+            let Filter { search, label } = filter.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(first) = list_chats(view, search, None).await {
+                if let Ok(first) = list_chats(view, search, label, None).await {
                     list.set(ChatList::from_page(first));
                 }
             });
@@ -124,15 +138,15 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
     };
 
     let load_more = {
-        let search = search.clone();
+        let filter = filter.clone();
         move || {
             let Some(cursor) = list.with_untracked(ChatList::next_cursor) else {
                 return;
             };
             loading_more.set(true);
-            let search = search.clone();
+            let Filter { search, label } = filter.clone();
             leptos::task::spawn_local(async move {
-                if let Ok(page) = list_chats(view, search, Some(cursor)).await {
+                if let Ok(page) = list_chats(view, search, label, Some(cursor)).await {
                     list.update(|l| l.append(page));
                 }
                 loading_more.set(false);
@@ -168,7 +182,8 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
     });
 
     let unread_total = move || alerts.unread().unwrap_or(0);
-    let empty_text = match (searching, view) {
+    let empty_text = match (filter.narrows(), view) {
+        (true, _) if !searching => "No chats with this label here.",
         (true, _) => "No chats match this search.",
         (false, InboxView::Mine) => {
             "Nothing assigned to you. Take a chat from Unassigned, or press a on one."
@@ -184,8 +199,8 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
             "No resolved chats. Chats you resolve wait here; a new message from their user brings them back."
         }
     };
-    let search_value = search.clone();
-    let card_search = StoredValue::new(search.clone());
+    let search_value = filter.search.clone();
+    let card_filter = StoredValue::new(filter.clone());
     let tabs = InboxView::ALL
         .into_iter()
         .map(|each| {
@@ -193,7 +208,7 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
             let count = move || counts.with(|c| c.of(each));
             view! {
                 <a
-                    href=text::list_href(each, "", None)
+                    href=text::list_href(each, &Filter::default(), None)
                     class="tab"
                     aria-current=(each == view).then_some("page")
                     data-testid=testid
@@ -234,8 +249,9 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
                 maxlength="200"
                 value=search_value
             />
+            <LabelFilter labels chosen=filter.label />
             <button type="submit" class="secondary">"Search"</button>
-            {searching.then(|| view! { <a href=text::list_href(view, "", None) class="clear-search">"Clear"</a> })}
+            {filter.narrows().then(|| view! { <a href=text::list_href(view, &Filter::default(), None) class="clear-search">"Clear"</a> })}
         </form>
         <Show
             when=move || list.with(|l| !l.chats.is_empty())
@@ -249,7 +265,7 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
                     key=|id| *id
                     let(id)
                 >
-                    <ChatCard id list view search=card_search.get_value() now place />
+                    <ChatCard id list view filter=card_filter.get_value() now place />
                 </For>
             </ol>
         </Show>
@@ -259,8 +275,8 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
                     class="button secondary"
                     data-testid="load-more"
                     href={
-                        let search = search.clone();
-                        move || text::list_href(view, &search, list.with(ChatList::next_cursor))
+                        let filter = filter.clone();
+                        move || text::list_href(view, &filter, list.with(ChatList::next_cursor))
                     }
                     aria-disabled=move || loading_more.get().to_string()
                     on:click={
@@ -280,6 +296,38 @@ fn ChatBoard(first: ChatListPage, counts: InboxCounts, view: InboxView, search: 
             <kbd>"a"</kbd> " assign to me · " <kbd>"s"</kbd> " snooze until tomorrow · "
             <kbd>"e"</kbd> " resolve or reopen · " <kbd>"/"</kbd> " search"
         </p>
+    }
+    .into_any()
+}
+
+/// The label the list is narrowed to: part of the search form (it works before the wasm);
+/// once hydrated, choosing one goes there at once.
+#[component]
+fn LabelFilter(labels: Vec<Label>, chosen: Option<Uuid>) -> impl IntoView {
+    if labels.is_empty() {
+        return ().into_any();
+    }
+    let on_change = move |ev: ev::Event| {
+        if let Some(form) = event_target::<web_sys::HtmlSelectElement>(&ev).form() {
+            let _ = form.request_submit();
+        }
+    };
+    view! {
+        <span class="label-filter">
+            <label for="label-filter">"Label"</label>
+            <select id="label-filter" name="label" data-testid="label-filter" on:change=on_change>
+                <option value="" selected=chosen.is_none()>"Any"</option>
+                {labels
+                    .into_iter()
+                    .map(|label| {
+                        let selected = chosen == Some(label.id);
+                        view! {
+                            <option value=label.id.to_string() selected=selected>{label.name}</option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+        </span>
     }
     .into_any()
 }
@@ -306,7 +354,7 @@ fn ChatCard(
     id: Uuid,
     list: RwSignal<ChatList>,
     view: InboxView,
-    search: String,
+    filter: Filter,
     now: RwSignal<chrono::DateTime<chrono::Utc>>,
     place: Place,
 ) -> impl IntoView {
@@ -333,7 +381,10 @@ fn ChatCard(
                 .and_then(|c| c.snoozed_until)
         })
     };
-    let href = text::chat_href(id, view, &search, place.after.get_untracked());
+    let href = text::chat_href(id, view, &filter, place.after.get_untracked());
+    let labels = Signal::derive(move || {
+        entry.with(|e| e.as_ref().map(|c| c.labels.clone()).unwrap_or_default())
+    });
     let open = move || place.chat.get() == Some(id);
     view! {
         <li
@@ -367,6 +418,7 @@ fn ChatCard(
                         <span data-testid="chat-snoozed">"Snoozed until " {browser::utc_day(until)}</span>
                     })}
                 </span>
+                <LabelChips labels />
             </a>
         </li>
     }
@@ -454,7 +506,7 @@ mod keyboard {
                 let href = text::chat_href(
                     id,
                     keys.tab.view,
-                    &place.search.get_untracked(),
+                    &place.filter_untracked(),
                     place.after.get_untracked(),
                 );
                 navigate(

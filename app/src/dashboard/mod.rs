@@ -10,13 +10,17 @@
 //! - `list_pane`, `conversation_pane`: the inbox's two panes.
 //! - `composer`: the conversation's box for replies and private notes.
 //! - `ownership`: a conversation's owner, state (open, snoozed, resolved) and activity lines.
+//! - `label_menu`: a conversation's labels and the menu that changes them; label chips.
 //! - `team_page`: `/admin/team`, also the staff area's start `/admin`.
+//! - `labels_page`: `/admin/labels`, the team's labels.
 
 mod alerts;
 mod chat_list;
 mod composer;
 mod conversation_pane;
 mod inbox;
+mod label_menu;
+mod labels_page;
 mod list_pane;
 mod ownership;
 mod place;
@@ -25,4 +29,5 @@ mod text;
 
 pub use conversation_pane::ConversationPane;
 pub use inbox::{Inbox, NoChatOpen};
+pub use labels_page::LabelsPage;
 pub use team_page::TeamPage;

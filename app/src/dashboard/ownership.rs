@@ -1,4 +1,4 @@
-//! A conversation's owner and state on the dashboard: who owns it (assign to me, to a
+//! A conversation's owner, state and labels on the dashboard: who owns it (assign to me, to a
 //! colleague, to nobody), whether it is open, snoozed (1 hour, tomorrow 9:00 or next week in
 //! the reader's zone) or resolved, and the activity lines of what staff did. Each change calls
 //! the same domain action as `POST /api/admin/chats/{id}/assign|snooze|resolve|reopen`; every
@@ -9,11 +9,12 @@ use leptos::{ev, html, prelude::*};
 use uuid::Uuid;
 
 use crate::{
-    api::{assign_chat, chat_ownership, snooze_chat},
+    api::{assign_chat, chat_ownership, set_chat_labels, snooze_chat},
     browser,
     components::use_hydrated,
 };
 use wire::{
+    labels::Label,
     model::{AdminSupportChat, SupportChatListItem},
     team::{ActivityKind, ActivityLine, ChatStatus, StaffRef},
 };
@@ -30,6 +31,8 @@ pub struct Ownership {
     status: RwSignal<ChatStatus>,
     /// Until when it sleeps.
     snoozed_until: RwSignal<Option<DateTime<Utc>>>,
+    /// Its labels, by name.
+    labels: RwSignal<Vec<Label>>,
     /// What staff did to it, oldest first.
     activity: RwSignal<Vec<ActivityLine>>,
     /// Whether a change of this page's is on its way.
@@ -46,6 +49,7 @@ impl Ownership {
             assignee: RwSignal::new(chat.assignee.clone()),
             status: RwSignal::new(chat.status),
             snoozed_until: RwSignal::new(chat.snoozed_until),
+            labels: RwSignal::new(chat.labels.clone()),
             activity: RwSignal::new(chat.activity.clone()),
             busy: RwSignal::new(false),
             failed: RwSignal::new(None),
@@ -64,6 +68,25 @@ impl Ownership {
         let chat_id = self.chat_id;
         self.busy.set(true);
         leptos::task::spawn_local(async move { self.answer(snooze_chat(chat_id, until).await) });
+    }
+
+    /// Makes `label_ids` the chat's labels.
+    pub fn set_labels(self, label_ids: Vec<Uuid>) {
+        let chat_id = self.chat_id;
+        self.busy.set(true);
+        leptos::task::spawn_local(async move {
+            self.answer(set_chat_labels(chat_id, label_ids).await);
+        });
+    }
+
+    /// The chat's labels (tracked).
+    pub fn labels(&self) -> RwSignal<Vec<Label>> {
+        self.labels
+    }
+
+    /// Whether a change of this page's is on its way (tracked).
+    pub fn busy(&self) -> bool {
+        self.busy.get()
     }
 
     /// Whether `who` owns the chat.
@@ -93,15 +116,16 @@ impl Ownership {
         self.busy.set(false);
     }
 
-    /// Takes the chat's entry as the server now shows it. When its owner or state changed (a
-    /// new message changes neither), the activity lines are read again.
+    /// Takes the chat's entry as the server now shows it. When its owner, state or labels
+    /// changed (a new message changes none), the activity lines are read again.
     pub fn update(&self, entry: &SupportChatListItem) {
         if self.gone() {
             return;
         }
         let changed = self.assignee.with_untracked(|a| a != &entry.assignee)
             || self.status.get_untracked() != entry.status
-            || self.snoozed_until.get_untracked() != entry.snoozed_until;
+            || self.snoozed_until.get_untracked() != entry.snoozed_until
+            || self.labels.with_untracked(|l| l != &entry.labels);
         if changed {
             self.take(entry);
             self.reread(|_| {});
@@ -126,6 +150,7 @@ impl Ownership {
         self.assignee.set(entry.assignee.clone());
         self.status.set(entry.status);
         self.snoozed_until.set(entry.snoozed_until);
+        self.labels.set(entry.labels.clone());
     }
 }
 
@@ -283,7 +308,21 @@ pub fn activity_words(line: &ActivityLine) -> String {
         (ActivityKind::Reopened, actor) => format!("Reopened by {}", actor.unwrap_or("staff")),
         (ActivityKind::ReopenedByUser, _) => "Reopened by a message from the user".to_owned(),
         (ActivityKind::SnoozeEnded, _) => "Reopened: the snooze ended".to_owned(),
+        (ActivityKind::Labeled, actor) => {
+            format!("{} added {}", actor.unwrap_or("Staff"), label_name(line))
+        }
+        (ActivityKind::Unlabeled, actor) => {
+            format!("{} removed {}", actor.unwrap_or("Staff"), label_name(line))
+        }
     }
+}
+
+/// The label an activity line names, quoted; "a deleted label" once it is gone.
+fn label_name(line: &ActivityLine) -> String {
+    line.label.as_ref().map_or_else(
+        || "a deleted label".to_owned(),
+        |label| format!("“{}”", label.name),
+    )
 }
 
 /// A moment in the reader's zone once the browser runs, UTC before.
@@ -324,6 +363,8 @@ fn kind_name(kind: ActivityKind) -> &'static str {
         ActivityKind::Reopened => "reopened",
         ActivityKind::ReopenedByUser => "reopened_by_user",
         ActivityKind::SnoozeEnded => "snooze_ended",
+        ActivityKind::Labeled => "labeled",
+        ActivityKind::Unlabeled => "unlabeled",
     }
 }
 
@@ -342,6 +383,7 @@ mod tests {
             actor: actor.map(person),
             assignee: assignee.map(person),
             snoozed_until: None,
+            label: None,
             created_at: DateTime::<Utc>::default(),
         }
     }
@@ -364,5 +406,15 @@ mod tests {
             activity_words(&line(ActivityKind::Resolved, Some("Tom"), None)),
             "Resolved by Tom"
         );
+        let mut labeled = line(ActivityKind::Labeled, Some("Maya"), None);
+        labeled.label = Some(wire::labels::Label {
+            id: Uuid::nil(),
+            name: "billing".to_owned(),
+            color: wire::labels::LABEL_COLORS[0].to_owned(),
+        });
+        assert_eq!(activity_words(&labeled), "Maya added “billing”");
+        labeled.kind = ActivityKind::Unlabeled;
+        labeled.label = None;
+        assert_eq!(activity_words(&labeled), "Maya removed a deleted label");
     }
 }

@@ -1,11 +1,12 @@
-//! Where the inbox is, as its address says (the view, the search, the page, the open chat),
+//! Where the inbox is, as its address says (the view, the search, the label, the page, the
+//! open chat),
 //! and what the inbox shares with its panes.
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_query_map};
 use uuid::Uuid;
 
-use super::alerts::Alerts;
+use super::{alerts::Alerts, text::Filter};
 use wire::team::InboxView;
 
 /// Where the inbox is, as its address says: the view, the search, the open chat.
@@ -15,6 +16,8 @@ pub struct Place {
     pub view: Memo<InboxView>,
     /// The search: `?q=`.
     pub search: Memo<String>,
+    /// The label the list is narrowed to: `?label=`.
+    pub label: Memo<Option<Uuid>>,
     /// A page cursor of the list without the wasm: `?after=`.
     pub after: Memo<Option<Uuid>>,
     /// The chat open beside the list, if any (`/admin/chats/ID`).
@@ -43,11 +46,30 @@ impl Place {
             search: Memo::new(move |_| {
                 query.with(|q| q.get("q").map(|q| q.trim().to_owned()).unwrap_or_default())
             }),
+            label: Memo::new(move |_| {
+                query.with(|q| q.get("label").and_then(|l| Uuid::parse_str(&l).ok()))
+            }),
             after: Memo::new(move |_| {
                 query.with(|q| q.get("after").and_then(|a| Uuid::parse_str(&a).ok()))
             }),
             chat: Memo::new(move |_| opened().and_then(|id| Uuid::parse_str(&id).ok())),
             chat_shown: Memo::new(move |_| opened().is_some()),
+        }
+    }
+
+    /// The search and the label (tracked).
+    pub fn filter(&self) -> Filter {
+        Filter {
+            search: self.search.get(),
+            label: self.label.get(),
+        }
+    }
+
+    /// The search and the label, as they are now.
+    pub fn filter_untracked(&self) -> Filter {
+        Filter {
+            search: self.search.get_untracked(),
+            label: self.label.get_untracked(),
         }
     }
 }

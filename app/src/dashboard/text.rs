@@ -62,25 +62,45 @@ pub fn relative_time(then: DateTime<Utc>, now: DateTime<Utc>) -> String {
     }
 }
 
-/// The list's address for a view, a search and a page cursor, as the page's links and forms
-/// write it: `/admin/chats?view=mine&q=refund&after=ID` (All open is the plain address).
-pub fn list_href(view: InboxView, search: &str, after: Option<Uuid>) -> String {
-    inbox_href("/admin/chats", view, search, after)
+/// What narrows a view's list: the words searched for (`?q=`) and a label (`?label=`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// The search, trimmed; empty for none.
+    pub search: String,
+    /// Only chats carrying this label.
+    pub label: Option<Uuid>,
 }
 
-/// A chat's address in the inbox, with the view, search and page the list beside it shows:
+impl Filter {
+    /// Whether anything narrows the list.
+    pub fn narrows(&self) -> bool {
+        !self.search.trim().is_empty() || self.label.is_some()
+    }
+}
+
+/// The list's address for a view, a filter and a page cursor, as the page's links and forms
+/// write it: `/admin/chats?view=mine&q=refund&label=ID&after=ID` (All open is the plain
+/// address).
+pub fn list_href(view: InboxView, filter: &Filter, after: Option<Uuid>) -> String {
+    inbox_href("/admin/chats", view, filter, after)
+}
+
+/// A chat's address in the inbox, with the view, filter and page the list beside it shows:
 /// `/admin/chats/ID?view=mine&q=refund`.
-pub fn chat_href(chat: Uuid, view: InboxView, search: &str, after: Option<Uuid>) -> String {
-    inbox_href(&format!("/admin/chats/{chat}"), view, search, after)
+pub fn chat_href(chat: Uuid, view: InboxView, filter: &Filter, after: Option<Uuid>) -> String {
+    inbox_href(&format!("/admin/chats/{chat}"), view, filter, after)
 }
 
-fn inbox_href(path: &str, view: InboxView, search: &str, after: Option<Uuid>) -> String {
+fn inbox_href(path: &str, view: InboxView, filter: &Filter, after: Option<Uuid>) -> String {
     let mut parts = Vec::new();
     if view != InboxView::default() {
         parts.push(format!("view={}", view.as_str()));
     }
-    if !search.trim().is_empty() {
-        parts.push(format!("q={}", query_value(search.trim())));
+    if !filter.search.trim().is_empty() {
+        parts.push(format!("q={}", query_value(filter.search.trim())));
+    }
+    if let Some(label) = filter.label {
+        parts.push(format!("label={label}"));
     }
     if let Some(after) = after {
         parts.push(format!("after={after}"));
@@ -125,6 +145,7 @@ mod tests {
             status: wire::team::ChatStatus::Open,
             snoozed_until: None,
             assignee: None,
+            labels: Vec::new(),
             match_snippet: None,
         }
     }
@@ -172,24 +193,42 @@ mod tests {
     }
 
     #[test]
-    fn list_addresses_keep_tab_search_and_cursor() {
+    fn list_addresses_keep_tab_filter_and_cursor() {
         let id = Uuid::from_u128(7);
-        assert_eq!(list_href(InboxView::Open, "", None), "/admin/chats");
+        let search = |words: &str| Filter {
+            search: words.to_owned(),
+            label: None,
+        };
         assert_eq!(
-            list_href(InboxView::Resolved, " ", None),
+            list_href(InboxView::Open, &search(""), None),
+            "/admin/chats"
+        );
+        assert_eq!(
+            list_href(InboxView::Resolved, &search(" "), None),
             "/admin/chats?view=resolved"
         );
         assert_eq!(
-            list_href(InboxView::Mine, "café & co", Some(id)),
+            list_href(InboxView::Mine, &search("café & co"), Some(id)),
             format!("/admin/chats?view=mine&q=caf%C3%A9%20%26%20co&after={id}")
         );
         assert_eq!(
-            chat_href(id, InboxView::Open, "", None),
+            chat_href(id, InboxView::Open, &search(""), None),
             format!("/admin/chats/{id}")
         );
         assert_eq!(
-            chat_href(id, InboxView::Snoozed, "refund", None),
+            chat_href(id, InboxView::Snoozed, &search("refund"), None),
             format!("/admin/chats/{id}?view=snoozed&q=refund")
+        );
+        let label = Uuid::from_u128(9);
+        let labeled = Filter {
+            search: "refund".to_owned(),
+            label: Some(label),
+        };
+        assert!(labeled.narrows());
+        assert!(!search(" ").narrows());
+        assert_eq!(
+            list_href(InboxView::Open, &labeled, None),
+            format!("/admin/chats?q=refund&label={label}")
         );
     }
 }

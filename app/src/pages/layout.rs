@@ -44,6 +44,9 @@ pub fn SiteHeader() -> impl IntoView {
                                                 <a href="/admin/team" rel="external" data-testid="nav-team">
                                                     "Team"
                                                 </a>
+                                                <a href="/admin/labels" rel="external" data-testid="nav-labels">
+                                                    "Labels"
+                                                </a>
                                             }
                                         });
                                     view! {

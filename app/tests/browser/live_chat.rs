@@ -447,6 +447,7 @@ async fn while_down_it_polls_rest_for_messages_after_the_newest_seq() {
         assignee: None,
         activity: Vec::new(),
         notes: Vec::new(),
+        labels: Vec::new(),
     };
     staff.reply(
         "GET",

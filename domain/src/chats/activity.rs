@@ -1,5 +1,5 @@
 //! A chat's activity lines: what staff (or the user, or a snooze ending) changed about its
-//! owner and state. Written inside the transaction of the change, so a line exists exactly when
+//! owner, state and labels. Written inside the transaction of the change, so a line exists exactly when
 //! its change does; read only for staff (`history::admin_view`), never on a user's path.
 
 use chrono::{DateTime, Utc};
@@ -13,6 +13,7 @@ use crate::{
         ChatActivity,
         chat_activity::{self, KindColumn},
     },
+    labels,
     team::directory,
 };
 use wire::{error::AppError, team::ActivityLine};
@@ -28,6 +29,8 @@ pub struct Change {
     pub assignee: Option<Uuid>,
     /// `snoozed`: until when.
     pub snoozed_until: Option<DateTime<Utc>>,
+    /// `labeled`, `unlabeled`: the label.
+    pub label: Option<Uuid>,
 }
 
 impl Change {
@@ -38,6 +41,7 @@ impl Change {
             actor,
             assignee: None,
             snoozed_until: None,
+            label: None,
         }
     }
 }
@@ -59,6 +63,7 @@ pub async fn record(
         actor_id: Set(change.actor),
         assignee_id: Set(change.assignee),
         snoozed_until: Set(change.snoozed_until),
+        label_id: Set(change.label),
         created_at: Set(now),
     }
     .insert(txn)
@@ -85,6 +90,7 @@ pub async fn lines(
         .flatten()
         .collect();
     let people = directory::people(db, mentioned).await?;
+    let labels = labels::by_id(db, rows.iter().filter_map(|row| row.label_id)).await?;
     let named = |id: Option<Uuid>| id.and_then(|id| people.get(&id)).map(directory::staff_ref);
     Ok(rows
         .into_iter()
@@ -94,6 +100,7 @@ pub async fn lines(
             actor: named(row.actor_id),
             assignee: named(row.assignee_id),
             snoozed_until: row.snoozed_until,
+            label: row.label_id.and_then(|id| labels.get(&id).cloned()),
             created_at: row.created_at,
         })
         .collect())

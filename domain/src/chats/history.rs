@@ -14,6 +14,7 @@ use super::{
 use crate::{
     effects::Effects,
     entities::{SupportChat, SupportMessage, User, support_message},
+    labels,
     team::directory,
 };
 use wire::{
@@ -235,6 +236,10 @@ pub async fn admin_view(
             .map(directory::staff_ref),
         activity: activity::lines(db, chat.id).await?,
         notes: notes::notes_of(db, chat.id).await?,
+        labels: labels::on_chats(db, [chat.id])
+            .await?
+            .remove(&chat.id)
+            .unwrap_or_default(),
     })
 }
 

@@ -5,8 +5,8 @@
 use std::collections::HashMap;
 
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
+    ColumnTrait, Condition, DatabaseConnection, EntityTrait, JoinType, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, RelationTrait,
     sea_query::{Expr, NullOrdering, Order},
 };
 use uuid::Uuid;
@@ -14,11 +14,13 @@ use uuid::Uuid;
 use super::unread::{UNREAD_ACTIVE_CHATS_SQL, unread_by_staff};
 use crate::{
     chat_search::{self, SearchTerms},
-    entities::{SupportChat, User, support_chat, user},
+    entities::{Label as LabelRows, SupportChat, User, chat_label, support_chat, user},
+    labels,
     team::directory,
 };
 use wire::{
     error::AppError,
+    labels::Label,
     model::{ChatListPage, SupportChatListItem},
     team::{InboxCounts, InboxView},
 };
@@ -107,14 +109,16 @@ impl ListScope {
 /// without messages last, ties by id; starting after the chat `after` (a keyset on
 /// `(last_message_at, id)`, read from that chat's row). One indexed range of rows: the
 /// figures are on each row. With `search`, only the chats it matches, each with a snippet of
-/// its newest matching message.
+/// its newest matching message. With `label`, only the chats that carry it, walked along the
+/// label's own index in the same order (`chat_labels` keeps each chat's `last_message_at`).
 ///
 /// # Errors
-/// 404 for an unknown `after`; 422 for a `limit` outside 1–[`MAX_LIST_PAGE`].
+/// 404 for an unknown `after` or `label`; 422 for a `limit` outside 1–[`MAX_LIST_PAGE`].
 pub async fn list_for_admin(
     db: &DatabaseConnection,
     scope: ListScope,
     search: Option<&SearchTerms>,
+    label: Option<Uuid>,
     after: Option<Uuid>,
     limit: u64,
 ) -> Result<ChatListPage, AppError> {
@@ -139,29 +143,47 @@ pub async fn list_for_admin(
         }
         query = query.filter(support_chat::Column::Id.is_in(found.chats.iter().copied()));
     }
-    // Newest activity first, chats without messages last, written as each backend's index
-    // (migration 8) reads it: SQLite puts NULLs last in descending order by itself, and an
-    // explicit NULLS LAST there makes it sort instead of walking the index.
-    query = match db.get_database_backend() {
-        sea_orm::DatabaseBackend::Postgres => query.order_by_with_nulls(
-            support_chat::Column::LastMessageAt,
-            Order::Desc,
-            NullOrdering::Last,
-        ),
-        _ => query.order_by_desc(support_chat::Column::LastMessageAt),
-    };
-    // One more than the page: whether a next page exists.
-    query = query
-        .order_by_desc(support_chat::Column::Id)
-        .limit(limit + 1);
-    if let Some(after) = after {
-        let cursor = SupportChat::find_by_id(after)
+    if let Some(label) = label {
+        LabelRows::find_by_id(label)
             .one(db)
             .await?
-            .ok_or_else(|| AppError::not_found("no such chat"))?;
-        query = query.filter(after_in_list_order(&cursor));
+            .ok_or_else(|| AppError::not_found("no such label"))?;
+        query = query
+            .join(
+                JoinType::InnerJoin,
+                chat_label::Relation::SupportChat.def().rev(),
+            )
+            .filter(chat_label::Column::LabelId.eq(label));
     }
-    let mut rows = query.all(db).await?;
+    let cursor = match after {
+        Some(after) => Some(
+            SupportChat::find_by_id(after)
+                .one(db)
+                .await?
+                .ok_or_else(|| AppError::not_found("no such chat"))?,
+        ),
+        None => None,
+    };
+    // A label's chats go along its index, the others along the views' indexes.
+    query = if label.is_some() {
+        in_list_order(
+            query,
+            db,
+            chat_label::Column::LastMessageAt,
+            chat_label::Column::ChatId,
+            cursor.as_ref(),
+        )
+    } else {
+        in_list_order(
+            query,
+            db,
+            support_chat::Column::LastMessageAt,
+            support_chat::Column::Id,
+            cursor.as_ref(),
+        )
+    };
+    // One more than the page: whether a next page exists.
+    let mut rows = query.limit(limit + 1).all(db).await?;
     let more = rows.len() as u64 > limit;
     rows.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     let next_after = more.then(|| rows.last().map(|(chat, _)| chat.id)).flatten();
@@ -170,6 +192,7 @@ pub async fn list_for_admin(
         .filter_map(|(chat, _)| chat.assignee_id)
         .collect();
     let assignees = directory::people(db, owners).await?;
+    let mut labels = labels::on_chats(db, rows.iter().map(|(chat, _)| chat.id)).await?;
     let mut snippets = match (search, &found) {
         (Some(terms), Some(found)) => {
             let ids: Vec<Uuid> = rows.iter().map(|(chat, _)| chat.id).collect();
@@ -182,9 +205,10 @@ pub async fn list_for_admin(
             .into_iter()
             .map(|(chat, user)| {
                 let snippet = snippets.remove(&chat.id);
+                let labels = labels.remove(&chat.id).unwrap_or_default();
                 SupportChatListItem {
                     match_snippet: snippet,
-                    ..list_item_of(chat, user, &assignees)
+                    ..list_item_of(chat, user, &assignees, labels)
                 }
             })
             .collect(),
@@ -192,22 +216,38 @@ pub async fn list_for_admin(
     })
 }
 
-/// The chats after `cursor` in list order (newest activity first, then id, no activity last).
-fn after_in_list_order(cursor: &support_chat::Model) -> Condition {
-    use support_chat::Column;
-    match cursor.last_message_at {
-        Some(at) => Condition::any()
-            .add(Column::LastMessageAt.lt(at))
-            .add(
-                Condition::all()
-                    .add(Column::LastMessageAt.eq(at))
-                    .add(Column::Id.lt(cursor.id)),
-            )
-            .add(Column::LastMessageAt.is_null()),
-        None => Condition::all()
-            .add(Column::LastMessageAt.is_null())
-            .add(Column::Id.lt(cursor.id)),
-    }
+/// `query` in list order along `(at, id)` (newest activity first, then id, no activity
+/// last), after `cursor` when given. Written as each backend's indexes read it: SQLite puts
+/// NULLs last in descending order by itself, and an explicit NULLS LAST there makes it sort
+/// instead of walking the index.
+fn in_list_order<Q, C>(
+    query: Q,
+    db: &DatabaseConnection,
+    at: C,
+    id: C,
+    cursor: Option<&support_chat::Model>,
+) -> Q
+where
+    Q: QueryOrder + QueryFilter,
+    C: ColumnTrait,
+{
+    let mut query = match db.get_database_backend() {
+        sea_orm::DatabaseBackend::Postgres => {
+            query.order_by_with_nulls(at, Order::Desc, NullOrdering::Last)
+        }
+        _ => query.order_by_desc(at),
+    };
+    query = query.order_by_desc(id);
+    let Some(cursor) = cursor else {
+        return query;
+    };
+    query.filter(match cursor.last_message_at {
+        Some(when) => Condition::any()
+            .add(at.lt(when))
+            .add(Condition::all().add(at.eq(when)).add(id.lt(cursor.id)))
+            .add(at.is_null()),
+        None => Condition::all().add(at.is_null()).add(id.lt(cursor.id)),
+    })
 }
 
 /// One chat's entry in the dashboard's list, as [`list_for_admin`] shows it.
@@ -224,13 +264,18 @@ pub async fn list_item(
         .await?
         .ok_or_else(|| AppError::not_found("no such chat"))?;
     let assignees = directory::people(db, chat.assignee_id).await?;
-    Ok(list_item_of(chat, user, &assignees))
+    let labels = labels::on_chats(db, [chat.id])
+        .await?
+        .remove(&chat.id)
+        .unwrap_or_default();
+    Ok(list_item_of(chat, user, &assignees, labels))
 }
 
 fn list_item_of(
     chat: support_chat::Model,
     user: Option<user::Model>,
     assignees: &HashMap<Uuid, user::Model>,
+    labels: Vec<Label>,
 ) -> SupportChatListItem {
     let unread = unread_by_staff(&chat);
     SupportChatListItem {
@@ -249,6 +294,7 @@ fn list_item_of(
             .assignee_id
             .and_then(|id| assignees.get(&id))
             .map(directory::staff_ref),
+        labels,
         match_snippet: None,
     }
 }

@@ -1,6 +1,7 @@
 //! The support chat rules, each in one place, one module per concern: which chat a person may
 //! reach (`access`), reading history (`history`), posting (`post`), read receipts
-//! (`receipts`), private notes (`notes` reads them, `post_note` writes one), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
+//! (`receipts`), private notes (`notes` reads them, `post_note` writes one), labels on a chat
+//! (`labeling`), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
 //! spec's archive), snoozes ending (`snooze`), auto-assignment (`routing`), activity lines
 //! (`activity`), the dashboard's list (`list`) and the one rule of "unread" (`unread`).
 //!
@@ -12,6 +13,7 @@
 pub mod access;
 pub mod activity;
 pub mod history;
+pub mod labeling;
 pub mod list;
 pub mod notes;
 pub mod ownership;
@@ -27,6 +29,7 @@ pub use access::{chat_for, get_or_create};
 pub use history::{
     MAX_PAGE, PageAt, admin_view, existing_user_view, message_page, staff_conversation, user_view,
 };
+pub use labeling::set_labels;
 pub use list::{
     DEFAULT_LIST_PAGE, ListScope, MAX_LIST_PAGE, count_unread_for_admin, count_views,
     list_for_admin, list_item,

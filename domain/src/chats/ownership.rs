@@ -88,6 +88,7 @@ pub async fn assign(
             actor: Some(actor),
             assignee,
             snoozed_until: None,
+            label: None,
         },
     });
     commit(db, effects, txn, chat, plan).await
@@ -128,6 +129,7 @@ pub async fn snooze(
             actor: Some(actor),
             assignee: None,
             snoozed_until: Some(until),
+            label: None,
         },
     });
     let item = commit(db, effects, txn, chat, plan).await?;

@@ -5,7 +5,7 @@
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
-    QuerySelect, Set,
+    QuerySelect, Set, sea_query::Expr,
 };
 use uuid::Uuid;
 
@@ -18,10 +18,11 @@ use crate::{
     clock,
     effects::Effects,
     entities::{
-        SupportChat, SupportMessage as MessageRows, chat_activity::KindColumn,
-        columns::SenderColumn, support_chat, support_message, user,
+        ChatLabel, SupportChat, SupportMessage as MessageRows, chat_activity::KindColumn,
+        chat_label, columns::SenderColumn, support_chat, support_message, user,
     },
     fact::Fact,
+    fields,
     limits::{Limit, Limits},
     reply_emails,
     team::directory,
@@ -56,27 +57,12 @@ impl Posted {
     }
 }
 
-/// Trims and checks a message's text. The length limit applies to the text as sent, so the
-/// API's documented `maxLength` and the server agree on every input.
+/// Trims and checks a message's text ([`fields::bounded_text`]).
 ///
 /// # Errors
-/// 422 when blank, longer than [`MAX_MESSAGE_CHARS`], or holding a NUL character (which no
-/// text needs and PostgreSQL cannot store).
+/// 422 when blank, longer than [`MAX_MESSAGE_CHARS`], or holding a NUL character.
 pub fn message_content(raw: &str) -> Result<String, AppError> {
-    let chars = raw.chars().count();
-    if chars > MAX_MESSAGE_CHARS {
-        return Err(AppError::validation(format!(
-            "the message has {chars} characters; the most is {MAX_MESSAGE_CHARS}"
-        )));
-    }
-    if raw.contains('\0') {
-        return Err(AppError::validation("the message contains a NUL character"));
-    }
-    let content = raw.trim();
-    if content.is_empty() {
-        return Err(AppError::validation("the message is empty"));
-    }
-    Ok(content.to_owned())
+    fields::bounded_text("message", raw, MAX_MESSAGE_CHARS)
 }
 
 /// Who posts a message: the side it shows on, the person whose allowance it uses, and the
@@ -221,7 +207,7 @@ pub async fn post_message(
 }
 
 /// Records `message` as the chat's newest (`last_message_at`, `last_seq`, the list's
-/// figures).
+/// figures, the labels' copy of `last_message_at`).
 async fn touch_last_message(
     txn: &sea_orm::DatabaseTransaction,
     chat: support_chat::Model,
@@ -239,5 +225,15 @@ async fn touch_last_message(
         touched.last_user_message_at = Set(Some(message.created_at));
     }
     touched.updated_at = Set(message.created_at);
-    Ok(touched.update(txn).await?)
+    let chat = touched.update(txn).await?;
+    // The labels' copy, so a label's chats stay in the inbox's order.
+    ChatLabel::update_many()
+        .col_expr(
+            chat_label::Column::LastMessageAt,
+            Expr::value(Some(message.created_at)),
+        )
+        .filter(chat_label::Column::ChatId.eq(chat.id))
+        .exec(txn)
+        .await?;
+    Ok(chat)
 }

@@ -87,6 +87,7 @@ pub(super) async fn auto_assign(
             actor: None,
             assignee: Some(assignee),
             snoozed_until: None,
+            label: None,
         },
     };
     apply(txn, chat, plan, now).await

@@ -1,5 +1,5 @@
 //! A row of `chat_activity`: one change to a chat's owner or state, shown to staff as an
-//! activity line ("Maya assigned this to Tom · 10:42"). Never read on a user's path.
+//! activity line ("Maya assigned this to Tom · 10:42", "Maya added billing"). Never read on a user's path.
 
 use sea_orm::entity::prelude::*;
 
@@ -31,6 +31,12 @@ pub enum KindColumn {
     /// Reopened because its snooze ended.
     #[sea_orm(string_value = "snooze_ended")]
     SnoozeEnded,
+    /// `label_id` was put on it.
+    #[sea_orm(string_value = "labeled")]
+    Labeled,
+    /// `label_id` was taken off it.
+    #[sea_orm(string_value = "unlabeled")]
+    Unlabeled,
 }
 
 impl From<KindColumn> for wire::team::ActivityKind {
@@ -43,6 +49,8 @@ impl From<KindColumn> for wire::team::ActivityKind {
             KindColumn::Reopened => Self::Reopened,
             KindColumn::ReopenedByUser => Self::ReopenedByUser,
             KindColumn::SnoozeEnded => Self::SnoozeEnded,
+            KindColumn::Labeled => Self::Labeled,
+            KindColumn::Unlabeled => Self::Unlabeled,
         }
     }
 }
@@ -64,6 +72,8 @@ pub struct Model {
     pub assignee_id: Option<Uuid>,
     /// `snoozed`: until when.
     pub snoozed_until: Option<DateTimeUtc>,
+    /// `labeled`, `unlabeled`: the label.
+    pub label_id: Option<Uuid>,
     /// When.
     pub created_at: DateTimeUtc,
 }

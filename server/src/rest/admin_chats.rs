@@ -26,7 +26,8 @@ use super::{
     support_chat::{NewMessage, posted_answer},
 };
 
-/// `?view=mine|unassigned|open|snoozed|resolved` or `?archived=true|false`, `&q=WORDS&limit=N&after=ID`.
+/// `?view=mine|unassigned|open|snoozed|resolved` or `?archived=true|false`,
+/// `&q=WORDS&label=ID&limit=N&after=ID`.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +42,10 @@ pub(crate) struct ListQuery {
     /// one as a prefix); each result carries `match_snippet`. At most 200 characters.
     #[param(max_length = 200)]
     q: Option<String>,
+    /// Only chats carrying this label (combinable with `view` and `q`); an unknown label is
+    /// 404. Added with labels.
+    #[param(value_type = Option<Uuid>)]
+    label: Option<String>,
     /// How many chats, 1 to 200; default 50.
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u64>,
@@ -54,7 +59,7 @@ pub(crate) struct ListQuery {
 /// chats without messages last; `Link: <…>; rel="next"` (RFC 8288) when more follow.
 #[utoipa::path(get, path = "/api/admin/chats", operation_id = "list_chats", tag = "staff", params(ListQuery),
     security(("cookie" = [])),
-    responses((status = 200, body = Vec<SupportChatListItem>, headers(("Link" = String, description = "`<URL>; rel=\"next\"` when another page follows"))), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat (the `after` cursor)", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
+    responses((status = 200, body = Vec<SupportChatListItem>, headers(("Link" = String, description = "`<URL>; rel=\"next\"` when another page follows"))), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat (the `after` cursor) or label", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn list(
     State(state): State<AppState>,
     AdminUser(staff): AdminUser,
@@ -73,9 +78,15 @@ pub(crate) async fn list(
         .as_deref()
         .map(|raw| parse_id("after", raw))
         .transpose()?;
+    let label = query
+        .label
+        .as_deref()
+        .map(|raw| parse_id("label", raw))
+        .transpose()?;
     let search = SearchTerms::parse(query.q.as_deref().unwrap_or_default())?;
     let limit = query.limit.unwrap_or(chats::DEFAULT_LIST_PAGE);
-    let page = chats::list_for_admin(&state.db, scope, search.as_ref(), after, limit).await?;
+    let page =
+        chats::list_for_admin(&state.db, scope, search.as_ref(), label, after, limit).await?;
     let mut headers = HeaderMap::new();
     if let Some(next) = page.next_after {
         let mut next_query = form_urlencoded::Serializer::new(String::new());
@@ -92,6 +103,9 @@ pub(crate) async fn list(
         };
         if search.is_some() {
             next_query.append_pair("q", query.q.as_deref().unwrap_or_default());
+        }
+        if let Some(label) = label {
+            next_query.append_pair("label", &label.to_string());
         }
         next_query
             .append_pair("limit", &limit.to_string())

@@ -6,9 +6,11 @@ mod admin_chats;
 mod body;
 mod error_body;
 mod extract;
+mod labels;
 mod me;
 mod notes;
 mod openapi;
+mod replies;
 mod reply_emails;
 mod staff;
 mod support_chat;
@@ -51,6 +53,11 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(admin_chats::show))
         .routes(routes!(admin_chats::reply))
         .routes(routes!(notes::post))
+        .routes(routes!(labels::set_on_chat))
+        .routes(routes!(labels::list, labels::create))
+        .routes(routes!(labels::change, labels::delete))
+        .routes(routes!(replies::list, replies::create))
+        .routes(routes!(replies::change, replies::delete))
         .routes(routes!(admin_chats::archive))
         .routes(routes!(admin_chats::unarchive))
         .routes(routes!(admin_chats::assign))

@@ -81,6 +81,7 @@ async fn the_list_pages_through_link_headers_in_order_with_the_spec_fields() {
             "archived",
             "assignee",
             "id",
+            "labels",
             "last_message_at",
             "last_message_preview",
             "last_message_sender",
@@ -91,7 +92,7 @@ async fn the_list_pages_through_link_headers_in_order_with_the_spec_fields() {
             "user_email",
             "user_id"
         ],
-        "the spec's fields, and the team inbox's (assignee, snoozed_until, status)"
+        "the spec's fields, the team inbox's (assignee, snoozed_until, status) and labels"
     );
     let long = &seen[2];
     assert_eq!(long["message_count"], 1);

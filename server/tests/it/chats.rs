@@ -287,6 +287,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
         chats::ListScope::Active,
         None,
         None,
+        None,
         chats::MAX_LIST_PAGE,
     )
     .await
@@ -328,6 +329,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
         chats::ListScope::Archived,
         None,
         None,
+        None,
         chats::MAX_LIST_PAGE,
     )
     .await
@@ -342,6 +344,7 @@ async fn the_admin_list_orders_filters_and_summarises() {
         chats::list_for_admin(
             &db,
             chats::ListScope::Active,
+            None,
             None,
             None,
             chats::MAX_LIST_PAGE
@@ -369,6 +372,7 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
             chats::ListScope::Active,
             None,
             None,
+            None,
             chats::MAX_LIST_PAGE,
         )
         .await
@@ -387,6 +391,7 @@ async fn the_admin_list_uses_the_same_number_of_queries_for_any_number_of_chats(
         let list = chats::list_for_admin(
             &db,
             chats::ListScope::Active,
+            None,
             None,
             None,
             chats::MAX_LIST_PAGE,

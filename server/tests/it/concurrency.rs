@@ -130,6 +130,7 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
         chat_service::ListScope::Active,
         Some(&search("says")),
         None,
+        None,
         200,
     )
     .await
@@ -144,6 +145,7 @@ async fn fifty_visitors_posting_at_once_are_all_stored() {
         &app.db,
         chat_service::ListScope::Active,
         Some(&search("visitor 37")),
+        None,
         None,
         200,
     )

@@ -155,6 +155,39 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("assignee_id", false, uuid),
             ("snoozed_until", false, ts),
             ("created_at", true, ts),
+            ("label_id", false, uuid),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "labels").await,
+        &[
+            ("id", true, uuid),
+            ("name", true, short),
+            ("name_key", true, short),
+            ("color", true, short),
+            ("created_at", true, ts),
+            ("updated_at", true, ts),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "chat_labels").await,
+        &[
+            ("chat_id", true, uuid),
+            ("label_id", true, uuid),
+            ("last_message_at", false, ts),
+            ("created_at", true, ts),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "saved_replies").await,
+        &[
+            ("id", true, uuid),
+            ("title", true, short),
+            ("shortcut", true, short),
+            ("shortcut_key", true, short),
+            ("body", true, text),
+            ("created_at", true, ts),
+            ("updated_at", true, ts),
         ],
     );
     assert_columns(
@@ -293,6 +326,23 @@ async fn the_specified_indexes_exist() {
                 idx(false, &["email_sent_at", "run_at"])
             ),
         ])
+    );
+    assert_eq!(
+        indexes(&db, "saved_replies").await,
+        BTreeMap::from([(
+            "idx_saved_replies_shortcut_key".to_owned(),
+            idx(true, &["shortcut_key"])
+        )])
+    );
+    assert_eq!(
+        indexes(&db, "labels").await,
+        BTreeMap::from([("idx_labels_name_key".to_owned(), idx(true, &["name_key"]))])
+    );
+    assert_eq!(
+        indexes(&db, "chat_labels")
+            .await
+            .get("idx_chat_labels_label_order"),
+        Some(&idx(false, &["label_id", "last_message_at", "chat_id"]))
     );
     assert_eq!(
         indexes(&db, "chat_notes").await,
@@ -463,11 +513,13 @@ async fn migrations_roll_back_completely_and_reapply() {
     assert!(columns(&db, "staff_invitations").await.is_empty());
     assert!(columns(&db, "chat_notes").await.is_empty());
     assert!(columns(&db, "note_mentions").await.is_empty());
+    assert!(columns(&db, "labels").await.is_empty());
+    assert!(columns(&db, "saved_replies").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(columns(&db, "support_messages").await.len(), 10);
     assert_eq!(columns(&db, "users").await.len(), 14);
-    assert_eq!(columns(&db, "chat_activity").await.len(), 7);
+    assert_eq!(columns(&db, "chat_activity").await.len(), 8);
     assert_eq!(columns(&db, "chat_notes").await.len(), 6);
     assert_eq!(columns(&db, "notification_jobs").await.len(), 11);
     assert!(
