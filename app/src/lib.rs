@@ -26,7 +26,9 @@ pub mod pages;
 pub mod realtime;
 pub mod widget;
 
-use dashboard::{ConversationPane, Inbox, LabelsPage, NoChatOpen, TeamPage};
+use dashboard::{
+    ConversationPane, Inbox, LabelsPage, MentionsPage, NoChatOpen, RepliesPage, TeamPage,
+};
 use pages::{JoinPage, LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader};
 use widget::HostedChatWidget;
 
@@ -84,6 +86,16 @@ pub fn App() -> impl IntoView {
                 <Route
                     path=(StaticSegment("admin"), StaticSegment("labels"))
                     view=LabelsPage
+                    ssr=SsrMode::InOrder
+                />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("replies"))
+                    view=RepliesPage
+                    ssr=SsrMode::InOrder
+                />
+                <Route
+                    path=(StaticSegment("admin"), StaticSegment("mentions"))
+                    view=MentionsPage
                     ssr=SsrMode::InOrder
                 />
                 // The inbox: the list stays while the conversation beside it changes.

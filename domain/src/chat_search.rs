@@ -1,5 +1,6 @@
-//! Searching the dashboard's chats by user email and message text (`?q=`), through the
-//! full-text indexes of migration 9: FTS5 on SQLite, `tsvector` + GIN on PostgreSQL.
+//! Searching the dashboard's chats by user email, message text and private notes (`?q=`),
+//! through the full-text indexes of migrations 9 and 19: FTS5 on SQLite, `tsvector` + GIN on
+//! PostgreSQL. Staff only: a chat found by a note says so (`match_in_note`).
 //!
 //! A query is cut into words the way both indexes cut text (runs of letters and digits); a
 //! chat matches when its user's email or one of its messages holds every word (whole words; a
@@ -101,6 +102,8 @@ impl SearchTerms {
 /// The text PostgreSQL indexes (migration 9 declares these same expressions).
 const PG_MESSAGE_TEXT: &str =
     "to_tsvector('simple', regexp_replace(content, '[[:punct:][:space:]]+', ' ', 'g'))";
+/// The same text of a note (migration 19).
+const PG_NOTE_TEXT: &str = PG_MESSAGE_TEXT;
 const PG_EMAIL_TEXT: &str =
     "to_tsvector('simple', regexp_replace(coalesce(email, ''), '[[:punct:][:space:]]+', ' ', 'g'))";
 
@@ -118,6 +121,17 @@ pub struct Found {
     /// SQLite: for each chat found by a message, the FTS row of its newest matching message
     /// (its snippet is cut from that row alone).
     newest_match: HashMap<Uuid, i64>,
+    /// SQLite: the same for chats found by a note.
+    newest_note_match: HashMap<Uuid, i64>,
+}
+
+/// Where a found chat's snippet comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Snippet {
+    /// Around the words searched for.
+    pub text: String,
+    /// Whether it is a private note's (the chat matched by no message).
+    pub in_note: bool,
 }
 
 /// The chats the words find: those of the [`MAX_MATCHES`] newest matching messages and of
@@ -144,11 +158,14 @@ pub async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result<Found,
                 "SELECT chat_id, NULL::bigint AS match_row FROM (SELECT chat_id FROM support_messages \
                    WHERE {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
                    ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_matches \
+                 UNION SELECT chat_id, NULL FROM (SELECT chat_id FROM chat_notes \
+                   WHERE {PG_NOTE_TEXT} @@ to_tsquery('simple', $1) \
+                   ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_notes \
                  UNION SELECT chat_id, NULL FROM (SELECT c.id AS chat_id FROM users u \
                    JOIN support_chats c ON c.user_id = u.id \
                    WHERE {PG_EMAIL_TEXT} @@ to_tsquery('simple', $1) LIMIT {MAX_MATCHES}) AS by_email"
             ),
-            [query.into()],
+            [query.clone().into()],
         ),
         _ => Statement::from_sql_and_values(
             backend,
@@ -162,10 +179,30 @@ pub async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result<Found,
                    JOIN support_chats c ON c.user_id = u.user_id \
                    WHERE users_fts MATCH ? LIMIT {MAX_MATCHES})"
             ),
-            [query.clone().into(), query.into()],
+            [query.clone().into(), query.clone().into()],
         ),
     };
     let mut found = Found::default();
+    if backend != DatabaseBackend::Postgres {
+        // Notes, apart: their FTS rows are their own table's.
+        let notes = Statement::from_sql_and_values(
+            backend,
+            format!(
+                "SELECT n.chat_id AS chat_id, MAX(newest_notes.rowid) AS match_row FROM \
+                   (SELECT rowid, note_id FROM chat_notes_fts \
+                    WHERE chat_notes_fts MATCH ? ORDER BY rowid DESC LIMIT {MAX_MATCHES}) \
+                   AS newest_notes \
+                   JOIN chat_notes n ON n.id = newest_notes.note_id GROUP BY n.chat_id"
+            ),
+            [query.into()],
+        );
+        for row in db.query_all_raw(notes).await? {
+            let chat_id: Uuid = row.try_get("", "chat_id")?;
+            let match_row: i64 = row.try_get("", "match_row")?;
+            found.newest_note_match.insert(chat_id, match_row);
+            found.chats.push(chat_id);
+        }
+    }
     for row in db.query_all_raw(statement).await? {
         let chat_id: Uuid = row.try_get("", "chat_id")?;
         let match_row: Option<i64> = row.try_get("", "match_row")?;
@@ -179,8 +216,9 @@ pub async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result<Found,
     Ok(found)
 }
 
-/// For each of `chat_ids` (a page of what [`find`] found) found by a message: a snippet of
-/// its newest matching message around the words. Chats found by their email have none.
+/// For each of `chat_ids` (a page of what [`find`] found) found by a message or a note: a
+/// snippet of its newest matching message around the words, else of its newest matching note
+/// (marked as one). Chats found by their email have none.
 ///
 /// # Errors
 /// Internal error on database failure.
@@ -189,53 +227,82 @@ pub async fn snippets(
     terms: &SearchTerms,
     found: &Found,
     chat_ids: &[Uuid],
-) -> Result<HashMap<Uuid, String>, AppError> {
+) -> Result<HashMap<Uuid, Snippet>, AppError> {
     let backend = db.get_database_backend();
     let query = terms.for_backend(backend);
     let mut snippets = HashMap::new();
     if backend == DatabaseBackend::Postgres {
-        if chat_ids.is_empty() {
-            return Ok(snippets);
-        }
-        let mut values: Vec<Value> = vec![query.into()];
-        values.extend(chat_ids.iter().map(|id| Value::from(*id)));
-        let ids = (2..chat_ids.len() + 2)
-            .map(|n| format!("${n}"))
-            .collect::<Vec<_>>()
-            .join(", ");
-        // The page's chats' messages, by the chat index: each chat's newest match.
-        let sql = format!(
-            "SELECT DISTINCT ON (chat_id) chat_id, ts_headline('simple', content, \
-               to_tsquery('simple', $1), 'StartSel=\"\", StopSel=\"\", MaxWords=18, MinWords=8, \
-               ShortWord=1, FragmentDelimiter=\" … \"') AS snippet \
-             FROM support_messages WHERE chat_id IN ({ids}) \
-               AND {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
-             ORDER BY chat_id, seq DESC"
-        );
-        for row in db
-            .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
-            .await?
-        {
-            let chat_id: Uuid = row.try_get("", "chat_id")?;
-            let snippet: String = row.try_get("", "snippet")?;
-            snippets.insert(chat_id, cut_chars(snippet.trim(), SNIPPET_CHARS));
+        for (table, order, in_note) in [
+            ("support_messages", "seq", false),
+            ("chat_notes", "id", true),
+        ] {
+            let missing: Vec<Uuid> = chat_ids
+                .iter()
+                .filter(|id| !snippets.contains_key(*id))
+                .copied()
+                .collect();
+            if missing.is_empty() {
+                break;
+            }
+            let mut values: Vec<Value> = vec![query.clone().into()];
+            values.extend(missing.iter().map(|id| Value::from(*id)));
+            let ids = (2..missing.len() + 2)
+                .map(|n| format!("${n}"))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // The page's chats' rows, by the chat index: each chat's newest match.
+            let sql = format!(
+                "SELECT DISTINCT ON (chat_id) chat_id, ts_headline('simple', content, \
+                   to_tsquery('simple', $1), 'StartSel=\"\", StopSel=\"\", MaxWords=18, MinWords=8, \
+                   ShortWord=1, FragmentDelimiter=\" … \"') AS snippet \
+                 FROM {table} WHERE chat_id IN ({ids}) \
+                   AND {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
+                 ORDER BY chat_id, {order} DESC"
+            );
+            for row in db
+                .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+                .await?
+            {
+                let chat_id: Uuid = row.try_get("", "chat_id")?;
+                let snippet: String = row.try_get("", "snippet")?;
+                snippets.insert(
+                    chat_id,
+                    Snippet {
+                        text: cut_chars(snippet.trim(), SNIPPET_CHARS),
+                        in_note,
+                    },
+                );
+            }
         }
         return Ok(snippets);
     }
     // FTS5 cuts a snippet from one row found by rowid within the match: a seek, not a scan.
     for chat_id in chat_ids {
-        let Some(&row) = found.newest_match.get(chat_id) else {
-            continue;
+        let (table, row, in_note) = match (
+            found.newest_match.get(chat_id),
+            found.newest_note_match.get(chat_id),
+        ) {
+            (Some(&row), _) => ("support_messages_fts", row, false),
+            (None, Some(&row)) => ("chat_notes_fts", row, true),
+            (None, None) => continue,
         };
         let statement = Statement::from_sql_and_values(
             backend,
-            "SELECT snippet(support_messages_fts, 0, '', '', '…', 16) AS snippet \
-             FROM support_messages_fts WHERE support_messages_fts MATCH ? AND rowid = ?",
+            format!(
+                "SELECT snippet({table}, 0, '', '', '…', 16) AS snippet \
+                 FROM {table} WHERE {table} MATCH ? AND rowid = ?"
+            ),
             [query.clone().into(), row.into()],
         );
         if let Some(found_row) = db.query_one_raw(statement).await? {
             let snippet: String = found_row.try_get("", "snippet")?;
-            snippets.insert(*chat_id, cut_chars(snippet.trim(), SNIPPET_CHARS));
+            snippets.insert(
+                *chat_id,
+                Snippet {
+                    text: cut_chars(snippet.trim(), SNIPPET_CHARS),
+                    in_note,
+                },
+            );
         }
     }
     Ok(snippets)

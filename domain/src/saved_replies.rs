@@ -3,8 +3,8 @@
 //! from the composer (the composer fills the variables: `wire::replies::fill`).
 
 use sea_orm::{
-    ActiveModelTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, QueryFilter, QueryOrder, Set,
+    ActiveModelTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait, IntoActiveModel,
+    QueryFilter, QueryOrder, Set,
     sea_query::{Expr, ExprTrait, Func},
 };
 use uuid::Uuid;

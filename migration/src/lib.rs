@@ -24,6 +24,8 @@ mod m20261203_000014_create_staff_invitations;
 mod m20261204_000015_create_chat_notes;
 mod m20261204_000016_create_labels;
 mod m20261204_000017_create_saved_replies;
+mod m20261204_000018_add_mention_emails;
+mod m20261204_000019_add_note_search;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -74,6 +76,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000015_create_chat_notes::Migration),
             Box::new(m20261204_000016_create_labels::Migration),
             Box::new(m20261204_000017_create_saved_replies::Migration),
+            Box::new(m20261204_000018_add_mention_emails::Migration),
+            Box::new(m20261204_000019_add_note_search::Migration),
         ]
     }
 }

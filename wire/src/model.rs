@@ -175,6 +175,10 @@ pub struct SupportChatListItem {
     /// for; absent when the chat matched by its user's email. Added after the first release.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub match_snippet: Option<String>,
+    /// Search results only: `true` when `match_snippet` is from a private note (no message
+    /// matched); absent otherwise. Added with notes.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub match_in_note: bool,
 }
 
 /// A chat as staff see it (the spec's `AdminSupportChat`).
@@ -226,6 +230,8 @@ pub struct StaffConversation {
     pub chat_started: DateTime<Utc>,
     /// The staff member reading it (their own messages are "You").
     pub viewer: Uuid,
+    /// The reader's name as users see it (their name, else "Support"): `{{agent.name}}`.
+    pub viewer_signature: String,
     /// The team, for assigning: every active staff member.
     pub team: Vec<crate::team::StaffRef>,
 }

@@ -27,3 +27,20 @@ pub struct ChatNote {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<Uuid>,
 }
+
+/// A note that mentions the reader, as the Mentions view lists it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Mention {
+    /// The mention's id (UUID v7: newest first sorts by it).
+    pub id: Uuid,
+    /// The chat the note is on.
+    pub chat_id: Uuid,
+    /// The chat's user.
+    pub user_id: Uuid,
+    /// Their email, when known.
+    pub user_email: Option<String>,
+    /// The note.
+    pub note: ChatNote,
+    /// Whether the reader has seen it (opened the chat since).
+    pub seen: bool,
+}

@@ -7,6 +7,7 @@ mod auth;
 mod chat;
 mod labels;
 mod notes;
+mod replies;
 mod status;
 mod team;
 
@@ -15,6 +16,7 @@ pub use auth::*;
 pub use chat::*;
 pub use labels::*;
 pub use notes::*;
+pub use replies::*;
 pub use status::*;
 pub use team::*;
 

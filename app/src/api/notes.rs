@@ -1,4 +1,5 @@
-//! Server functions for private notes: the dashboard's composer writes them (in Note mode).
+//! Server functions for private notes: the dashboard's composer writes them (in Note mode),
+//! and the Mentions view lists those that name the reader.
 //! Same service and wire type as `POST /api/admin/chats/{id}/notes`.
 #![expect(
     missing_docs,
@@ -8,7 +9,10 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use wire::{error::AppError, notes::ChatNote};
+use wire::{
+    error::AppError,
+    notes::{ChatNote, Mention},
+};
 
 /// Writes a private note on the chat; a resend with the same `client_id` returns the note
 /// written the first time.
@@ -58,6 +62,45 @@ pub async fn chat_notes(chat_id: Uuid) -> Result<Vec<ChatNote>, AppError> {
         async {
             let (state, _) = staff().await?;
             chats::notes_of(&state.db, chat_id).await
+        }
+        .await,
+    )
+}
+
+/// The notes that mention the reader, newest first (the Mentions view).
+///
+/// # Errors
+/// 401 when signed out, 403 for non-staff.
+#[server(prefix = "/rpc", endpoint = "admin/mentions")]
+pub async fn load_mentions() -> Result<Vec<Mention>, AppError> {
+    use super::request::{answer, staff};
+    use domain::chats;
+
+    answer(
+        async {
+            let (state, staff) = staff().await?;
+            chats::mentions::of_person(&state.db, staff.id).await
+        }
+        .await,
+    )
+}
+
+/// Who the reader is, and how many of their mentions they have not seen.
+///
+/// # Errors
+/// 401 when signed out, 403 for non-staff.
+#[server(prefix = "/rpc", endpoint = "admin/mentions_unseen")]
+pub async fn count_mentions() -> Result<(Uuid, u64), AppError> {
+    use super::request::{answer, staff};
+    use domain::chats;
+
+    answer(
+        async {
+            let (state, staff) = staff().await?;
+            Ok((
+                staff.id,
+                chats::mentions::unseen(&state.db, staff.id).await?,
+            ))
         }
         .await,
     )

@@ -1,6 +1,7 @@
 //! What keeps a support team aware while the dashboard is open in some tab: the count of
-//! unread chats in the page title, a short sound on each new user message (toggle, kept in
-//! this browser), and a desktop notification once the person allowed them with a click. Fed
+//! unread chats in the page title, a short sound on each new user message and each note that
+//! mentions the reader (toggle, kept in this browser), a desktop notification once the person
+//! allowed them with a click, and the count of the reader's unseen mentions. Fed
 //! by the inbox's one admin channel, which also hands each changed list entry to whatever
 //! listens (the list and the open conversation).
 
@@ -10,7 +11,7 @@ use leptos::{prelude::*, task::spawn_local};
 use leptos_meta::Title;
 
 use crate::{
-    api::count_unread_chats,
+    api::{count_mentions, count_unread_chats},
     browser::{self, Permission},
     realtime::{AdminFeed, FeedEvent},
 };
@@ -57,6 +58,8 @@ pub struct Alerts {
     pub notifications: RwSignal<Permission>,
     /// Whether the admin channel is connected.
     pub live: RwSignal<bool>,
+    /// The reader, and how many of their mentions they have not seen; `None` until read.
+    mentions: RwSignal<Option<(Uuid, u64)>>,
     /// Who hears the channel's events, each under its number.
     listeners: StoredValue<Vec<(u64, Listener)>>,
     /// The number the next listener gets.
@@ -70,6 +73,44 @@ impl Alerts {
         self.unread
             .get()
             .or_else(|| self.first_unread.get().and_then(Result::ok))
+    }
+
+    /// How many of the reader's mentions they have not seen (tracked); `None` until read.
+    pub fn unseen_mentions(&self) -> Option<u64> {
+        self.mentions.get().map(|(_, unseen)| unseen)
+    }
+
+    /// Reads the unseen mentions again (the reader opened a chat, which sees its mentions).
+    pub fn recount_mentions(&self) {
+        let mentions = self.mentions;
+        spawn_local(async move {
+            if let Ok(fresh) = count_mentions().await {
+                mentions.try_set(Some(fresh));
+            }
+        });
+    }
+
+    /// A note arrived: when it mentions the reader (and someone else wrote it), the reader
+    /// hears of it at once.
+    fn heard_note(&self, note: &ChatNote) {
+        let Some((reader, _)) = self.mentions.get_untracked() else {
+            return;
+        };
+        if note.author.id == reader || !note.mentions.iter().any(|m| m.id == reader) {
+            return;
+        }
+        self.mentions
+            .update(|m| *m = m.map(|(who, unseen)| (who, unseen + 1)));
+        if self.sound.get_untracked() {
+            browser::chime();
+        }
+        if self.notifications.get_untracked() == Permission::Granted {
+            browser::notify(
+                &format!("{} mentioned you", note.author.name),
+                &cut_chars(&note.content, 140),
+                "confab-mention",
+            );
+        }
     }
 
     /// Hands each [`DeskEvent`] to `listener` until the reactive owner calling this (a pane,
@@ -104,6 +145,7 @@ pub fn use_alerts() -> Alerts {
         sound: RwSignal::new(true),
         notifications: RwSignal::new(Permission::Denied),
         live: RwSignal::new(false),
+        mentions: RwSignal::new(None),
         listeners: StoredValue::new(Vec::new()),
         next_listener: StoredValue::new(0),
     };
@@ -122,6 +164,7 @@ pub fn use_alerts() -> Alerts {
                     alerts.tell(&DeskEvent::Updated(chat));
                 }
                 ServerFrame::NewNote { chat_id, note } => {
+                    alerts.heard_note(&note);
                     alerts.tell(&DeskEvent::Note { chat_id, note });
                 }
                 ServerFrame::NewUserMessage {
@@ -146,6 +189,7 @@ pub fn use_alerts() -> Alerts {
             FeedEvent::Live => {
                 alerts.live.set(true);
                 refresh_unread(alerts);
+                alerts.recount_mentions();
                 alerts.tell(&DeskEvent::Live);
             }
             FeedEvent::Down => alerts.live.set(false),

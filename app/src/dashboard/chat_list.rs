@@ -101,6 +101,7 @@ impl ChatList {
             let old = self.chats.remove(at);
             if entry.match_snippet.is_none() {
                 entry.match_snippet = old.match_snippet;
+                entry.match_in_note = old.match_in_note;
             }
         }
         if !tab.holds(&entry) || (searching && shown.is_none()) {
@@ -142,6 +143,7 @@ mod tests {
             snoozed_until: None,
             assignee: None,
             labels: Vec::new(),
+            match_in_note: false,
             match_snippet: None,
         }
     }

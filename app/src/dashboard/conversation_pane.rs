@@ -16,7 +16,7 @@ use uuid::Uuid;
 
 use super::{
     alerts::DeskEvent,
-    composer::{Compose, Composer, Live, add_note},
+    composer::{Compose, Composer, Live, People, add_note},
     label_menu::{LabelMenu, open_label_menu},
     ownership::{ActivityPanel, OwnerBar, Ownership},
     place::use_inbox,
@@ -88,6 +88,7 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
         user_since,
         chat_started,
         viewer,
+        viewer_signature,
         team,
     } = conversation;
     let ownership = Ownership::new(&chat);
@@ -107,11 +108,19 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
         .clone()
         .unwrap_or_else(|| text::person(user.email.as_deref(), user.id));
     let (_, alerts) = use_inbox();
+    let people = People {
+        agent_name: Some(viewer_signature),
+        team: team.clone(),
+        user_name: user.name.clone(),
+        user_email: user.email.clone(),
+    };
 
     Effect::new(move |started: Option<()>| {
         if started.is_some() {
             return;
         }
+        // Opening the chat saw the notes in it that mention the reader.
+        alerts.recount_mentions();
         alerts.hear(move |event| match event {
             DeskEvent::Updated(entry) if entry.id == chat_id => {
                 archived.set(entry.archived);
@@ -181,7 +190,7 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
                     retry=move |client_id| live.with(|chat| chat.retry(client_id))
                 />
                 <TypingLine side=STAFF_SIDE chat=signals />
-                <Composer chat_id live draft mode notes />
+                <Composer chat_id live draft mode notes people />
             </section>
             <div class="side-panels">
                 <PersonPanel user user_since chat_started ownership />

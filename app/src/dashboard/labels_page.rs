@@ -8,7 +8,7 @@ use leptos::{ev, prelude::*};
 use super::label_menu::LabelChips;
 use crate::{
     api::{change_label, create_label, delete_label, load_labels},
-    components::FormError,
+    components::{FormError, StaffPage},
 };
 use wire::{
     error::AppError,
@@ -18,25 +18,13 @@ use wire::{
 /// The page.
 #[component]
 pub fn LabelsPage() -> impl IntoView {
-    let first = Resource::new(|| (), |()| load_labels());
     view! {
-        <main class="page" data-testid="labels-page">
-            <h1>"Labels"</h1>
-            <p class="hint"><a href="/admin/chats">"← Support Chats"</a></p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || {
-                    first
-                        .get()
-                        .map(|result| match result {
-                            Ok((labels, manage)) => view! { <Labels labels manage /> }.into_any(),
-                            Err(err) => {
-                                view! { <p class="form-error" role="alert">{err.to_string()}</p> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
-        </main>
+        <StaffPage
+            title="Labels"
+            testid="labels-page"
+            load=Resource::new(|| (), |()| load_labels())
+            render=|(labels, manage)| view! { <Labels labels manage /> }.into_any()
+        />
     }
 }
 

@@ -230,9 +230,22 @@ fn ChatBoard(
         })
         .collect_view();
 
+    let unseen_mentions = move || alerts.unseen_mentions().unwrap_or(0);
     view! {
         <nav class="tabs views" aria-label="Views">
             {tabs}
+            <a href="/admin/mentions" class="tab" data-testid="view-mentions">
+                "Mentions"
+                <Show when=move || { unseen_mentions() > 0 }>
+                    <span
+                        class="count"
+                        data-testid="mentions-unseen"
+                        aria-label=move || format!("{} unseen", unseen_mentions())
+                    >
+                        {unseen_mentions}
+                    </span>
+                </Show>
+            </a>
         </nav>
         <form class="search" method="get" action="/admin/chats" role="search">
             {(view != InboxView::default()).then(|| view! { <input type="hidden" name="view" value=view.as_str() /> })}
@@ -373,6 +386,8 @@ fn ChatCard(
     let status = read(|c| format!("{:?}", c.status).to_lowercase());
     let unread = move || entry.with(|e| e.as_ref().is_some_and(|c| c.unread));
     let snippet = move || entry.with(|e| e.as_ref().and_then(|c| c.match_snippet.clone()));
+    // Found by a private note: said so (only staff see either).
+    let in_note = move || entry.with(|e| e.as_ref().is_some_and(|c| c.match_in_note));
     let at = move || entry.with(|e| e.as_ref().and_then(|c| c.last_message_at));
     let snoozed = move || {
         entry.with(|e| {
@@ -403,7 +418,10 @@ fn ChatCard(
                 </span>
                 <span class="chat-preview" data-testid="chat-preview">{preview}</span>
                 {move || snippet().map(|snippet| view! {
-                    <span class="chat-snippet" data-testid="chat-snippet">{snippet}</span>
+                    <span class="chat-snippet" class:in-note=in_note data-testid="chat-snippet">
+                        {in_note().then_some("Note · ")}
+                        {snippet}
+                    </span>
                 })}
                 <span class="chat-meta">
                     <span class="chat-owner" data-testid="chat-owner">{owner}</span>

@@ -326,7 +326,7 @@ fn label_name(line: &ActivityLine) -> String {
 }
 
 /// A moment in the reader's zone once the browser runs, UTC before.
-fn when(at: DateTime<Utc>, local: bool) -> String {
+pub fn when(at: DateTime<Utc>, local: bool) -> String {
     if local {
         let ms = at.timestamp_millis();
         format!(

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::{
     api::{change_staff, invite_colleague, load_team, revoke_invitation},
-    components::FormError,
+    components::{FormError, StaffPage},
 };
 use wire::{
     error::AppError,
@@ -20,25 +20,13 @@ use wire::{
 /// The page.
 #[component]
 pub fn TeamPage() -> impl IntoView {
-    let overview = Resource::new(|| (), |()| load_team());
     view! {
-        <main class="page" data-testid="team-page">
-            <h1>"Support team"</h1>
-            <p class="hint"><a href="/admin/chats">"← Support Chats"</a></p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || {
-                    overview
-                        .get()
-                        .map(|result| match result {
-                            Ok(first) => view! { <Team first /> }.into_any(),
-                            Err(err) => {
-                                view! { <p class="form-error" role="alert">{err.to_string()}</p> }
-                                    .into_any()
-                            }
-                        })
-                }}
-            </Suspense>
-        </main>
+        <StaffPage
+            title="Support team"
+            testid="team-page"
+            load=Resource::new(|| (), |()| load_team())
+            render=|first| view! { <Team first /> }.into_any()
+        />
     }
 }
 

@@ -146,6 +146,7 @@ mod tests {
             snoozed_until: None,
             assignee: None,
             labels: Vec::new(),
+            match_in_note: false,
             match_snippet: None,
         }
     }

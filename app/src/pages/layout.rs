@@ -47,6 +47,9 @@ pub fn SiteHeader() -> impl IntoView {
                                                 <a href="/admin/labels" rel="external" data-testid="nav-labels">
                                                     "Labels"
                                                 </a>
+                                                <a href="/admin/replies" rel="external" data-testid="nav-replies">
+                                                    "Saved replies"
+                                                </a>
                                             }
                                         });
                                     view! {

@@ -539,6 +539,7 @@ fn server_frames_for_others_are_passed_over() {
         snoozed_until: None,
         assignee: None,
         labels: Vec::new(),
+        match_in_note: false,
         match_snippet: None,
     };
     // The chat client does not act on these (the staff dashboard's feed reads them with serde).

@@ -306,6 +306,54 @@ pub async fn verify(
     Ok(verified)
 }
 
+/// Moves what staff keep about the chat `from` to the chat `to` it merges into: the notes,
+/// their mentions and the labels (each label once; with the merged chat's `last_message_at`).
+async fn move_staff_side(
+    txn: &sea_orm::DatabaseTransaction,
+    from: Uuid,
+    to: Uuid,
+    latest: Option<chrono::DateTime<chrono::Utc>>,
+) -> Result<(), AppError> {
+    use crate::entities::{ChatLabel, ChatNote, NoteMention, chat_label, chat_note, note_mention};
+    use sea_orm::sea_query::{Expr, Query};
+
+    ChatNote::update_many()
+        .col_expr(chat_note::Column::ChatId, Expr::value(to))
+        .filter(chat_note::Column::ChatId.eq(from))
+        .exec(txn)
+        .await?;
+    NoteMention::update_many()
+        .col_expr(note_mention::Column::ChatId, Expr::value(to))
+        .filter(note_mention::Column::ChatId.eq(from))
+        .exec(txn)
+        .await?;
+    // A label both chats carry stays once.
+    ChatLabel::delete_many()
+        .filter(chat_label::Column::ChatId.eq(from))
+        .filter(
+            chat_label::Column::LabelId.in_subquery(
+                Query::select()
+                    .column(chat_label::Column::LabelId)
+                    .from(ChatLabel)
+                    .and_where(chat_label::Column::ChatId.eq(to))
+                    .to_owned(),
+            ),
+        )
+        .exec(txn)
+        .await?;
+    ChatLabel::update_many()
+        .col_expr(chat_label::Column::ChatId, Expr::value(to))
+        .filter(chat_label::Column::ChatId.eq(from))
+        .exec(txn)
+        .await?;
+    ChatLabel::update_many()
+        .col_expr(chat_label::Column::LastMessageAt, Expr::value(latest))
+        .filter(chat_label::Column::ChatId.eq(to))
+        .exec(txn)
+        .await?;
+    Ok(())
+}
+
 /// Moves `from`'s chat to `to`: the whole chat when `to` has none, else its messages.
 async fn move_conversation(
     txn: &sea_orm::DatabaseTransaction,
@@ -367,6 +415,7 @@ async fn move_conversation(
                     to_chat.last_message_sender,
                 )
             };
+            move_staff_side(txn, from_chat.id, to_chat.id, latest).await?;
             from_chat.delete(txn).await?;
             let mut chat = to_chat.into_active_model();
             chat.last_message_at = Set(latest);

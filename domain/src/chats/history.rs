@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{
     access::{find_by_user, get_or_create},
-    activity, notes,
+    activity, mentions, notes,
     receipts::mark_viewed_by_admin,
 };
 use crate::{
@@ -255,6 +255,8 @@ pub async fn staff_conversation(
     viewer: Uuid,
 ) -> Result<StaffConversation, AppError> {
     let chat = admin_view(db, effects, chat_id, PageAt::NEWEST, MAX_PAGE).await?;
+    // Opening the chat is seeing the notes that mention the reader.
+    mentions::mark_seen(db, viewer, chat_id, crate::clock::now()).await?;
     let (row, user) = SupportChat::find_by_id(chat_id)
         .find_also_related(User)
         .one(db)
@@ -267,6 +269,10 @@ pub async fn staff_conversation(
         user: user.into(),
         chat_started: row.created_at,
         viewer,
+        viewer_signature: User::find_by_id(viewer).one(db).await?.map_or_else(
+            || "Support".to_owned(),
+            |staff| directory::author(&staff).name,
+        ),
         team: directory::active_team(db).await?,
     })
 }

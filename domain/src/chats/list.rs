@@ -207,7 +207,8 @@ pub async fn list_for_admin(
                 let snippet = snippets.remove(&chat.id);
                 let labels = labels.remove(&chat.id).unwrap_or_default();
                 SupportChatListItem {
-                    match_snippet: snippet,
+                    match_in_note: snippet.as_ref().is_some_and(|s| s.in_note),
+                    match_snippet: snippet.map(|s| s.text),
                     ..list_item_of(chat, user, &assignees, labels)
                 }
             })
@@ -296,5 +297,6 @@ fn list_item_of(
             .map(directory::staff_ref),
         labels,
         match_snippet: None,
+        match_in_note: false,
     }
 }

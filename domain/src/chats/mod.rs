@@ -1,6 +1,7 @@
 //! The support chat rules, each in one place, one module per concern: which chat a person may
 //! reach (`access`), reading history (`history`), posting (`post`), read receipts
-//! (`receipts`), private notes (`notes` reads them, `post_note` writes one), labels on a chat
+//! (`receipts`), private notes (`notes` reads them, `post_note` writes one, `mentions` are the
+//! colleagues they name), labels on a chat
 //! (`labeling`), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
 //! spec's archive), snoozes ending (`snooze`), auto-assignment (`routing`), activity lines
 //! (`activity`), the dashboard's list (`list`) and the one rule of "unread" (`unread`).
@@ -15,6 +16,7 @@ pub mod activity;
 pub mod history;
 pub mod labeling;
 pub mod list;
+pub mod mentions;
 pub mod notes;
 pub mod ownership;
 pub mod post;

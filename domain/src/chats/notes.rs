@@ -44,6 +44,29 @@ pub async fn note(db: &impl ConnectionTrait, id: Uuid) -> Result<Option<ChatNote
     Ok(views(db, vec![row]).await?.pop())
 }
 
+/// The notes `ids`, as staff see them, by id.
+///
+/// # Errors
+/// Internal error on database failure.
+pub async fn notes_by_id(
+    db: &impl ConnectionTrait,
+    ids: impl IntoIterator<Item = Uuid>,
+) -> Result<HashMap<Uuid, ChatNote>, AppError> {
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    let rows = NoteRows::find()
+        .filter(chat_note::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(views(db, rows)
+        .await?
+        .into_iter()
+        .map(|note| (note.id, note))
+        .collect())
+}
+
 /// Notes as staff see them, with their authors and mentions: two queries for all of them.
 pub(super) async fn views(
     db: &impl ConnectionTrait,

@@ -96,12 +96,21 @@ pub async fn post_note(
             user_id: Set(person.id),
             seen_at: Set(None),
             created_at: Set(now),
+            // Emailed if not seen within the reply emails' delay.
+            email_run_at: Set(Some(now + effects.reply_email_delay)),
+            email_attempts: Set(0),
+            emailed_at: Set(None),
+            email_error: Set(None),
         }
         .insert(&txn)
         .await?;
     }
     txn.commit().await?;
     metrics::counter!("confab_notes_posted_total").increment(1);
+    if mentions.iter().any(|person| person.id != author.id) {
+        // The mail worker sleeps until the next email it knows of.
+        effects.reply_jobs.notify_one();
+    }
     let fact = Fact::NotePosted {
         chat_id,
         note_id: note.id,

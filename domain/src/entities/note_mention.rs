@@ -1,4 +1,5 @@
-//! A row of `note_mentions`: a colleague a note mentioned (`@name`), and when they saw it.
+//! A row of `note_mentions`: a colleague a note mentioned (`@name`), when they saw it, and the
+//! email they get when they do not see it in time (the row is that email's durable job).
 
 use sea_orm::entity::prelude::*;
 
@@ -19,6 +20,16 @@ pub struct Model {
     pub seen_at: Option<DateTimeUtc>,
     /// When the note was written.
     pub created_at: DateTimeUtc,
+    /// When the mention's email is due (while claimed: when the lease ends); `None` once it
+    /// went out, was not needed or gave up.
+    pub email_run_at: Option<DateTimeUtc>,
+    /// Attempts at the email so far.
+    pub email_attempts: i32,
+    /// When the email went out.
+    pub emailed_at: Option<DateTimeUtc>,
+    /// The last attempt's failure, for operators.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub email_error: Option<String>,
 }
 
 /// Tables `note_mentions` points to.

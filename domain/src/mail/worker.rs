@@ -1,5 +1,5 @@
-//! The background worker inside the server process: sends due reply emails and invitations to
-//! the team, and runs the periodic chores (deleting expired sessions). [`run_due_jobs`] takes the time as an argument,
+//! The background worker inside the server process: sends due reply emails, mention emails
+//! and invitations to the team, and runs the periodic chores (deleting expired sessions). [`run_due_jobs`] takes the time as an argument,
 //! so tests move time instead of sleeping; [`spawn`] drives it with the clock, sleeping until
 //! the next job is due (woken early when a new one is written), never polling busily.
 
@@ -8,9 +8,10 @@ use std::{sync::Arc, time::Duration};
 use super::transport::Mailer;
 use crate::{
     auth::sessions,
+    chats::mentions,
     clock,
     effects::Effects,
-    entities::{User, notification_job, staff_invitation},
+    entities::{User, note_mention, notification_job, staff_invitation},
     reply_emails::{
         self, Decision,
         compose::{Site, compose},
@@ -63,6 +64,14 @@ pub async fn run_due_jobs(
             sent += 1;
         }
     }
+    while let Some(mention) = mentions::claim_due_email(db, now, LEASE)
+        .await
+        .context("could not claim a due mention email")?
+    {
+        if send_mention(db, mailer, settings, &mention, now).await? {
+            sent += 1;
+        }
+    }
     while let Some(invitation) = invitations::claim_due_email(db, now, LEASE)
         .await
         .context("could not claim a due invitation email")?
@@ -72,6 +81,48 @@ pub async fn run_due_jobs(
         }
     }
     Ok(sent)
+}
+
+/// One claimed mention: sent, not needed (a guard), or recorded as a failed attempt. Returns
+/// whether it sent.
+async fn send_mention(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &MailSettings,
+    mention: &note_mention::Model,
+    now: DateTime<Utc>,
+) -> anyhow::Result<bool> {
+    let site = Site {
+        app_name: &settings.app_name,
+        public_url: &settings.public_url,
+    };
+    let composed = mentions::email_for(db, mention, site)
+        .await
+        .map_err(|err| anyhow::anyhow!("mention {}: reading it: {err}", mention.id))?;
+    let Some(composed) = composed else {
+        metrics::counter!("confab_mention_emails_total", "outcome" => "skipped").increment(1);
+        return Ok(false);
+    };
+    let outcome = match mailer.send(&composed).await {
+        Ok(()) => {
+            mentions::mark_emailed(db, mention.id, now)
+                .await
+                .with_context(|| format!("mention {}: recording the send", mention.id))?;
+            tracing::info!(mention.id = %mention.id, "mention email sent");
+            "sent"
+        }
+        Err(err) => {
+            let error = format!("{err:#}");
+            let retry =
+                mentions::mark_email_failed(db, mention, &error, now, settings.max_attempts)
+                    .await
+                    .with_context(|| format!("mention {}: recording the failure", mention.id))?;
+            tracing::warn!(mention.id = %mention.id, retry, error, "mention email failed");
+            if retry { "retry" } else { "failed" }
+        }
+    };
+    metrics::counter!("confab_mention_emails_total", "outcome" => outcome).increment(1);
+    Ok(outcome == "sent")
 }
 
 /// One claimed invitation: sent, or recorded as a failed attempt. Returns whether it sent.
@@ -205,9 +256,10 @@ pub fn spawn(
             }
             let replies = reply_emails::next_due(&db).await;
             let invitations = invitations::next_email_due(&db, clock::now()).await;
-            let due = match (replies, invitations) {
-                (Ok(a), Ok(b)) => a.into_iter().chain(b).min(),
-                (Err(err), _) | (_, Err(err)) => {
+            let mentioned = mentions::next_email_due(&db).await;
+            let due = match (replies, invitations, mentioned) {
+                (Ok(a), Ok(b), Ok(c)) => a.into_iter().chain(b).chain(c).min(),
+                (Err(err), _, _) | (_, Err(err), _) | (_, _, Err(err)) => {
                     tracing::warn!(error = %err, "could not read the next due email");
                     None
                 }

@@ -118,20 +118,22 @@ pub(crate) async fn list(
     Ok((headers, Json(page.chats)))
 }
 
-/// `GET /api/admin/chats/{id}`: the chat with its newest page of messages; records the view.
+/// `GET /api/admin/chats/{id}`: the chat with its newest page of messages; records the view
+/// (and marks the reader's mentions in it seen).
 #[utoipa::path(get, path = "/api/admin/chats/{id}", operation_id = "get_chat", tag = "staff",
     params(("id" = Uuid, Path, description = "The chat"), PageQuery), security(("cookie" = [])),
     responses((status = 200, body = AdminSupportChat), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody)))]
 pub(crate) async fn show(
     State(state): State<AppState>,
-    _admin: AdminUser,
+    AdminUser(staff): AdminUser,
     PathId(chat_id): PathId,
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<AdminSupportChat>, AppError> {
     let (at, limit) = query.page()?;
-    Ok(Json(
-        chats::admin_view(&state.db, &state.effects, chat_id, at, limit).await?,
-    ))
+    let chat = chats::admin_view(&state.db, &state.effects, chat_id, at, limit).await?;
+    // Reading the chat is seeing the notes that mention the reader.
+    chats::mentions::mark_seen(&state.db, staff.id, chat_id, domain::clock::now()).await?;
+    Ok(Json(chat))
 }
 
 /// `POST /api/admin/chats/{id}/messages`: a staff reply.

@@ -1,7 +1,9 @@
 //! Private notes, on whichever backend the run tests: the leak test (a note's words reach
 //! every staff path and no user path: the user's REST reads and polling, the chat channel live
 //! and resumed, the reply email, the hosted page, the list's preview and count), a note
-//! written during a user's reconnection, mentions, validation, resends and concurrent writers.
+//! written during a user's reconnection, search (marked as notes), mentions (the Mentions
+//! list, seen on opening the chat, the email when not seen in time), validation, resends and
+//! concurrent writers.
 
 use chrono::TimeDelta;
 use domain::{
@@ -367,4 +369,145 @@ async fn concurrent_notes_are_each_stored_once_with_their_mentions() {
     for note in notes {
         assert_eq!(note["mentions"], json!([{ "id": tom_id, "name": "tom" }]));
     }
+}
+
+#[tokio::test]
+async fn search_finds_notes_and_says_so() {
+    let app = TestApp::spawn().await;
+    let maya = app.admin_session("maya@confab.test").await;
+    let (token, by_note) = crate::socket::visitor_with_chat(&app).await;
+    assert_eq!(
+        app.post_as(&token, "my order").await.status(),
+        StatusCode::CREATED
+    );
+    let (other, by_message) = crate::socket::visitor_with_chat(&app).await;
+    assert_eq!(
+        app.post_as(&other, "is this a reseller account?")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let res = write_note(
+        &app,
+        &maya,
+        &by_note,
+        json!({ "content": "probably a reseller, check the VAT id" }),
+    )
+    .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    let found = app
+        .get_json_with_cookie("/api/admin/chats?q=reseller", &maya)
+        .await;
+    let found = found.as_array().expect("list");
+    assert_eq!(found.len(), 2);
+    let item = |chat: &str| {
+        found
+            .iter()
+            .find(|item| item["id"] == chat)
+            .expect("found")
+            .clone()
+    };
+    let noted = item(&by_note);
+    assert_eq!(noted["match_in_note"], true);
+    assert!(
+        noted["match_snippet"]
+            .as_str()
+            .is_some_and(|s| s.contains("reseller")),
+        "{noted}"
+    );
+    let messaged = item(&by_message);
+    assert!(messaged.get("match_in_note").is_none(), "{messaged}");
+    // A user's own chat never searches anything.
+    let user = app
+        .get_json("/api/support_chat", Some(&token))
+        .await
+        .to_string();
+    assert!(!user.contains("reseller"), "{user}");
+}
+
+#[tokio::test]
+async fn a_mention_is_listed_seen_on_opening_and_emailed_when_not_seen_in_time() {
+    let app = TestApp::spawn().await;
+    let smtp = SmtpServer::start().await;
+    let (_, maya) = app.staff_session("maya@confab.test", Role::Admin).await;
+    let (tom_id, tom) = app.staff_session("tom@confab.test", Role::Agent).await;
+    let (ann_id, _) = app.staff_session("ann@confab.test", Role::Agent).await;
+    let (_, seen_chat) = crate::socket::visitor_with_chat(&app).await;
+    let (_, unseen_chat) = crate::socket::visitor_with_chat(&app).await;
+    for chat in [&seen_chat, &unseen_chat] {
+        let res = write_note(
+            &app,
+            &maya,
+            chat,
+            json!({ "content": format!("@tom @ann look at {chat}") }),
+        )
+        .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
+    use domain::chats::mentions;
+    assert_eq!(mentions::unseen(&app.db, tom_id).await.expect("count"), 2);
+    let listed = mentions::of_person(&app.db, tom_id).await.expect("list");
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].chat_id.to_string(), unseen_chat, "newest first");
+    assert!(
+        listed
+            .iter()
+            .all(|m| !m.seen && m.note.author.name == "maya")
+    );
+
+    // Tom opens one chat: its mention is seen; Ann's are not.
+    app.get_json_with_cookie(&format!("/api/admin/chats/{seen_chat}"), &tom)
+        .await;
+    assert_eq!(mentions::unseen(&app.db, tom_id).await.expect("count"), 1);
+    assert_eq!(mentions::unseen(&app.db, ann_id).await.expect("count"), 2);
+
+    let settings = MailSettings {
+        app_name: "Confab".into(),
+        public_url: app.url.clone(),
+        max_attempts: 3,
+    };
+    let mailer = mailer_for(&smtp.url());
+    // Not yet due.
+    let early = run_due_jobs(
+        &app.db,
+        &mailer,
+        &settings,
+        clock::now() + TimeDelta::minutes(4),
+    )
+    .await
+    .expect("worker");
+    assert_eq!(early, 0);
+    let sent = run_due_jobs(
+        &app.db,
+        &mailer,
+        &settings,
+        clock::now() + TimeDelta::minutes(6),
+    )
+    .await
+    .expect("worker");
+    assert_eq!(sent, 3, "Tom's unseen mention and Ann's two");
+    let mails = smtp.received();
+    let to_tom: Vec<String> = mails
+        .iter()
+        .filter(|mail| mail.to.iter().any(|to| to.contains("tom@")))
+        .map(|mail| decoded(&mail.data))
+        .collect();
+    assert_eq!(to_tom.len(), 1);
+    assert!(
+        to_tom[0].contains(&format!("look at {unseen_chat}")),
+        "{}",
+        to_tom[0]
+    );
+    assert!(to_tom[0].contains(&format!("/admin/chats/{unseen_chat}")));
+    // Once each: a later run sends nothing more.
+    let again = run_due_jobs(
+        &app.db,
+        &mailer,
+        &settings,
+        clock::now() + TimeDelta::hours(1),
+    )
+    .await
+    .expect("worker");
+    assert_eq!(again, 0);
 }

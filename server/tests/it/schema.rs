@@ -210,6 +210,10 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("user_id", true, uuid),
             ("seen_at", false, ts),
             ("created_at", true, ts),
+            ("email_run_at", false, ts),
+            ("email_attempts", true, "integer"),
+            ("emailed_at", false, ts),
+            ("email_error", false, text),
         ],
     );
     assert_columns(
@@ -361,6 +365,10 @@ async fn the_specified_indexes_exist() {
         indexes(&db, "note_mentions").await,
         BTreeMap::from([
             (
+                "idx_note_mentions_email_run_at".to_owned(),
+                idx(false, &["email_run_at"])
+            ),
+            (
                 "idx_note_mentions_note_id_user_id".to_owned(),
                 idx(true, &["note_id", "user_id"])
             ),
@@ -477,12 +485,19 @@ async fn the_search_indexes_exist() {
         DatabaseBackend::Postgres => (
             "SELECT indexname AS name FROM pg_indexes \
              WHERE schemaname = current_schema() AND indexdef LIKE '%USING gin%' ORDER BY 1",
-            &["idx_support_messages_search", "idx_users_email_search"],
+            &[
+                "idx_chat_notes_search",
+                "idx_support_messages_search",
+                "idx_users_email_search",
+            ],
         ),
         _ => (
             "SELECT name FROM sqlite_master WHERE (type = 'table' AND sql LIKE '%fts5%') \
                OR (type = 'trigger') ORDER BY 1",
             &[
+                "chat_notes_fts",
+                "chat_notes_fts_delete",
+                "chat_notes_fts_insert",
                 "support_messages_fts",
                 "support_messages_fts_insert",
                 "users_fts",

@@ -325,6 +325,82 @@ async fn an_anonymous_visitor_who_verifies_keeps_their_conversation() {
     );
 }
 
+/// A conversation merged into the verified person's chat keeps what staff wrote about it:
+/// its notes (with their mentions) and its labels, each label once.
+#[tokio::test]
+async fn notes_and_labels_follow_a_merged_conversation() {
+    let app = widget_app().await;
+    let (tom_id, _) = app
+        .staff_session("tom@confab.test", wire::model::Role::Agent)
+        .await;
+    let (_, maya) = app
+        .staff_session("maya@confab.test", wire::model::Role::Admin)
+        .await;
+    let claim = json!({ "user_id": "cust-9", "user_hash": user_hash("cust-9") });
+    let (_, verified) = session_of(start(&app, None, Some(claim.clone())).await).await;
+    let kept = chat_with_message(&app, id_of(&verified), "first device").await;
+    let (token, anon) = session_of(start(&app, None, None).await).await;
+    let merged = chat_with_message(&app, id_of(&anon), "second device").await;
+    let label = |name: &str| {
+        let body = json!({ "name": name, "color": "#1d4ed8" });
+        let app = &app;
+        let maya = maya.clone();
+        async move {
+            let res = app
+                .send_json(reqwest::Method::POST, "/api/admin/labels", &maya, &body)
+                .await;
+            let label: Value = res.json().await.expect("label");
+            label["id"].as_str().expect("id").to_owned()
+        }
+    };
+    let (vip, billing) = (label("vip").await, label("billing").await);
+    for (chat, labels) in [(kept, vec![&vip]), (merged, vec![&vip, &billing])] {
+        let res = app
+            .send_json(
+                reqwest::Method::PUT,
+                &format!("/api/admin/chats/{chat}/labels"),
+                &maya,
+                &json!({ "label_ids": labels }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    let res = app
+        .send_json(
+            reqwest::Method::POST,
+            &format!("/api/admin/chats/{merged}/notes"),
+            &maya,
+            &json!({ "content": "@tom this one is a reseller" }),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    session_of(start(&app, Some(&token), Some(claim)).await).await;
+    let chat = app
+        .get_json_with_cookie(&format!("/api/admin/chats/{kept}"), &maya)
+        .await;
+    assert_eq!(chat["notes"][0]["content"], "@tom this one is a reseller");
+    assert_eq!(chat["notes"][0]["mentions"][0]["id"], json!(tom_id));
+    let mut names: Vec<&str> = chat["labels"]
+        .as_array()
+        .expect("labels")
+        .iter()
+        .filter_map(|l| l["name"].as_str())
+        .collect();
+    names.sort_unstable();
+    assert_eq!(names, ["billing", "vip"]);
+    let mentions = domain::chats::mentions::of_person(&app.db, tom_id)
+        .await
+        .expect("mentions");
+    assert_eq!(mentions.len(), 1);
+    assert_eq!(mentions[0].chat_id, kept);
+    // The label's list finds the merged chat where it now is.
+    let listed = app
+        .get_json_with_cookie(&format!("/api/admin/chats?label={billing}"), &maya)
+        .await;
+    assert_eq!(listed[0]["id"], json!(kept));
+}
+
 #[tokio::test]
 async fn only_allowed_origins_may_use_the_widget() {
     let app = widget_app().await;
