@@ -104,6 +104,9 @@ fn ChatBoard(
         label: filter.label,
     };
     let list = RwSignal::new(ChatList::from_page(first));
+    // The labels the filter offers: the team's when the page loaded, and any a live entry
+    // brings that is newer than that.
+    let known_labels = RwSignal::new(labels);
     let counts = RwSignal::new(counts);
     let recount_due = RwSignal::new(false);
     let loading_more = RwSignal::new(false);
@@ -166,6 +169,7 @@ fn ChatBoard(
                 recount();
             }
             DeskEvent::Updated(entry) => {
+                learn_labels(known_labels, &entry.labels);
                 list.update(|l| l.apply(entry.clone(), tab, searching));
                 recount();
             }
@@ -262,7 +266,7 @@ fn ChatBoard(
                 maxlength="200"
                 value=search_value
             />
-            <LabelFilter labels chosen=filter.label />
+            <LabelFilter labels=known_labels chosen=filter.label />
             <button type="submit" class="secondary">"Search"</button>
             {filter.narrows().then(|| view! { <a href=text::list_href(view, &Filter::default(), None) class="clear-search">"Clear"</a> })}
         </form>
@@ -316,33 +320,58 @@ fn ChatBoard(
 /// The label the list is narrowed to: part of the search form (it works before the wasm);
 /// once hydrated, choosing one goes there at once.
 #[component]
-fn LabelFilter(labels: Vec<Label>, chosen: Option<Uuid>) -> impl IntoView {
-    if labels.is_empty() {
-        return ().into_any();
-    }
+fn LabelFilter(labels: RwSignal<Vec<Label>>, chosen: Option<Uuid>) -> impl IntoView {
     let on_change = move |ev: ev::Event| {
         if let Some(form) = event_target::<web_sys::HtmlSelectElement>(&ev).form() {
             let _ = form.request_submit();
         }
     };
-    view! {
-        <span class="label-filter">
-            <label for="label-filter">"Label"</label>
-            <select id="label-filter" name="label" data-testid="label-filter" on:change=on_change>
-                <option value="" selected=chosen.is_none()>"Any"</option>
-                {labels
-                    .into_iter()
-                    .map(|label| {
-                        let selected = chosen == Some(label.id);
-                        view! {
-                            <option value=label.id.to_string() selected=selected>{label.name}</option>
-                        }
-                    })
-                    .collect_view()}
-            </select>
-        </span>
+    move || {
+        let all = labels.get();
+        (!all.is_empty()).then(|| {
+            view! {
+                <span class="label-filter">
+                    <label for="label-filter">"Label"</label>
+                    <select
+                        id="label-filter"
+                        name="label"
+                        data-testid="label-filter"
+                        on:change=on_change
+                    >
+                        <option value="" selected=chosen.is_none()>"Any"</option>
+                        {all
+                            .into_iter()
+                            .map(|label| {
+                                let selected = chosen == Some(label.id);
+                                view! {
+                                    <option value=label.id.to_string() selected=selected>
+                                        {label.name}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </span>
+            }
+        })
     }
-    .into_any()
+}
+
+/// Adds to `known` (kept by name) the labels of `seen` it does not hold yet.
+fn learn_labels(known: RwSignal<Vec<Label>>, seen: &[Label]) {
+    let new: Vec<Label> = known.with_untracked(|known| {
+        seen.iter()
+            .filter(|label| !known.iter().any(|k| k.id == label.id))
+            .cloned()
+            .collect()
+    });
+    if new.is_empty() {
+        return;
+    }
+    known.update(|known| {
+        known.extend(new);
+        known.sort_by_key(|label| label.name.to_lowercase());
+    });
 }
 
 /// The current time, ticking every 30 s in the browser so relative times stay current.

@@ -76,6 +76,7 @@ fn Library(replies: Vec<SavedReply>, manage: bool) -> impl IntoView {
         </ul>
         {manage.then(|| view! { <ReplyForm reply=None answer /> })}
     }
+    .into_any()
 }
 
 #[component]
@@ -105,6 +106,7 @@ fn ReplyRow(
             })}
         </li>
     }
+    .into_any()
 }
 
 /// Writes a new reply (`reply` is `None`) or changes one.
@@ -182,4 +184,5 @@ fn ReplyForm(
             </button>
         </form>
     }
+    .into_any()
 }

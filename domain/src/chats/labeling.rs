@@ -29,7 +29,8 @@ use wire::{error::AppError, labels::MAX_LABELS_PER_CHAT, model::SupportChatListI
 /// entry. Listing a label twice is listing it once.
 ///
 /// # Errors
-/// 404 for an unknown chat; 422 for an unknown label or more than [`MAX_LABELS_PER_CHAT`].
+/// 404 for an unknown chat; 422 for an unknown label or more than [`MAX_LABELS_PER_CHAT`]
+/// ids.
 pub async fn set_labels(
     db: &DatabaseConnection,
     effects: &Effects,
@@ -37,12 +38,13 @@ pub async fn set_labels(
     actor: Uuid,
     label_ids: &[Uuid],
 ) -> Result<SupportChatListItem, AppError> {
-    let wanted: BTreeSet<Uuid> = label_ids.iter().copied().collect();
-    if wanted.len() > MAX_LABELS_PER_CHAT {
+    // Counted as sent, as the API documents it (`maxItems`).
+    if label_ids.len() > MAX_LABELS_PER_CHAT {
         return Err(AppError::validation(format!(
             "a chat carries at most {MAX_LABELS_PER_CHAT} labels"
         )));
     }
+    let wanted: BTreeSet<Uuid> = label_ids.iter().copied().collect();
     let txn = transactions::begin_write(db).await?;
     let chat = locked_chat(&txn, chat_id).await?;
     let known = Label::find()
