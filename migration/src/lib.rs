@@ -26,6 +26,7 @@ mod m20261204_000016_create_labels;
 mod m20261204_000017_create_saved_replies;
 mod m20261204_000018_add_mention_emails;
 mod m20261204_000019_add_note_search;
+mod m20261204_000020_widen_lowercase_keys;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000017_create_saved_replies::Migration),
             Box::new(m20261204_000018_add_mention_emails::Migration),
             Box::new(m20261204_000019_add_note_search::Migration),
+            Box::new(m20261204_000020_widen_lowercase_keys::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@
 use hmac::{Hmac, KeyInit, Mac};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, ModelTrait, QueryFilter, Set,
+    IntoActiveModel, ModelTrait, QueryFilter, QuerySelect, Set,
 };
 use sha2::Sha256;
 use uuid::Uuid;
@@ -317,6 +317,22 @@ async fn move_staff_side(
     use crate::entities::{ChatLabel, ChatNote, NoteMention, chat_label, chat_note, note_mention};
     use sea_orm::sea_query::{Expr, Query};
 
+    // A client id the merged chat already has no longer makes a resend the same note.
+    ChatNote::update_many()
+        .col_expr(chat_note::Column::ClientId, Expr::value(None::<Uuid>))
+        .filter(chat_note::Column::ChatId.eq(from))
+        .filter(
+            chat_note::Column::ClientId.in_subquery(
+                Query::select()
+                    .column(chat_note::Column::ClientId)
+                    .from(ChatNote)
+                    .and_where(chat_note::Column::ChatId.eq(to))
+                    .and_where(chat_note::Column::ClientId.is_not_null())
+                    .to_owned(),
+            ),
+        )
+        .exec(txn)
+        .await?;
     ChatNote::update_many()
         .col_expr(chat_note::Column::ChatId, Expr::value(to))
         .filter(chat_note::Column::ChatId.eq(from))
@@ -360,9 +376,12 @@ async fn move_conversation(
     from: Uuid,
     to: Uuid,
 ) -> Result<(), AppError> {
+    // Both chats are locked before they are read: a note, a label or a message written to
+    // either meanwhile waits, and is moved (or kept) rather than deleted with the old chat.
     let find_chat = |user_id: Uuid| {
         SupportChat::find()
             .filter(support_chat::Column::UserId.eq(user_id))
+            .lock_exclusive()
             .one(txn)
     };
     let Some(from_chat) = find_chat(from).await? else {

@@ -6,8 +6,7 @@
 use std::collections::BTreeSet;
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter,
-    Set,
+    ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -47,11 +46,14 @@ pub async fn set_labels(
     let wanted: BTreeSet<Uuid> = label_ids.iter().copied().collect();
     let txn = transactions::begin_write(db).await?;
     let chat = locked_chat(&txn, chat_id).await?;
+    // Share-locked: a label deleted meanwhile waits for this change (and then takes its rows
+    // with it) rather than failing it.
     let known = Label::find()
         .filter(label::Column::Id.is_in(wanted.iter().copied()))
-        .count(&txn)
+        .lock_shared()
+        .all(&txn)
         .await?;
-    if known != wanted.len() as u64 {
+    if known.len() != wanted.len() {
         return Err(AppError::validation(
             "label_ids names a label that does not exist",
         ));

@@ -130,6 +130,19 @@ pub async fn list_for_admin(
     let mut query = SupportChat::find()
         .filter(scope.condition())
         .find_also_related(User);
+    // An unknown label is 404 whatever else the page asks.
+    if let Some(label) = label {
+        LabelRows::find_by_id(label)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("no such label"))?;
+        query = query
+            .join(
+                JoinType::InnerJoin,
+                chat_label::Relation::SupportChat.def().rev(),
+            )
+            .filter(chat_label::Column::LabelId.eq(label));
+    }
     let found = match search {
         Some(terms) => Some(chat_search::find(db, terms).await?),
         None => None,
@@ -142,18 +155,6 @@ pub async fn list_for_admin(
             });
         }
         query = query.filter(support_chat::Column::Id.is_in(found.chats.iter().copied()));
-    }
-    if let Some(label) = label {
-        LabelRows::find_by_id(label)
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::not_found("no such label"))?;
-        query = query
-            .join(
-                JoinType::InnerJoin,
-                chat_label::Relation::SupportChat.def().rev(),
-            )
-            .filter(chat_label::Column::LabelId.eq(label));
     }
     let cursor = match after {
         Some(after) => Some(

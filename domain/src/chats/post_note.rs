@@ -86,9 +86,12 @@ pub async fn post_note(
     .insert(&txn)
     .await?;
     let team = directory::active_team(&txn).await?;
-    let mentions = mentioned(&note.content, &team);
-    // Nobody is alerted to their own note.
-    for person in mentions.iter().filter(|person| person.id != author.id) {
+    // Nobody mentions themselves: their own note needs no alert.
+    let mentions: Vec<_> = mentioned(&note.content, &team)
+        .into_iter()
+        .filter(|person| person.id != author.id)
+        .collect();
+    for person in &mentions {
         note_mention::ActiveModel {
             id: Set(Uuid::now_v7()),
             note_id: Set(note.id),
@@ -107,7 +110,7 @@ pub async fn post_note(
     }
     txn.commit().await?;
     metrics::counter!("confab_notes_posted_total").increment(1);
-    if mentions.iter().any(|person| person.id != author.id) {
+    if !mentions.is_empty() {
         // The mail worker sleeps until the next email it knows of.
         effects.reply_jobs.notify_one();
     }

@@ -365,22 +365,27 @@ async fn notes_and_labels_follow_a_merged_conversation() {
             .await;
         assert_eq!(res.status(), StatusCode::OK);
     }
-    let res = app
-        .send_json(
-            reqwest::Method::POST,
-            &format!("/api/admin/chats/{merged}/notes"),
-            &maya,
-            &json!({ "content": "@tom this one is a reseller" }),
-        )
-        .await;
-    assert_eq!(res.status(), StatusCode::CREATED);
+    // The same client id on both chats (staff choose it): the merge still goes through.
+    let client_id = Uuid::now_v7();
+    for (chat, content) in [(kept, "kept note"), (merged, "@tom this one is a reseller")] {
+        let res = app
+            .send_json(
+                reqwest::Method::POST,
+                &format!("/api/admin/chats/{chat}/notes"),
+                &maya,
+                &json!({ "content": content, "client_id": client_id }),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+    }
 
     session_of(start(&app, Some(&token), Some(claim)).await).await;
     let chat = app
         .get_json_with_cookie(&format!("/api/admin/chats/{kept}"), &maya)
         .await;
-    assert_eq!(chat["notes"][0]["content"], "@tom this one is a reseller");
-    assert_eq!(chat["notes"][0]["mentions"][0]["id"], json!(tom_id));
+    assert_eq!(chat["notes"][0]["content"], "kept note");
+    assert_eq!(chat["notes"][1]["content"], "@tom this one is a reseller");
+    assert_eq!(chat["notes"][1]["mentions"][0]["id"], json!(tom_id));
     let mut names: Vec<&str> = chat["labels"]
         .as_array()
         .expect("labels")
