@@ -35,6 +35,6 @@ cargo_test_at_least 236 -p wire -p domain -p app -p server -p migration -p xtask
 # wasm-bindgen-test-runner and chromedriver (.cargo/config.toml names the runner).
 step "browser-only code in headless Chromium (app/tests/browser, wasm-bindgen-test)"
 cargo clippy -p app --target wasm32-unknown-unknown --features hydrate --tests -- -D warnings
-cargo_test_at_least 28 -p app --target wasm32-unknown-unknown --features hydrate --test browser
+cargo_test_at_least 29 -p app --target wasm32-unknown-unknown --features hydrate --test browser
 
 end_steps

@@ -1,5 +1,6 @@
-//! Searching the dashboard's chats by user email, message text and private notes (`?q=`),
-//! through the full-text indexes of migrations 9 and 19: FTS5 on SQLite, `tsvector` + GIN on
+//! Searching the dashboard's chats by user email, message text, the names of files sent and
+//! private notes (`?q=`), through the full-text indexes of migrations 9, 19 and 21: FTS5 on
+//! SQLite (where a sent file's name is a row of the messages' table), `tsvector` + GIN on
 //! PostgreSQL. Staff only: a chat found by a note says so (`match_in_note`).
 //!
 //! A query is cut into words the way both indexes cut text (runs of letters and digits); a
@@ -104,6 +105,9 @@ const PG_MESSAGE_TEXT: &str =
     "to_tsvector('simple', regexp_replace(content, '[[:punct:][:space:]]+', ' ', 'g'))";
 /// The same text of a note (migration 19).
 const PG_NOTE_TEXT: &str = PG_MESSAGE_TEXT;
+/// A file's name as PostgreSQL indexes it (migration 21).
+const PG_FILE_NAME_TEXT: &str =
+    "to_tsvector('simple', regexp_replace(name, '[[:punct:][:space:]]+', ' ', 'g'))";
 const PG_EMAIL_TEXT: &str =
     "to_tsvector('simple', regexp_replace(coalesce(email, ''), '[[:punct:][:space:]]+', ' ', 'g'))";
 
@@ -161,6 +165,10 @@ pub async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result<Found,
                  UNION SELECT chat_id, NULL FROM (SELECT chat_id FROM chat_notes \
                    WHERE {PG_NOTE_TEXT} @@ to_tsquery('simple', $1) \
                    ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_notes \
+                 UNION SELECT chat_id, NULL FROM (SELECT chat_id FROM attachments \
+                   WHERE message_id IS NOT NULL AND chat_id IS NOT NULL \
+                   AND {PG_FILE_NAME_TEXT} @@ to_tsquery('simple', $1) \
+                   ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_files \
                  UNION SELECT chat_id, NULL FROM (SELECT c.id AS chat_id FROM users u \
                    JOIN support_chats c ON c.user_id = u.id \
                    WHERE {PG_EMAIL_TEXT} @@ to_tsquery('simple', $1) LIMIT {MAX_MATCHES}) AS by_email"
@@ -232,9 +240,10 @@ pub async fn snippets(
     let query = terms.for_backend(backend);
     let mut snippets = HashMap::new();
     if backend == DatabaseBackend::Postgres {
-        for (table, order, in_note) in [
-            ("support_messages", "seq", false),
-            ("chat_notes", "id", true),
+        for (table, text, order, in_note) in [
+            ("support_messages", "content", "seq", false),
+            ("attachments", "name", "id", false),
+            ("chat_notes", "content", "id", true),
         ] {
             let missing: Vec<Uuid> = chat_ids
                 .iter()
@@ -251,12 +260,17 @@ pub async fn snippets(
                 .collect::<Vec<_>>()
                 .join(", ");
             // The page's chats' rows, by the chat index: each chat's newest match.
+            // Files count once sent.
+            let (indexed, sent) = match table {
+                "attachments" => (PG_FILE_NAME_TEXT, "AND message_id IS NOT NULL"),
+                _ => (PG_MESSAGE_TEXT, ""),
+            };
             let sql = format!(
-                "SELECT DISTINCT ON (chat_id) chat_id, ts_headline('simple', content, \
+                "SELECT DISTINCT ON (chat_id) chat_id, ts_headline('simple', {text}, \
                    to_tsquery('simple', $1), 'StartSel=\"\", StopSel=\"\", MaxWords=18, MinWords=8, \
                    ShortWord=1, FragmentDelimiter=\" … \"') AS snippet \
-                 FROM {table} WHERE chat_id IN ({ids}) \
-                   AND {PG_MESSAGE_TEXT} @@ to_tsquery('simple', $1) \
+                 FROM {table} WHERE chat_id IN ({ids}) {sent} \
+                   AND {indexed} @@ to_tsquery('simple', $1) \
                  ORDER BY chat_id, {order} DESC"
             );
             for row in db

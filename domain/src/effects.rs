@@ -1,6 +1,6 @@
 //! What a write sets in motion besides its own rows: live events for connected clients (the
 //! hub, after commit), reply emails (a job row, inside the transaction), the snooze worker's
-//! wake-up, and the team's auto-assignment rule. Every write service
+//! wake-up, the team's auto-assignment rule, and files (messages carry their attachments). Every write service
 //! takes it, so no adapter ever publishes or enqueues by itself.
 
 use std::sync::Arc;
@@ -9,7 +9,7 @@ use chrono::TimeDelta;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
-use crate::{events, fact::Fact, hub::Hub};
+use crate::{attachments::Files, events, fact::Fact, hub::Hub};
 
 /// How long a staff reply may stay unread before its user is emailed, unless configured.
 pub const DEFAULT_REPLY_EMAIL_DELAY: TimeDelta = TimeDelta::minutes(5);
@@ -27,6 +27,8 @@ pub struct Effects {
     pub snoozes: Notify,
     /// Auto-assignment: the most open chats it gives one staff member; `None` when off.
     pub auto_assign_capacity: Option<u32>,
+    /// Attachments: their storage, links and settings (messages read carry their files).
+    pub files: Arc<Files>,
 }
 
 impl Default for Effects {
@@ -37,6 +39,7 @@ impl Default for Effects {
             reply_jobs: Notify::new(),
             snoozes: Notify::new(),
             auto_assign_capacity: None,
+            files: Arc::new(Files::default()),
         }
     }
 }
@@ -46,6 +49,6 @@ impl Effects {
     /// `except`, for a typing echo) and, through the relay, every other instance's. The one way
     /// services publish.
     pub async fn publish(&self, db: &DatabaseConnection, fact: Fact, except: Option<u64>) {
-        events::announce(db, &self.hub, fact, except).await;
+        events::announce(db, &self.hub, &self.files, fact, except).await;
     }
 }

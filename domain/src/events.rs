@@ -7,11 +7,11 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use uuid::Uuid;
 
 use crate::{
-    chats::{list, notes},
+    attachments::Files,
+    chats::{list, notes, views},
     entities::SupportMessage as MessageRows,
     fact::Fact,
     hub::{Hub, Topic},
-    team::directory,
 };
 use wire::{
     model::{SenderType, SupportMessage},
@@ -20,22 +20,34 @@ use wire::{
 
 /// Delivers `fact` to this process's connections (but `except`, for typing echoes) and to
 /// the other processes.
-pub async fn announce(db: &DatabaseConnection, hub: &Hub, fact: Fact, except: Option<u64>) {
-    deliver(db, hub, &fact, except).await;
+pub async fn announce(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    files: &Files,
+    fact: Fact,
+    except: Option<u64>,
+) {
+    deliver(db, hub, files, &fact, except).await;
     hub.relay(fact);
 }
 
 /// Delivers a fact another process announced to this process's connections.
-pub async fn deliver_locally(db: &DatabaseConnection, hub: &Hub, fact: &Fact) {
-    deliver(db, hub, fact, None).await;
+pub async fn deliver_locally(db: &DatabaseConnection, hub: &Hub, files: &Files, fact: &Fact) {
+    deliver(db, hub, files, fact, None).await;
 }
 
-async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option<u64>) {
+async fn deliver(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    files: &Files,
+    fact: &Fact,
+    except: Option<u64>,
+) {
     match fact {
         Fact::MessagePosted {
             chat_id,
             message_id,
-        } => message_posted(db, hub, *chat_id, *message_id).await,
+        } => message_posted(db, hub, files, *chat_id, *message_id).await,
         Fact::NotePosted { chat_id, note_id } => note_posted(db, hub, *chat_id, *note_id).await,
         Fact::ChatChanged { chat_id } => list_entry_changed(db, hub, *chat_id).await,
         Fact::Read {
@@ -74,14 +86,20 @@ async fn deliver(db: &DatabaseConnection, hub: &Hub, fact: &Fact, except: Option
 
 /// The chat's subscribers get the message; staff dashboards the user's message (when the
 /// user wrote) and the chat's new list entry. Nothing is read when nobody listens.
-async fn message_posted(db: &DatabaseConnection, hub: &Hub, chat_id: Uuid, message_id: Uuid) {
+async fn message_posted(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    files: &Files,
+    chat_id: Uuid,
+    message_id: Uuid,
+) {
     let followed = hub.has_followers(Topic::Chat(chat_id));
     let staff = hub.has_followers(Topic::Admin);
     if !followed && !staff {
         return;
     }
     let message = match MessageRows::find_by_id(message_id).one(db).await {
-        Ok(Some(row)) => directory::with_author(db, row).await,
+        Ok(Some(row)) => views::message(db, files, row).await,
         Ok(None) => return,
         Err(err) => Err(err.into()),
     };

@@ -8,6 +8,7 @@
 //! functions (`app` with `ssr`) are adapters over it. Errors are `wire::error::AppError`, the
 //! error every adapter answers with.
 
+pub mod attachments;
 pub mod auth;
 pub mod chat_search;
 pub mod chats;

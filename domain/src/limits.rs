@@ -80,6 +80,9 @@ impl Default for LimitSettings {
 pub enum Limit {
     /// [`LimitSettings::messages`], keyed by the poster's user id.
     Messages,
+    /// Files uploaded, at the rate of [`LimitSettings::messages`] in a bucket of their own,
+    /// keyed by the uploader's user id.
+    Uploads,
     /// [`LimitSettings::sign_in_failures_per_account`], keyed by email and address.
     SignInFailuresPerAccount,
     /// [`LimitSettings::sign_in_failures_per_address`], keyed by address.
@@ -94,6 +97,7 @@ impl Limit {
     fn name(self) -> &'static str {
         match self {
             Self::Messages => "messages",
+            Self::Uploads => "uploads",
             Self::SignInFailuresPerAccount => "sign_in_failures_account",
             Self::SignInFailuresPerAddress => "sign_in_failures_address",
             Self::SignUpsPerAddress => "sign_ups_address",
@@ -212,7 +216,7 @@ impl Limits {
 
     fn rate(&self, limit: Limit) -> Rate {
         match limit {
-            Limit::Messages => self.settings.messages,
+            Limit::Messages | Limit::Uploads => self.settings.messages,
             Limit::SignInFailuresPerAccount => self.settings.sign_in_failures_per_account,
             Limit::SignInFailuresPerAddress => self.settings.sign_in_failures_per_address,
             Limit::SignUpsPerAddress => self.settings.sign_ups_per_address,

@@ -21,12 +21,13 @@ use tokio::sync::mpsc;
 use uuid::Uuid;
 
 use crate::{
-    chats, clock,
+    attachments::Files,
+    chats::{self, views},
+    clock,
     entities::{SupportChat, SupportMessage, support_chat, support_message},
     events,
     fact::Fact,
     hub::{Hub, Topic},
-    team::directory,
 };
 use wire::protocol::ServerFrame;
 
@@ -54,7 +55,7 @@ struct Envelope {
 
 /// Starts relaying when `db` is PostgreSQL: a task sending this process's facts, and the
 /// listener delivering everyone else's. Returns whether it started.
-pub fn start(db: &DatabaseConnection, hub: &Arc<Hub>) -> bool {
+pub fn start(db: &DatabaseConnection, hub: &Arc<Hub>, files: &Arc<Files>) -> bool {
     if db.get_database_backend() != DatabaseBackend::Postgres {
         return false;
     }
@@ -62,7 +63,12 @@ pub fn start(db: &DatabaseConnection, hub: &Arc<Hub>) -> bool {
     let (facts, queue) = mpsc::channel(QUEUE);
     hub.set_relay(facts);
     tokio::spawn(send_facts(db.clone(), origin, queue));
-    tokio::spawn(listen(db.clone(), Arc::clone(hub), origin));
+    tokio::spawn(listen(
+        db.clone(),
+        Arc::clone(hub),
+        Arc::clone(files),
+        origin,
+    ));
     true
 }
 
@@ -86,7 +92,7 @@ async fn send_facts(db: DatabaseConnection, origin: Uuid, mut queue: mpsc::Recei
     }
 }
 
-async fn listen(db: DatabaseConnection, hub: Arc<Hub>, origin: Uuid) {
+async fn listen(db: DatabaseConnection, hub: Arc<Hub>, files: Arc<Files>, origin: Uuid) {
     let pool = db.get_postgres_connection_pool().clone();
     let mut backoff = Duration::from_millis(100);
     let mut lost_at: Option<DateTime<Utc>> = None;
@@ -111,14 +117,14 @@ async fn listen(db: DatabaseConnection, hub: Arc<Hub>, origin: Uuid) {
         backoff = Duration::from_millis(100);
         if let Some(at) = lost_at.take() {
             tracing::info!("relay listener reconnected; resynchronising");
-            resync(&db, &hub, at - RESYNC_MARGIN).await;
+            resync(&db, &hub, &files, at - RESYNC_MARGIN).await;
         }
         loop {
             match listener.try_recv().await {
                 Ok(Some(notification)) => {
                     match serde_json::from_str::<Envelope>(notification.payload()) {
                         Ok(envelope) if envelope.origin != origin => {
-                            events::deliver_locally(&db, &hub, &envelope.fact).await;
+                            events::deliver_locally(&db, &hub, &files, &envelope.fact).await;
                         }
                         Ok(_) => {}
                         Err(err) => {
@@ -139,7 +145,7 @@ async fn listen(db: DatabaseConnection, hub: Arc<Hub>, origin: Uuid) {
 /// After a gap in the notifications: every followed chat's newest message goes to its
 /// followers (who fill the gap from the database by `seq`, or drop it as a duplicate), and
 /// staff dashboards get the entries of chats changed since `since`.
-async fn resync(db: &DatabaseConnection, hub: &Hub, since: DateTime<Utc>) {
+async fn resync(db: &DatabaseConnection, hub: &Hub, files: &Files, since: DateTime<Utc>) {
     for chat_id in hub.followed_chats() {
         let newest = SupportMessage::find()
             .filter(support_message::Column::ChatId.eq(chat_id))
@@ -147,7 +153,7 @@ async fn resync(db: &DatabaseConnection, hub: &Hub, since: DateTime<Utc>) {
             .one(db)
             .await;
         let newest = match newest {
-            Ok(Some(message)) => directory::with_author(db, message).await.map(Some),
+            Ok(Some(message)) => views::message(db, files, message).await.map(Some),
             Ok(None) => Ok(None),
             Err(err) => Err(err.into()),
         };

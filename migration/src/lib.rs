@@ -27,6 +27,7 @@ mod m20261204_000017_create_saved_replies;
 mod m20261204_000018_add_mention_emails;
 mod m20261204_000019_add_note_search;
 mod m20261204_000020_widen_lowercase_keys;
+mod m20261204_000021_create_attachments;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000018_add_mention_emails::Migration),
             Box::new(m20261204_000019_add_note_search::Migration),
             Box::new(m20261204_000020_widen_lowercase_keys::Migration),
+            Box::new(m20261204_000021_create_attachments::Migration),
         ]
     }
 }

@@ -9,7 +9,7 @@ use crate::{create_indexes, index, m20261122_000002_create_support_chats::Suppor
 pub struct Migration;
 
 #[derive(DeriveIden)]
-enum SupportMessages {
+pub(crate) enum SupportMessages {
     Table,
     Id,
     ChatId,

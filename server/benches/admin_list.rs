@@ -196,15 +196,25 @@ async fn main() -> anyhow::Result<()> {
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
     let addr = listener.local_addr()?;
-    let args = Cli::try_parse_from(["confab", "--addr", &addr.to_string()])?.serve;
+    // Attachments are not measured here; their storage is a directory of its own.
+    let files = tempfile::tempdir()?;
+    let storage = files.path().display().to_string();
+    let args = Cli::try_parse_from([
+        "confab",
+        "--addr",
+        &addr.to_string(),
+        "--storage-url",
+        &storage,
+    ])?
+    .serve;
     tokio::spawn(server::serve_on(
         listener,
-        server::build_state(&args, db),
+        server::build_state(&args, db)?,
         args.connection_rules(),
         std::future::pending(),
     ));
 
-    let http = reqwest::Client::new();
+    let http = common::http_client();
     let cookie = format!("confab_session={admin_token}");
     let mut row = vec![backend.to_owned(), format!("{seeded:.1} s")];
     let base = format!("http://{addr}/api/admin/chats");

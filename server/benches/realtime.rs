@@ -53,7 +53,7 @@ async fn main() -> anyhow::Result<()> {
     let port = free_port()?;
     let server = Server::start(&database, port)?;
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
+    let http = common::http_client();
     wait_ready(&http, &base).await?;
 
     // 100 visitors, each with a chat.

@@ -6,6 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, str::FromStr, sync::Arc};
 use std::time::Duration;
 
 use domain::{
+    attachments::{self, AttachmentSettings, Files, Storage},
     auth::{settings::AuthSettings, visitors::IdentitySecret},
     limits::{LimitSettings, Rate},
     mail::{MailSettings, TransportSettings},
@@ -63,6 +64,20 @@ pub enum Command {
         #[command(subcommand)]
         action: AdminAction,
     },
+    /// Manage attachments.
+    Files {
+        /// What to do.
+        #[command(subcommand)]
+        action: FilesAction,
+    },
+}
+
+/// `confab files …`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Subcommand)]
+pub enum FilesAction {
+    /// Replace the key file links are signed with: every link handed out so far (in views and
+    /// in reply emails) stops working, on every instance within a minute.
+    RotateKey,
 }
 
 /// `confab admin …`.
@@ -184,6 +199,39 @@ pub struct ServeArgs {
     /// Limits per person and per client address.
     #[command(flatten)]
     pub limits: LimitArgs,
+    /// Attachments: where files are stored and what is accepted.
+    #[command(flatten)]
+    pub files: FileArgs,
+}
+
+/// Attachments: where files are stored, what is accepted, and how much.
+#[derive(Debug, Clone, Args)]
+pub struct FileArgs {
+    /// Where attachments are stored: a directory, or an S3-compatible bucket as
+    /// `s3://bucket?endpoint=https://…&region=…` (credentials as `access_key_id=` and
+    /// `secret_access_key=` parameters or the standard `AWS_*` variables).
+    #[arg(long, env = "CONFAB_STORAGE_URL", hide_env_values = true,
+          default_value = attachments::storage::DEFAULT_STORAGE_URL)]
+    pub storage_url: String,
+    /// Largest file accepted, in bytes.
+    #[arg(long, env = "CONFAB_ATTACHMENT_MAX_BYTES", default_value_t = attachments::DEFAULT_MAX_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..=1 << 32))]
+    pub attachment_max_bytes: u64,
+    /// Most files one message carries.
+    #[arg(long, env = "CONFAB_ATTACHMENTS_PER_MESSAGE", default_value_t = 5,
+          value_parser = clap::value_parser!(u32).range(1..=20))]
+    pub attachments_per_message: u32,
+    /// File types accepted, decided from the files' bytes: a comma-separated list of MIME
+    /// types. Unset: images (PNG, JPEG, GIF, WebP), PDF, plain text, CSV, ZIP and office
+    /// documents. Only PNG, JPEG, GIF and WebP are ever shown inline.
+    #[arg(long, env = "CONFAB_ATTACHMENT_TYPES", value_delimiter = ',')]
+    pub attachment_types: Vec<String>,
+    /// Most bytes of files one person may have stored; 0 for no limit.
+    #[arg(long, env = "CONFAB_STORAGE_QUOTA_PER_PERSON", default_value_t = 500 * 1024 * 1024)]
+    pub storage_quota_per_person: u64,
+    /// Most bytes of files stored in all; 0 for no limit.
+    #[arg(long, env = "CONFAB_STORAGE_QUOTA_TOTAL", default_value_t = 0)]
+    pub storage_quota_total: u64,
 }
 
 /// What stands between Confab and its clients, and where operators look in.
@@ -329,6 +377,41 @@ impl ServeArgs {
         self.public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}", self.addr))
+    }
+
+    /// What is accepted as an attachment, and how much.
+    pub fn attachment_settings(&self) -> AttachmentSettings {
+        let files = &self.files;
+        let defaults = AttachmentSettings::default();
+        let accepted: Vec<String> = files
+            .attachment_types
+            .iter()
+            .map(|mime| mime.trim().to_ascii_lowercase())
+            .filter(|mime| !mime.is_empty())
+            .collect();
+        AttachmentSettings {
+            max_bytes: files.attachment_max_bytes,
+            per_message: files.attachments_per_message as usize,
+            accepted: if accepted.is_empty() {
+                defaults.accepted
+            } else {
+                accepted
+            },
+            quota_per_person: (files.storage_quota_per_person > 0)
+                .then_some(files.storage_quota_per_person),
+            quota_total: (files.storage_quota_total > 0).then_some(files.storage_quota_total),
+        }
+    }
+
+    /// Attachments as this process handles them: their storage opened, links under the
+    /// public URL when one is configured (else relative to the server).
+    ///
+    /// # Errors
+    /// When the storage URL is invalid or its directory cannot be made.
+    pub fn files(&self) -> anyhow::Result<Files> {
+        let storage = Storage::open(&self.files.storage_url)?;
+        let link_base = self.public_url.clone().unwrap_or_default();
+        Ok(Files::new(storage, &link_base, self.attachment_settings()))
     }
 
     /// What the email worker needs to compose and retry emails.

@@ -28,7 +28,7 @@ pub const BODY_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10
 /// client's next request on it gets no answer. Read in full, the connection stays usable. A
 /// body over the limit is answered 413 with `Connection: close`, since its rest is never read.
 pub(crate) async fn read_whole_body(request: Request, next: Next) -> Response {
-    if request.body().size_hint().exact() == Some(0) {
+    if request.body().size_hint().exact() == Some(0) || is_upload(&request) {
         return next.run(request).await;
     }
     let (parts, body) = request.into_parts();
@@ -72,6 +72,18 @@ pub(crate) async fn read_whole_body(request: Request, next: Next) -> Response {
             response
         }
     }
+}
+
+/// Whether `request` is an upload, whose body its handler streams to storage as it arrives
+/// (with its own size limit and deadline) instead of this layer buffering it.
+fn is_upload(request: &Request) -> bool {
+    let path = request.uri().path();
+    request.method() == axum::http::Method::POST
+        && (path == "/api/support_chat/attachments"
+            || path
+                .strip_prefix("/api/admin/chats/")
+                .and_then(|rest| rest.strip_suffix("/attachments"))
+                .is_some_and(|id| !id.is_empty() && !id.contains('/')))
 }
 
 /// Security headers on every response: no MIME sniffing and a conservative referrer policy

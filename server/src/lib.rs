@@ -13,6 +13,7 @@ pub mod config;
 pub mod connections;
 pub mod database;
 mod embed_assets;
+mod files;
 mod health;
 mod http_hygiene;
 mod migrate;
@@ -44,5 +45,6 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Migrate { action }) => migrate::migrate(action, &cli.global).await,
         Some(Command::Admin { action }) => admin::admin(action, &cli.global).await,
         Some(Command::Backup { path }) => backup::backup(&path, &cli.global).await,
+        Some(Command::Files { action }) => files::command(action, &cli.global).await,
     }
 }

@@ -6,6 +6,7 @@ use std::{future::Future, sync::Arc, time::Duration};
 use anyhow::Context;
 use app::http::state::AppState;
 use domain::{
+    attachments,
     auth::{accounts, password, sessions},
     chats,
     effects::Effects,
@@ -31,7 +32,8 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
     database::migrate(&db).await?;
     seed_admins(&args, &db).await?;
 
-    let state = build_state(&args, db);
+    let state = build_state(&args, db)?;
+    tracing::info!(storage = ?state.effects.files.storage, "attachments are stored here");
     let mailer = Mailer::from_settings(&args.transport_settings())?;
     tracing::info!(mailer = ?mailer, "reply emails go out through this transport");
     worker::spawn(
@@ -68,9 +70,12 @@ pub(crate) async fn serve(args: ServeArgs, global: &GlobalArgs) -> anyhow::Resul
 }
 
 /// The state every request sees, from the configuration and an open database.
-pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
+///
+/// # Errors
+/// When the attachments' storage cannot be opened.
+pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> anyhow::Result<AppState> {
     let limits = Arc::new(Limits::for_database(args.limit_settings(), &db));
-    AppState {
+    Ok(AppState {
         leptos_options: args.leptos_options(),
         db,
         auth: Arc::new(args.auth_settings()),
@@ -81,8 +86,12 @@ pub fn build_state(args: &ServeArgs, db: DatabaseConnection) -> AppState {
             reply_jobs: tokio::sync::Notify::new(),
             snoozes: tokio::sync::Notify::new(),
             auto_assign_capacity: args.auto_assign_capacity,
+            files: Arc::new(
+                args.files()
+                    .context("could not open the attachments' storage")?,
+            ),
         }),
-    }
+    })
 }
 
 /// Serves the router on `listener` until `shutdown` resolves, with what runs beside it: the
@@ -98,7 +107,7 @@ pub async fn serve_on(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let hub = Arc::clone(&state.effects.hub);
-    if relay::start(&state.db, &hub) {
+    if relay::start(&state.db, &hub, &state.effects.files) {
         tracing::info!("relaying live events to other instances through PostgreSQL");
     }
     state.limits.spawn_upkeep();
@@ -108,6 +117,7 @@ pub async fn serve_on(
         }
     });
     spawn_session_sweep(state.db.clone(), Arc::clone(&hub));
+    attachments::sweep::spawn(state.db.clone(), Arc::clone(&state.effects.files));
     chats::snooze::spawn_wake_ups(state.db.clone(), Arc::clone(&state.effects));
     let app = build_router(state);
     // Open sockets would keep a graceful shutdown waiting forever: they are asked to close

@@ -40,7 +40,7 @@ use domain::{
     fact::Fact,
     hub::{Inbox, Topic},
     limits::{SocketKey, SocketSlots},
-    team::{directory, membership},
+    team::membership,
 };
 use uuid::Uuid;
 use wire::{
@@ -311,7 +311,15 @@ impl Connection {
                 chat_id,
                 content,
                 client_id,
-            } => self.send_message(chat_id, &content, client_id).await,
+                attachment_ids,
+            } => {
+                let draft = chats::Draft {
+                    content,
+                    client_id: Some(client_id),
+                    attachment_ids,
+                };
+                self.send_message(chat_id, client_id, draft).await
+            }
             ClientFrame::Typing { chat_id } => self.typing(chat_id).await,
             ClientFrame::MarkRead { chat_id } => self.mark_read(chat_id).await,
         };
@@ -437,8 +445,8 @@ impl Connection {
     async fn send_message(
         &mut self,
         chat_id: Uuid,
-        content: &str,
         client_id: Uuid,
+        draft: chats::Draft,
     ) -> Result<Vec<ServerFrame>, AppError> {
         let user = self.signed_in()?;
         let chat = chats::chat_for(&self.state.db, user, chat_id).await?;
@@ -448,8 +456,7 @@ impl Connection {
             &self.state.limits,
             chat.id,
             chats::Poster::of(user),
-            content,
-            Some(client_id),
+            draft,
         )
         .await?;
         Ok(vec![ServerFrame::Sent {
@@ -547,7 +554,9 @@ impl Connection {
             )
             .await?;
             let full = page.len() as u64 == REPLAY_PAGE;
-            for message in directory::with_authors(&self.state.db, page).await? {
+            for message in
+                chats::views::messages(&self.state.db, &self.state.effects.files, page).await?
+            {
                 if until.is_some_and(|until| message.seq >= until) {
                     return Ok(delivered);
                 }

@@ -5,6 +5,7 @@
 //! Compiled into the browser bundles and the server alike; it knows nothing of the database,
 //! HTTP or the UI beyond the conversions its features name.
 
+pub mod attachments;
 pub mod error;
 pub mod labels;
 pub mod model;

@@ -109,6 +109,10 @@ pub struct SupportMessage {
     /// written before authors were recorded). Added after the first release.
     #[serde(default)]
     pub author: Option<crate::team::Author>,
+    /// The files sent with it, in the order they were attached; empty for text alone. Added
+    /// after the first release.
+    #[serde(default)]
+    pub attachments: Vec<crate::attachments::Attachment>,
 }
 
 /// A user's chat with its messages, oldest first (the spec's `SupportChat`).
@@ -215,6 +219,10 @@ pub struct AdminSupportChat {
     /// The chat's labels, by name. Added with labels.
     #[serde(default)]
     pub labels: Vec<crate::labels::Label>,
+    /// The newest files sent in the chat, both ways, newest first (at most 50). Added after
+    /// the first release.
+    #[serde(default)]
+    pub files: Vec<crate::attachments::Attachment>,
 }
 
 /// The dashboard's conversation page: the chat, and who it is with.

@@ -65,6 +65,10 @@ pub enum ClientFrame {
         content: String,
         /// The client's own id for the message.
         client_id: Uuid,
+        /// Files uploaded for it (`POST …/attachments`), at most five; with them the text
+        /// may be empty. Added after the first release.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        attachment_ids: Vec<Uuid>,
     },
     /// The sender is typing (never stored; throttled).
     Typing {

@@ -99,14 +99,14 @@ pub async fn older_admin_messages(
     before: Uuid,
 ) -> Result<Vec<SupportMessage>, AppError> {
     use super::request::{answer, staff};
-    use domain::{chats, team::directory};
+    use domain::chats;
 
     answer(
         async {
             let (state, _) = staff().await?;
             let page =
                 chats::message_page(&state.db, chat_id, chats::PageAt::before(before), 50).await?;
-            directory::with_authors(&state.db, page).await
+            chats::views::messages(&state.db, &state.effects.files, page).await
         }
         .await,
     )
@@ -153,8 +153,7 @@ pub async fn send_admin_message(
                 &state.limits,
                 chat_id,
                 chats::Poster::of(&staff),
-                &content,
-                None,
+                chats::Draft::text(content),
             )
             .await?;
             Ok(posted.view())

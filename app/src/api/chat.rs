@@ -30,9 +30,13 @@ pub async fn get_hosted_widget() -> Result<Option<HostedWidget>, AppError> {
             let Some(user) = current_user(&state).await?.filter(|u| !u.is_staff()) else {
                 return Ok(None);
             };
-            let chat =
-                chats::existing_user_view(&state.db, user.id, wire::model::HISTORY_PAGE as u64)
-                    .await?;
+            let chat = chats::existing_user_view(
+                &state.db,
+                &state.effects.files,
+                user.id,
+                wire::model::HISTORY_PAGE as u64,
+            )
+            .await?;
             Ok(Some(HostedWidget { chat }))
         }
         .await,
@@ -51,7 +55,14 @@ pub async fn get_support_chat() -> Result<SupportChat, AppError> {
     answer(
         async {
             let (state, user) = signed_in().await?;
-            chats::user_view(&state.db, user.id, chats::PageAt::NEWEST, chats::MAX_PAGE).await
+            chats::user_view(
+                &state.db,
+                &state.effects.files,
+                user.id,
+                chats::PageAt::NEWEST,
+                chats::MAX_PAGE,
+            )
+            .await
         }
         .await,
     )
@@ -76,8 +87,7 @@ pub async fn send_message(content: String) -> Result<SupportMessage, AppError> {
                 &state.limits,
                 chat.id,
                 chats::Poster::user(user.id),
-                &content,
-                None,
+                chats::Draft::text(content),
             )
             .await?;
             Ok(posted.view())

@@ -147,6 +147,7 @@ mod tests {
             seq,
             client_id: None,
             author: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -216,6 +217,7 @@ mod tests {
         let pending = [Pending {
             client_id: Uuid::from_u128(9),
             content: "p".to_owned(),
+            attachments: Vec::new(),
             failed: false,
         }];
         assert_eq!(
@@ -291,6 +293,7 @@ mod tests {
             Row::Pending(Pending {
                 client_id: Uuid::nil(),
                 content: String::new(),
+                attachments: Vec::new(),
                 failed,
             })
         };

@@ -238,7 +238,7 @@ pub fn Composer(
         draft.set(String::new());
         match mode.get_untracked() {
             Compose::Reply => live.with(|chat| {
-                chat.send(content);
+                chat.send(content, Vec::new());
             }),
             Compose::Note => {
                 note_error.set(None);

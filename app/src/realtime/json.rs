@@ -13,6 +13,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use wire::{
+    attachments::Attachment,
     model::{Role, SenderType, SupportChat, SupportMessage, UserProfile},
     protocol::{Channel, ClientFrame, ErrorCode, ServerFrame},
     team::{Author, Avatar},
@@ -76,7 +77,35 @@ pub fn message(value: &JsValue) -> Option<SupportMessage> {
         seq: number(value, "seq")? as i64,
         client_id: id(value, "client_id"),
         author: author(&get(value, "author")),
+        attachments: attachments(&get(value, "attachments"))?,
     })
+}
+
+/// A file (`Attachment`).
+pub fn attachment(value: &JsValue) -> Option<Attachment> {
+    let pixels = |key| number(value, key).map(|n| n as u32);
+    Some(Attachment {
+        id: id(value, "id")?,
+        name: text(value, "name")?,
+        size: number(value, "size")? as u64,
+        content_type: text(value, "content_type")?,
+        width: pixels("width"),
+        height: pixels("height"),
+        url: text(value, "url")?,
+        thumbnail_url: text(value, "thumbnail_url"),
+    })
+}
+
+/// A message's files: none when the field is absent (a server before attachments), `None`
+/// when any is malformed.
+fn attachments(value: &JsValue) -> Option<Vec<Attachment>> {
+    if value.is_undefined() || value.is_null() {
+        return Some(Vec::new());
+    }
+    if !Array::is_array(value) {
+        return None;
+    }
+    Array::from(value).iter().map(|a| attachment(&a)).collect()
 }
 
 /// A staff message's author (`Author`); `None` when absent or `null`.
@@ -242,12 +271,23 @@ pub fn client_frame(frame: &ClientFrame) -> String {
             chat_id,
             content,
             client_id,
-        } => object(&[
-            ("type", Some("send_message")),
-            ("chat_id", Some(&chat_id.to_string())),
-            ("content", Some(content)),
-            ("client_id", Some(&client_id.to_string())),
-        ]),
+            attachment_ids,
+        } => {
+            let value = object(&[
+                ("type", Some("send_message")),
+                ("chat_id", Some(&chat_id.to_string())),
+                ("content", Some(content)),
+                ("client_id", Some(&client_id.to_string())),
+            ]);
+            if !attachment_ids.is_empty() {
+                let ids: Array = attachment_ids
+                    .iter()
+                    .map(|id| JsValue::from_str(&id.to_string()))
+                    .collect();
+                let _ = Reflect::set(&value, &"attachment_ids".into(), &ids);
+            }
+            value
+        }
         ClientFrame::Typing { chat_id } => chat("typing", chat_id),
         ClientFrame::MarkRead { chat_id } => chat("mark_read", chat_id),
         ClientFrame::Unsubscribe { channel, chat_id } => object(&[
@@ -304,5 +344,27 @@ pub fn message_object(message: &SupportMessage) -> JsValue {
         written
     });
     let _ = Reflect::set(&value, &"author".into(), &author);
+    let files: Array = message.attachments.iter().map(attachment_object).collect();
+    let _ = Reflect::set(&value, &"attachments".into(), &files);
+    value
+}
+
+/// A file as a plain object, shaped as the REST API's.
+pub fn attachment_object(file: &Attachment) -> JsValue {
+    let value = object(&[
+        ("id", Some(&file.id.to_string())),
+        ("name", Some(&file.name)),
+        ("content_type", Some(&file.content_type)),
+        ("url", Some(&file.url)),
+    ]);
+    let number = |n: Option<u32>| n.map_or(JsValue::NULL, |n| JsValue::from_f64(f64::from(n)));
+    let _ = Reflect::set(&value, &"size".into(), &JsValue::from_f64(file.size as f64));
+    let _ = Reflect::set(&value, &"width".into(), &number(file.width));
+    let _ = Reflect::set(&value, &"height".into(), &number(file.height));
+    let thumbnail = file
+        .thumbnail_url
+        .as_deref()
+        .map_or(JsValue::NULL, JsValue::from_str);
+    let _ = Reflect::set(&value, &"thumbnail_url".into(), &thumbnail);
     value
 }

@@ -16,6 +16,8 @@ pub struct Pending {
     pub client_id: Uuid,
     /// The text.
     pub content: String,
+    /// The files sent with it (uploaded already).
+    pub attachments: Vec<wire::attachments::Attachment>,
     /// The server refused it, or did not confirm it in time: the view offers "retry".
     pub failed: bool,
 }
@@ -202,6 +204,7 @@ mod tests {
             seq,
             client_id: None,
             author: None,
+            attachments: Vec::new(),
         }
     }
 
@@ -271,6 +274,7 @@ mod tests {
             let waiting = |client_id| Pending {
                 client_id,
                 content: "hello".into(),
+                attachments: Vec::new(),
                 failed: true,
             };
             let (polled, live, other) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());

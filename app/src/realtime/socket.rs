@@ -17,7 +17,10 @@ use super::{
     rules::{Backoff, ChatLog, ChatSignals, ConnectionState, Pending},
 };
 use crate::browser::{self, Socket};
-use wire::protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame};
+use wire::{
+    attachments::Attachment,
+    protocol::{CLOSE_SIGNED_OUT, Channel, ClientFrame, ServerFrame},
+};
 
 /// How long "typing…" shows after the other side's last announcement.
 const TYPING_LASTS_MS: u64 = 6_000;
@@ -83,40 +86,33 @@ impl LiveChat {
         }
     }
 
-    /// Sends a message; it shows as pending until the server confirms it, and goes again
-    /// after a reconnect until then (the server keeps one copy per `client_id`).
-    pub fn send(&self, content: String) -> Uuid {
+    /// Sends a message with the files uploaded for it; it shows as pending until the
+    /// server confirms it, and goes again after a reconnect until then (the server keeps one
+    /// copy per `client_id`).
+    pub fn send(&self, content: String, attachments: Vec<Attachment>) -> Uuid {
         let client_id = Uuid::now_v7();
-        self.signals.pending.update(|p| {
-            p.push(Pending {
-                client_id,
-                content: content.clone(),
-                failed: false,
-            });
-        });
-        self.push(&ClientFrame::SendMessage {
-            chat_id: self.chat_id,
-            content,
+        let pending = Pending {
             client_id,
-        });
+            content,
+            attachments,
+            failed: false,
+        };
+        self.push(&send_frame(self.chat_id, &pending));
+        self.signals.pending.update(|p| p.push(pending));
         client_id
     }
 
     /// Sends a refused or unconfirmed message again, under the same `client_id`.
     pub fn retry(&self, client_id: Uuid) {
-        let mut content = None;
+        let mut again = None;
         self.signals.pending.update(|p| {
             if let Some(m) = p.iter_mut().find(|m| m.client_id == client_id) {
                 m.failed = false;
-                content = Some(m.content.clone());
+                again = Some(send_frame(self.chat_id, m));
             }
         });
-        if let Some(content) = content {
-            self.push(&ClientFrame::SendMessage {
-                chat_id: self.chat_id,
-                content,
-                client_id,
-            });
+        if let Some(frame) = again {
+            self.push(&frame);
         }
     }
 
@@ -217,14 +213,7 @@ fn hello(link: &Link) {
     );
     // Unanswered sends go again: the server answers a known client_id with the original.
     for pending in signals.pending.get_untracked() {
-        send(
-            &connection,
-            &ClientFrame::SendMessage {
-                chat_id,
-                content: pending.content,
-                client_id: pending.client_id,
-            },
-        );
+        send(&connection, &send_frame(chat_id, &pending));
     }
 }
 
@@ -398,4 +387,14 @@ pub(super) fn socket_url(server: &str) -> String {
         .replacen("https://", "wss://", 1)
         .replacen("http://", "ws://", 1);
     format!("{base}/ws")
+}
+
+/// The frame that sends `pending` to `chat_id`.
+fn send_frame(chat_id: Uuid, pending: &Pending) -> ClientFrame {
+    ClientFrame::SendMessage {
+        chat_id,
+        content: pending.content.clone(),
+        client_id: pending.client_id,
+        attachment_ids: pending.attachments.iter().map(|a| a.id).collect(),
+    }
 }

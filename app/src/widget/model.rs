@@ -358,10 +358,10 @@ impl WidgetModel {
         }
     }
 
-    /// Sends a message (shown at once as "sending").
-    pub fn send(&self, content: String) {
+    /// Sends a message with the files uploaded for it (shown at once as "sending").
+    pub fn send(&self, content: String, attachments: Vec<wire::attachments::Attachment>) {
         let model = *self;
-        self.with_live(|live| model.await_confirmation(live.send(content)));
+        self.with_live(|live| model.await_confirmation(live.send(content, attachments)));
     }
 
     /// Sends a failed message again; like a first send, it waits 10 s for its confirmation.

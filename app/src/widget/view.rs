@@ -328,7 +328,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         if content.trim().is_empty() || !model.ready() {
             return;
         }
-        model.send(content);
+        model.send(content, Vec::new());
         draft.set(String::new());
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {

@@ -149,6 +149,7 @@ fn timestamps_keep_the_millisecond_like_the_browser_clock() {
             seq: 1,
             client_id: None,
             author: None,
+            attachments: Vec::new(),
         };
         both_read(&text, json::message, Some(&expected));
     }
@@ -166,6 +167,7 @@ fn absent_and_null_optional_fields_read_as_none_on_both_sides() {
         seq: 7,
         client_id: None,
         author: None,
+        attachments: Vec::new(),
     };
     let fields = format!(
         r#""id":"{id}","content":"hi","sender_type":"admin","created_at":"2024-05-06T07:08:09Z","seq":7"#
@@ -204,7 +206,7 @@ fn unknown_fields_are_ignored_on_both_sides() {
     let message = message(3, SenderType::User);
     let mut value = serde_json::to_value(&message).expect("serialises");
     value["edited_at"] = json!("2030-01-01T00:00:00Z");
-    value["attachments"] = json!([{"id": 1, "name": "a.png"}]);
+    value["pinned_by"] = json!([{"id": 1, "name": "a.png"}]);
     value["seq_hint"] = json!({"nested": [null, true, 1.5]});
     both_read(&value.to_string(), json::message, Some(&message));
 
@@ -605,11 +607,19 @@ fn client_frames_are_written_as_serde_writes_them() {
             chat_id,
             content: AWKWARD.into(),
             client_id: Uuid::now_v7(),
+            attachment_ids: Vec::new(),
         },
         ClientFrame::SendMessage {
             chat_id,
             content: "x".repeat(5_000),
             client_id: Uuid::now_v7(),
+            attachment_ids: Vec::new(),
+        },
+        ClientFrame::SendMessage {
+            chat_id,
+            content: String::new(),
+            client_id: Uuid::now_v7(),
+            attachment_ids: vec![Uuid::now_v7(), Uuid::now_v7()],
         },
         ClientFrame::Typing { chat_id },
         ClientFrame::MarkRead { chat_id },
@@ -703,6 +713,47 @@ fn a_staff_message_names_its_author_on_both_sides() {
                 color: "#1d4ed8".into(),
             },
         }),
+        attachments: Vec::new(),
     };
     both_read(&text, json::message, Some(&expected));
+}
+
+#[wasm_bindgen_test]
+fn files_on_messages_read_alike_on_both_sides() {
+    let mut with_files = message(4, SenderType::Admin);
+    with_files.attachments = vec![
+        wire::attachments::Attachment {
+            id: Uuid::now_v7(),
+            name: "screen shot.png".into(),
+            size: 123_456,
+            content_type: "image/png".into(),
+            width: Some(1280),
+            height: Some(800),
+            url: "/files/a?exp=1&sig=ab".into(),
+            thumbnail_url: Some("/files/a/thumbnail?exp=1&sig=cd".into()),
+        },
+        wire::attachments::Attachment {
+            id: Uuid::now_v7(),
+            name: "invoice.pdf".into(),
+            size: 9,
+            content_type: "application/pdf".into(),
+            width: None,
+            height: None,
+            url: "https://chat.example/files/b?exp=1&sig=ef".into(),
+            thumbnail_url: None,
+        },
+    ];
+    let text = serde_json::to_string(&with_files).expect("serialises");
+    both_read(&text, json::message, Some(&with_files));
+    // The embed's DOM events carry them as the REST API writes them.
+    let object = json::stringify(&json::message_object(&with_files));
+    let read: serde_json::Value = serde_json::from_str(&object).expect("JSON");
+    assert_eq!(
+        read["attachments"],
+        serde_json::to_value(&with_files.attachments).expect("JSON")
+    );
+    // A file without its link is malformed: neither side reads the message.
+    let mut broken = serde_json::to_value(&with_files).expect("serialises");
+    broken["attachments"][0]["url"] = json!(null);
+    both_read(&broken.to_string(), json::message, None);
 }

@@ -41,6 +41,7 @@ fn pending(content: &str) -> Pending {
     Pending {
         client_id: Uuid::now_v7(),
         content: content.to_owned(),
+        attachments: Vec::new(),
         failed: false,
     }
 }
@@ -78,6 +79,7 @@ async fn opening_authenticates_subscribes_after_the_newest_seq_and_resends_what_
             chat_id,
             content: waiting.content.clone(),
             client_id: waiting.client_id,
+            attachment_ids: Vec::new(),
         }]
     );
     assert_eq!(
@@ -267,12 +269,13 @@ async fn what_is_sent_while_the_socket_is_down_waits_for_it() {
     let live = LiveChat::connect(options(&server, Some("tok"), chat_id), signals);
     let socket = server.socket(0);
 
-    let client_id = live.send("hello".into());
+    let client_id = live.send("hello".into(), Vec::new());
     assert_eq!(
         signals.pending.get_untracked(),
         [Pending {
             client_id,
             content: "hello".into(),
+            attachments: Vec::new(),
             failed: false
         }]
     );
@@ -294,6 +297,7 @@ async fn what_is_sent_while_the_socket_is_down_waits_for_it() {
             chat_id,
             content: "hello".into(),
             client_id,
+            attachment_ids: Vec::new(),
         }]
     );
     socket.receive(&subscribed(chat_id, 0));
@@ -304,7 +308,7 @@ async fn what_is_sent_while_the_socket_is_down_waits_for_it() {
 
     // Open: everything goes at once.
     let sent_before = socket.sent().len();
-    let again = live.send("again".into());
+    let again = live.send("again".into(), Vec::new());
     live.typing();
     live.mark_read();
     live.retry(client_id);
@@ -316,6 +320,7 @@ async fn what_is_sent_while_the_socket_is_down_waits_for_it() {
                 chat_id,
                 content: "again".into(),
                 client_id: again,
+                attachment_ids: Vec::new(),
             },
             ClientFrame::Typing { chat_id },
             ClientFrame::MarkRead { chat_id },
@@ -323,6 +328,7 @@ async fn what_is_sent_while_the_socket_is_down_waits_for_it() {
                 chat_id,
                 content: "hello".into(),
                 client_id,
+                attachment_ids: Vec::new(),
             },
         ]
     );
@@ -342,7 +348,7 @@ async fn a_dropped_connection_comes_back_and_resumes_after_the_newest_seq() {
         chat_id,
         message: message(2, SenderType::Admin),
     });
-    let client_id = live.send("did this arrive?".into());
+    let client_id = live.send("did this arrive?".into(), Vec::new());
 
     first.drop_with(1006);
     assert_eq!(signals.state.get_untracked(), ConnectionState::Closed);
@@ -361,6 +367,7 @@ async fn a_dropped_connection_comes_back_and_resumes_after_the_newest_seq() {
             chat_id,
             content: "did this arrive?".into(),
             client_id,
+            attachment_ids: Vec::new(),
         }]
     );
     // The server stored it the first time: the replay brings it, and `sent` answers the
@@ -448,6 +455,7 @@ async fn while_down_it_polls_rest_for_messages_after_the_newest_seq() {
         activity: Vec::new(),
         notes: Vec::new(),
         labels: Vec::new(),
+        files: Vec::new(),
     };
     staff.reply(
         "GET",

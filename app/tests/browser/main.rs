@@ -46,6 +46,7 @@ fn message(seq: i64, sender: SenderType) -> SupportMessage {
         seq,
         client_id: None,
         author: None,
+        attachments: Vec::new(),
     }
 }
 

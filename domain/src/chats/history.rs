@@ -6,12 +6,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
+use super::views;
 use super::{
     access::{find_by_user, get_or_create},
     activity, mentions, notes,
     receipts::mark_viewed_by_admin,
 };
 use crate::{
+    attachments::{Files, views as attachment_views},
     effects::Effects,
     entities::{SupportChat, SupportMessage, User, support_message},
     labels,
@@ -174,6 +176,7 @@ async fn newest_first(
 /// As [`message_page`].
 pub async fn user_view(
     db: &DatabaseConnection,
+    files: &Files,
     user_id: Uuid,
     at: PageAt,
     limit: u64,
@@ -182,7 +185,7 @@ pub async fn user_view(
     let messages = message_page(db, chat.id, at, limit).await?;
     Ok(ChatView {
         id: chat.id,
-        messages: directory::with_authors(db, messages).await?,
+        messages: views::messages(db, files, messages).await?,
     })
 }
 
@@ -192,6 +195,7 @@ pub async fn user_view(
 /// As [`message_page`].
 pub async fn existing_user_view(
     db: &DatabaseConnection,
+    files: &Files,
     user_id: Uuid,
     limit: u64,
 ) -> Result<Option<ChatView>, AppError> {
@@ -201,7 +205,7 @@ pub async fn existing_user_view(
     let messages = message_page(db, chat.id, PageAt::NEWEST, limit).await?;
     Ok(Some(ChatView {
         id: chat.id,
-        messages: directory::with_authors(db, messages).await?,
+        messages: views::messages(db, files, messages).await?,
     }))
 }
 
@@ -227,7 +231,7 @@ pub async fn admin_view(
         user_id: chat.user_id,
         user_email: people.remove(&chat.user_id).and_then(|u| u.email),
         archived: chat.is_archived(),
-        messages: directory::with_authors(db, messages).await?,
+        messages: views::messages(db, &effects.files, messages).await?,
         status: chat.status(),
         snoozed_until: chat.snoozed_until,
         assignee: chat
@@ -240,6 +244,7 @@ pub async fn admin_view(
             .await?
             .remove(&chat.id)
             .unwrap_or_default(),
+        files: attachment_views::of_chat(db, &effects.files, chat.id).await?,
     })
 }
 

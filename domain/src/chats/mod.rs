@@ -4,7 +4,8 @@
 //! colleagues they name), labels on a chat
 //! (`labeling`), owner and state (`ownership`: assign, snooze, resolve, reopen; resolve is the
 //! spec's archive), snoozes ending (`snooze`), auto-assignment (`routing`), activity lines
-//! (`activity`), the dashboard's list (`list`) and the one rule of "unread" (`unread`).
+//! (`activity`), the dashboard's list (`list`), the one rule of "unread" (`unread`) and
+//! messages as readers see them, with authors and files (`views`).
 //!
 //! Every adapter (REST, server functions, the WebSocket loop) calls these functions; each write
 //! owns its transaction and what follows it ([`Effects`](crate::effects::Effects)): a reply
@@ -26,6 +27,7 @@ pub mod routing;
 pub mod snooze;
 mod timestamps;
 pub mod unread;
+pub mod views;
 
 pub use access::{chat_for, get_or_create};
 pub use history::{
@@ -38,6 +40,6 @@ pub use list::{
 };
 pub use notes::notes_of;
 pub use ownership::{assign, reopen, resolve, snooze};
-pub use post::{MAX_MESSAGE_CHARS, Posted, Poster, message_content, post_message};
+pub use post::{Draft, MAX_MESSAGE_CHARS, Posted, Poster, message_content, post_message};
 pub use post_note::{NotePosted, post_note};
 pub use receipts::{mark_read_by_user, mark_viewed_by_admin};

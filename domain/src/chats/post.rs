@@ -1,7 +1,7 @@
 //! Posting a message: one transaction that numbers, inserts, touches the chat's figures,
 //! reopens a resolved or snoozed chat when its user writes (and, when auto-assignment is on,
-//! gives an unowned chat to an online colleague), takes the poster's message token and queues
-//! the reply email; live events go out after commit.
+//! gives an unowned chat to an online colleague), takes the poster's message token, sends
+//! the poster's uploads with it and queues the reply email; live events go out after commit.
 
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
@@ -12,14 +12,16 @@ use uuid::Uuid;
 use super::{
     activity::Change,
     ownership::{self, Plan},
-    routing,
+    routing, views,
 };
 use crate::{
+    attachments::{binding, links::view_expiry, views as attachment_views},
     clock,
     effects::Effects,
     entities::{
-        ChatLabel, SupportChat, SupportMessage as MessageRows, chat_activity::KindColumn,
-        chat_label, columns::SenderColumn, support_chat, support_message, user,
+        ChatLabel, SupportChat, SupportMessage as MessageRows, attachment,
+        chat_activity::KindColumn, chat_label, columns::SenderColumn, support_chat,
+        support_message, user,
     },
     fact::Fact,
     fields,
@@ -29,6 +31,7 @@ use crate::{
     transactions,
 };
 use wire::{
+    attachments::Attachment,
     error::AppError,
     model::{SenderType, SupportMessage, preview},
     team::{Author, ChatStatus},
@@ -48,12 +51,37 @@ pub struct Posted {
     pub created: bool,
     /// Who wrote it, for staff messages.
     pub author: Option<Author>,
+    /// The files sent with it, with fresh links.
+    pub attachments: Vec<Attachment>,
 }
 
 impl Posted {
-    /// The message as every reader sees it, with its author.
+    /// The message as every reader sees it, with its author and files.
     pub fn view(&self) -> SupportMessage {
-        self.message.clone().view(self.author.clone())
+        let mut view = self.message.clone().view(self.author.clone());
+        view.attachments = self.attachments.clone();
+        view
+    }
+}
+
+/// What a message says: its text, the client's id for it, and the uploads sent with it.
+#[derive(Clone, Debug, Default)]
+pub struct Draft {
+    /// The text; may be blank when files are attached.
+    pub content: String,
+    /// The sender's own id for the message: a resend with it is a no-op.
+    pub client_id: Option<Uuid>,
+    /// Uploads (`attachments::upload`) of the poster's to this chat, sent with it.
+    pub attachment_ids: Vec<Uuid>,
+}
+
+impl Draft {
+    /// Text alone.
+    pub fn text(content: impl Into<String>) -> Self {
+        Self {
+            content: content.into(),
+            ..Self::default()
+        }
     }
 }
 
@@ -63,6 +91,14 @@ impl Posted {
 /// 422 when blank, longer than [`MAX_MESSAGE_CHARS`], or holding a NUL character.
 pub fn message_content(raw: &str) -> Result<String, AppError> {
     fields::bounded_text("message", raw, MAX_MESSAGE_CHARS)
+}
+
+/// A message's text when it carries files: the same checks, except that it may be blank.
+fn caption(raw: &str) -> Result<String, AppError> {
+    if raw.trim().is_empty() && !raw.contains('\0') {
+        return Ok(String::new());
+    }
+    message_content(raw)
 }
 
 /// Who posts a message: the side it shows on, the person whose allowance it uses, and the
@@ -98,26 +134,31 @@ impl Poster {
 }
 
 /// Posts a message in one transaction: the next `seq` of the chat, insert, touch
-/// `last_message_at`, and bring an archived chat back when its user writes. With a
-/// `client_id` the post is idempotent: a resend of the same id returns the message it created
-/// the first time ([`Posted::created`] is then `false`) and changes nothing. Each new message
-/// takes a token from its poster's bucket, whichever route it came by (REST, server
-/// function, socket); a resend takes none.
+/// `last_message_at`, send the draft's uploads with it, and bring an archived chat back when
+/// its user writes. With a `client_id` the post is idempotent: a resend of the same id
+/// returns the message it created the first time ([`Posted::created`] is then `false`) and
+/// changes nothing. Each new message takes a token from its poster's bucket, whichever route
+/// it came by (REST, server function, socket); a resend takes none.
 ///
 /// # Errors
-/// 422 for blank or oversized content; 404 when the chat does not exist; 429 when the poster
-/// is over the message limit (nothing is stored).
+/// 422 for blank (without files) or oversized content, too many files, or an attachment id
+/// that is not the poster's unsent upload to this chat; 404 when the chat does not exist;
+/// 429 when the poster is over the message limit (nothing is stored).
 pub async fn post_message(
     db: &DatabaseConnection,
     effects: &Effects,
     limits: &Limits,
     chat_id: Uuid,
     poster: Poster,
-    content: &str,
-    client_id: Option<Uuid>,
+    draft: Draft,
 ) -> Result<Posted, AppError> {
     let sender = poster.sender;
-    let content = message_content(content)?;
+    let client_id = draft.client_id;
+    let content = if draft.attachment_ids.is_empty() {
+        message_content(&draft.content)?
+    } else {
+        caption(&draft.content)?
+    };
     // The chat row is locked before it is read and before the time is taken, so concurrent
     // posts to one chat take seq numbers in commit order, commit in the order of their
     // timestamps, and `last_message_at` never moves backwards (PostgreSQL: FOR UPDATE;
@@ -136,15 +177,24 @@ pub async fn post_message(
             .await?
     {
         txn.commit().await?;
-        // The message's own author, whoever resends it.
-        let author = directory::with_author(db, message.clone()).await?.author;
+        // The message's own author and files, whoever resends it.
+        let viewed = views::message(db, &effects.files, message.clone()).await?;
         return Ok(Posted {
             message,
             chat,
             created: false,
-            author,
+            author: viewed.author,
+            attachments: viewed.attachments,
         });
     }
+    let claimed = binding::claim(
+        &txn,
+        &effects.files.settings,
+        chat_id,
+        poster.user_id,
+        &draft.attachment_ids,
+    )
+    .await?;
     // Refused here, the transaction rolls back as it drops: nothing is stored.
     limits
         .take_on(&txn, Limit::Messages, &poster.user_id.to_string())
@@ -164,7 +214,8 @@ pub async fn post_message(
     }
     .insert(&txn)
     .await?;
-    let mut chat = touch_last_message(&txn, chat, &message).await?;
+    binding::attach(&txn, &claimed, message.id).await?;
+    let mut chat = touch_last_message(&txn, chat, &message, &claimed).await?;
     if sender == SenderType::User {
         // A user writing to a resolved or snoozed chat reopens it (the spec's auto-unarchive);
         // staff replies leave its state alone.
@@ -198,20 +249,32 @@ pub async fn post_message(
         message_id: message.id,
     };
     effects.publish(db, fact, None).await;
+    let attachments = if claimed.is_empty() {
+        Vec::new()
+    } else {
+        let signer = effects.files.links.signer(db).await?;
+        let expires = view_expiry(clock::now());
+        claimed
+            .iter()
+            .map(|row| attachment_views::view(row, &signer, expires))
+            .collect()
+    };
     Ok(Posted {
         message,
         chat,
         created: true,
         author: poster.author,
+        attachments,
     })
 }
 
-/// Records `message` as the chat's newest (`last_message_at`, `last_seq`, the list's
-/// figures, the labels' copy of `last_message_at`).
+/// Records `message` (with its `files`) as the chat's newest (`last_message_at`,
+/// `last_seq`, the list's figures, the labels' copy of `last_message_at`).
 async fn touch_last_message(
     txn: &sea_orm::DatabaseTransaction,
     chat: support_chat::Model,
     message: &support_message::Model,
+    files: &[attachment::Model],
 ) -> Result<support_chat::Model, AppError> {
     let message_count = chat.message_count + 1;
     let mut touched = chat.into_active_model();
@@ -219,7 +282,11 @@ async fn touch_last_message(
     touched.last_seq = Set(message.seq);
     // The list's figures, kept with the message so a list page never aggregates.
     touched.message_count = Set(message_count);
-    touched.last_message_preview = Set(Some(preview(&message.content)));
+    touched.last_message_preview = Set(Some(match files.first() {
+        // A message of files alone is previewed by its first file's name.
+        Some(file) if message.content.is_empty() => preview(&format!("📎 {}", file.name)),
+        _ => preview(&message.content),
+    }));
     touched.last_message_sender = Set(Some(message.sender_type));
     if message.sender_type == SenderColumn::User {
         touched.last_user_message_at = Set(Some(message.created_at));

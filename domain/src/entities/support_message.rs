@@ -74,6 +74,7 @@ impl Model {
             seq: self.seq,
             client_id: self.client_id,
             author,
+            attachments: Vec::new(),
         }
     }
 }

@@ -7,6 +7,7 @@ use std::{sync::Arc, time::Duration};
 
 use super::transport::Mailer;
 use crate::{
+    attachments::views as attachment_views,
     auth::sessions,
     chats::mentions,
     clock,
@@ -193,7 +194,13 @@ async fn process(
             metrics::counter!("confab_reply_emails_total", "outcome" => "skipped").increment(1);
             return Ok(false);
         }
-        Decision::Send(email) => email,
+        Decision::Send(mut email) => {
+            let sent: Vec<_> = email.replies.iter().map(|reply| reply.id).collect();
+            email.files = attachment_views::for_email(db, &settings.public_url, &sent)
+                .await
+                .with_context(|| format!("reply email job {}: linking its files", job.id))?;
+            email
+        }
     };
     let site = Site {
         app_name: &settings.app_name,

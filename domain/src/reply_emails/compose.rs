@@ -57,9 +57,27 @@ pub fn compose(site: Site<'_>, email: &ReplyEmail) -> Composed {
     for reply in &email.replies {
         let preview = cut_chars(&reply.content, REPLY_PREVIEW_CHARS);
         let at = reply.created_at.format("%Y-%m-%d %H:%M UTC");
-        text.push_str(&format!("  * {preview}\n    ({at})\n\n"));
+        let files = email.files.get(&reply.id).map_or(&[][..], Vec::as_slice);
+        text.push_str(&format!("  * {preview}\n"));
+        let mut links = String::new();
+        for file in files {
+            text.push_str(&format!(
+                "    Attached: {} ({}): {}\n",
+                file.name,
+                file.size_label(),
+                file.url
+            ));
+            links.push_str(&format!(
+                "<div>&#128206; <a href=\"{}\" style=\"color:#175cd3\">{}</a> \
+                 <span style=\"color:#667085\">({})</span></div>",
+                escape(&file.url),
+                escape(&file.name),
+                file.size_label()
+            ));
+        }
+        text.push_str(&format!("    ({at})\n\n"));
         items.push_str(&format!(
-            "<li style=\"margin:0 0 12px\"><div style=\"white-space:pre-wrap\">{}</div>\
+            "<li style=\"margin:0 0 12px\"><div style=\"white-space:pre-wrap\">{}</div>{links}\
              <div style=\"color:#667085;font-size:12px\">{at}</div></li>",
             escape(&preview)
         ));
@@ -150,6 +168,7 @@ mod tests {
             to: "ada@example.com".into(),
             unsubscribe_token: "t0ken".into(),
             replies,
+            files: std::collections::HashMap::new(),
         }
     }
 
@@ -232,6 +251,31 @@ mod tests {
             redacted(&composed.message_id),
             "<reply-[id]@support.acme.example>"
         );
+    }
+
+    #[test]
+    fn files_sent_with_a_reply_are_named_with_their_links() {
+        let mut sent = reply("Your invoice", 3);
+        sent.id = Uuid::now_v7();
+        let file = wire::attachments::Attachment {
+            id: Uuid::nil(),
+            name: "invoice <12>.pdf".to_owned(),
+            size: 2_048,
+            content_type: "application/pdf".to_owned(),
+            width: None,
+            height: None,
+            url: "https://support.acme.example:8443/files/x?exp=1&sig=ab&x=<".to_owned(),
+            thumbnail_url: None,
+        };
+        let mut with_files = email(vec![sent.clone()]);
+        with_files.files.insert(sent.id, vec![file]);
+        let composed = compose(SITE, &with_files);
+        assert!(composed.text.contains(
+            "Attached: invoice <12>.pdf (3 KB): https://support.acme.example:8443/files/x?exp=1&sig=ab&x=<"
+        ));
+        assert!(composed.html.contains(
+            "<a href=\"https://support.acme.example:8443/files/x?exp=1&amp;sig=ab&amp;x=&lt;\" style=\"color:#175cd3\">invoice &lt;12&gt;.pdf</a>"
+        ));
     }
 
     #[test]

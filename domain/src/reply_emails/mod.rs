@@ -147,6 +147,8 @@ pub struct ReplyEmail {
     pub unsubscribe_token: String,
     /// Every staff reply of the chat still unread, oldest first.
     pub replies: Vec<support_message::Model>,
+    /// The files sent with those replies, by message id, with links for the recipient.
+    pub files: std::collections::HashMap<Uuid, Vec<wire::attachments::Attachment>>,
 }
 
 /// The guards, in order: every reply read already; chat archived; user without email; user
@@ -204,6 +206,7 @@ pub async fn decide(
         to,
         unsubscribe_token,
         replies,
+        files: std::collections::HashMap::new(),
     }))
 }
 

@@ -1,4 +1,5 @@
-//! What the benchmarks share: a fresh database to run against, and where their figures go.
+//! What the benchmarks share: a fresh database to run against, an HTTP client, and where
+//! their figures go.
 //! `make bench` (scripts/bench.sh) sets `CONFAB_BENCH_FIGURES` to a directory; each bench
 //! appends its table row there, and the script turns the rows into `figures/admin-list.md` and
 //! `figures/realtime.md`, the files README's benchmark tables must equal.
@@ -7,6 +8,13 @@ use std::io::Write;
 
 use sea_orm::{ConnectionTrait, Database};
 use uuid::Uuid;
+
+/// An HTTP client. reqwest has rustls without a crypto provider in this build (the S3
+/// client of the attachments' storage takes its TLS from it), so ring's is installed first.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
 
 /// A fresh database: a new PostgreSQL database when `DATABASE_URL` names a server, else a
 /// SQLite file in a temporary directory (kept alive by the returned guard).

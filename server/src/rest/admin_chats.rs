@@ -140,12 +140,12 @@ pub(crate) async fn show(
 #[utoipa::path(post, path = "/api/admin/chats/{id}/messages", operation_id = "reply_to_chat", tag = "staff",
     params(("id" = Uuid, Path, description = "The chat")), request_body = NewMessage,
     security(("cookie" = [])),
-    responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody), (status = 429, description = "Over the poster's message limit; see Retry-After", body = ErrorBody)))]
+    responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 403, description = "Not support staff, or an origin that may not embed the widget", body = ErrorBody), (status = 404, description = "No such chat", body = ErrorBody), (status = 422, description = "Blank (without files) or oversized message, too many files, or an attachment id that is not the sender's unsent upload to this chat", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody), (status = 429, description = "Over the poster's message limit; see Retry-After", body = ErrorBody)))]
 pub(crate) async fn reply(
     State(state): State<AppState>,
     AdminUser(staff): AdminUser,
     PathId(chat_id): PathId,
-    JsonBody(NewMessage { content, client_id }): JsonBody<NewMessage>,
+    JsonBody(message): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
     let posted = chats::post_message(
         &state.db,
@@ -153,8 +153,7 @@ pub(crate) async fn reply(
         &state.limits,
         chat_id,
         chats::Poster::of(&staff),
-        &content,
-        client_id,
+        message.draft(),
     )
     .await?;
     Ok(posted_answer(posted))

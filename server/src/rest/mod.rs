@@ -3,6 +3,7 @@
 //! everywhere (`app::http::current_user`).
 
 mod admin_chats;
+mod attachments;
 mod body;
 mod error_body;
 mod extract;
@@ -41,6 +42,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(support_chat::show))
         .routes(routes!(support_chat::poll, support_chat::post))
         .routes(routes!(support_chat::mark_read))
+        .routes(routes!(attachments::upload_for_user))
         .split_for_parts();
     // The 405 fallback goes in before the layer, so preflights (OPTIONS) still reach CORS.
     let cross_origin = cross_origin
@@ -52,6 +54,7 @@ pub(crate) fn routes(state: &AppState) -> Router<AppState> {
         .routes(routes!(admin_chats::list))
         .routes(routes!(admin_chats::show))
         .routes(routes!(admin_chats::reply))
+        .routes(routes!(attachments::upload_for_staff))
         .routes(routes!(notes::post))
         .routes(routes!(labels::set_on_chat))
         .routes(routes!(labels::list, labels::create))

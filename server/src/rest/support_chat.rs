@@ -28,7 +28,9 @@ pub(crate) async fn show(
     ApiQuery(query): ApiQuery<PageQuery>,
 ) -> Result<Json<SupportChat>, AppError> {
     let (at, limit) = query.page()?;
-    Ok(Json(chats::user_view(&state.db, user.id, at, limit).await?))
+    Ok(Json(
+        chats::user_view(&state.db, &state.effects.files, user.id, at, limit).await?,
+    ))
 }
 
 /// `GET /api/support_chat/messages?after=ID`: messages newer than the cursor (polling).
@@ -41,7 +43,7 @@ pub(crate) async fn poll(
 ) -> Result<Json<Vec<SupportMessage>>, AppError> {
     let (at, limit) = query.page()?;
     Ok(Json(
-        chats::user_view(&state.db, user.id, at, limit)
+        chats::user_view(&state.db, &state.effects.files, user.id, at, limit)
             .await?
             .messages,
     ))
@@ -51,6 +53,39 @@ pub(crate) async fn poll(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct NewMessage {
+    /// The text: up to 5,000 characters as sent, no NUL character, stored trimmed. Not only
+    /// white space, unless `attachment_ids` names files (then it may be blank or left out).
+    #[serde(default)]
+    #[schema(max_length = 5000, pattern = r"^[^\x00]*$")]
+    pub(crate) content: String,
+    /// The client's own id for this message: sending the same one again returns the message
+    /// created the first time (200) instead of creating another.
+    #[serde(default, deserialize_with = "body::present")]
+    #[schema(nullable = false)]
+    pub(crate) client_id: Option<Uuid>,
+    /// Files to send with it: ids of the sender's own uploads to this chat
+    /// (`POST …/attachments`) not sent yet; at most 5 unless configured. Added after the
+    /// first release.
+    #[serde(default)]
+    #[schema(max_items = 20)]
+    pub(crate) attachment_ids: Vec<Uuid>,
+}
+
+impl NewMessage {
+    /// The message as the domain takes it.
+    pub(crate) fn draft(self) -> chats::Draft {
+        chats::Draft {
+            content: self.content,
+            client_id: self.client_id,
+            attachment_ids: self.attachment_ids,
+        }
+    }
+}
+
+/// The body of a new private note.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct NewNote {
     /// The text: 1 to 5,000 characters as sent, not only white space, no NUL character.
     /// Stored trimmed.
     #[schema(
@@ -59,7 +94,7 @@ pub(crate) struct NewMessage {
         pattern = r"^[^\x00]*[^\x00\t\n\x0B\f\r \x85\xA0\u1680\u2000-\u200A\u2028\u2029\u202F\u205F\u3000][^\x00]*$"
     )]
     pub(crate) content: String,
-    /// The client's own id for this message: sending the same one again returns the message
+    /// The client's own id for this note: sending the same one again returns the note
     /// created the first time (200) instead of creating another.
     #[serde(default, deserialize_with = "body::present")]
     #[schema(nullable = false)]
@@ -68,11 +103,11 @@ pub(crate) struct NewMessage {
 
 /// `POST /api/support_chat/messages`: the user writes.
 #[utoipa::path(post, path = "/api/support_chat/messages", operation_id = "send_message", tag = "user", request_body = NewMessage,
-    security(("cookie" = []), ("bearer" = [])), responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank or oversized message, or a limit out of range", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody), (status = 429, description = "Over the poster's message limit; see Retry-After", body = ErrorBody)))]
+    security(("cookie" = []), ("bearer" = [])), responses((status = 201, description = "The new message", body = SupportMessage), (status = 200, description = "A resend: the message created earlier with this client_id", body = SupportMessage), (status = 400, description = "Malformed id, query or JSON body", body = ErrorBody), (status = 401, description = "Signed out, or the credentials are invalid or expired", body = ErrorBody), (status = 422, description = "Blank (without files) or oversized message, too many files, or an attachment id that is not the sender's unsent upload to this chat", body = ErrorBody), (status = 413, description = "Body over 64 KiB", body = ErrorBody), (status = 415, description = "Body not sent as application/json", body = ErrorBody), (status = 429, description = "Over the poster's message limit; see Retry-After", body = ErrorBody)))]
 pub(crate) async fn post(
     State(state): State<AppState>,
     CurrentUser(user): CurrentUser,
-    JsonBody(NewMessage { content, client_id }): JsonBody<NewMessage>,
+    JsonBody(message): JsonBody<NewMessage>,
 ) -> Result<(StatusCode, Json<SupportMessage>), AppError> {
     let chat = chats::get_or_create(&state.db, user.id).await?;
     let posted = chats::post_message(
@@ -81,8 +116,7 @@ pub(crate) async fn post(
         &state.limits,
         chat.id,
         chats::Poster::user(user.id),
-        &content,
-        client_id,
+        message.draft(),
     )
     .await?;
     Ok(posted_answer(posted))

@@ -324,7 +324,7 @@ async fn staff_routes_need_a_staff_session() {
     let app = TestApp::spawn().await;
     let user = app.sign_up("hu@example.com", "right password").await;
     let admin = app.admin_session("staff@example.com").await;
-    let no_redirects = reqwest::Client::builder()
+    let no_redirects = crate::support::http_builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
@@ -387,7 +387,7 @@ async fn sign_in_failures_lock_out_the_guesser_not_the_owner() {
         .await
         .expect("owner");
     let from = |last: u8| {
-        reqwest::Client::builder()
+        crate::support::http_builder()
             .local_address(IpAddr::V4(Ipv4Addr::new(127, 0, 0, last)))
             .build()
             .expect("client")

@@ -44,8 +44,7 @@ async fn post(
         &limits,
         chat_id,
         poster,
-        content,
-        None,
+        chats::Draft::text(content),
     )
     .await
 }

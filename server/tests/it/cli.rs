@@ -5,6 +5,8 @@ use std::{
     process::{Output, Stdio},
 };
 
+use sea_orm::EntityTrait;
+
 use crate::support::{TestDb, confab_command};
 
 fn confab(database_url: &str, args: &[&str]) -> Output {
@@ -239,4 +241,27 @@ async fn backup_copies_a_live_sqlite_database_and_refuses_to_overwrite() {
     let again = confab(&test_db.url, &["backup", target_arg]);
     assert!(!again.status.success());
     assert!(String::from_utf8_lossy(&again.stderr).contains("exists already"));
+}
+
+#[tokio::test]
+async fn files_rotate_key_replaces_the_link_key() {
+    let (db, conn) = TestDb::fresh().await;
+    let read = || async {
+        domain::entities::Secret::find_by_id(domain::attachments::links::LINK_KEY)
+            .one(&conn)
+            .await
+            .expect("read the key")
+    };
+    let links = domain::attachments::Links::new("");
+    links
+        .signer(&conn)
+        .await
+        .expect("a key is made on first use");
+    let before = read().await.expect("the key").value;
+    let rotated = confab(&db.url, &["files", "rotate-key"]);
+    assert!(rotated.status.success(), "{rotated:?}");
+    assert!(stdout(&rotated).contains("no longer work"));
+    let after = read().await.expect("the key").value;
+    assert_ne!(before, after);
+    assert_eq!(after.len(), 64);
 }

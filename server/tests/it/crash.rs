@@ -64,7 +64,7 @@ async fn a_killed_server_loses_and_duplicates_nothing() {
     let db = test_db.migrated().await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder()
+    let http = crate::support::http_builder()
         .timeout(Duration::from_secs(5))
         .build()
         .expect("client");
@@ -158,7 +158,7 @@ async fn a_stopping_server_closes_sockets_with_1012() {
     let _db = test_db.migrated().await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
+    let http = crate::support::http_client();
     let server = ConfabProcess::start(&test_db.url, port);
     wait_ready(&http, &base, DEADLINE).await;
     let (mut socket, _) = connect_async(format!("ws://127.0.0.1:{port}/ws"))

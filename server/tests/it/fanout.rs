@@ -176,7 +176,7 @@ mod postgres {
             .await
             .expect("staff account");
         let patience = Duration::from_secs(60);
-        let http = reqwest::Client::new();
+        let http = crate::support::http_client();
         let (port_a, port_b) = (free_port(), free_port());
         let _a = ConfabProcess::start(&test_db.url, port_a);
         let _b = ConfabProcess::start(&test_db.url, port_b);

@@ -2,6 +2,8 @@
 //! file, or a fresh PostgreSQL database when `DATABASE_URL` points at a PostgreSQL server.
 
 mod admin_list;
+mod attachment_memory;
+mod attachments;
 mod auth;
 mod chat_api;
 mod chats;
@@ -22,6 +24,8 @@ mod operations;
 mod pages;
 mod replies;
 mod reply_emails;
+mod s3;
+mod samples;
 mod schema;
 mod smtp;
 mod socket;

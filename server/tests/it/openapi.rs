@@ -51,6 +51,8 @@ async fn the_document_is_openapi_3_1_and_covers_every_rest_route() {
         "GET /api/admin/chats/{id}",
         "POST /api/admin/chats/{id}/messages",
         "POST /api/admin/chats/{id}/notes",
+        "POST /api/admin/chats/{id}/attachments",
+        "POST /api/support_chat/attachments",
         "PUT /api/admin/chats/{id}/labels",
         "GET /api/admin/labels",
         "POST /api/admin/labels",
@@ -137,10 +139,18 @@ async fn the_document_states_the_limits_the_server_enforces() {
     }
 
     let schemas = &doc["components"]["schemas"];
-    let content = &schemas["NewMessage"]["properties"]["content"];
-    assert_eq!(content["minLength"], 1);
-    assert_eq!(content["maxLength"], 5000);
-    assert!(content["pattern"].is_string());
+    let note = &schemas["NewNote"]["properties"]["content"];
+    assert_eq!(note["minLength"], 1);
+    assert_eq!(note["maxLength"], 5000);
+    assert!(note["pattern"].is_string());
+    // A message's text may be blank when it carries files.
+    let message = &schemas["NewMessage"]["properties"];
+    assert_eq!(message["content"]["maxLength"], 5000);
+    assert_eq!(message["content"]["minLength"], Value::Null);
+    assert_eq!(message["attachment_ids"]["maxItems"], 20);
+    let upload = &doc["paths"]["/api/support_chat/attachments"]["post"]["requestBody"];
+    let form = &upload["content"]["multipart/form-data"]["schema"];
+    assert!(form.is_object(), "{upload}");
     assert_eq!(
         schemas["VisitorUpdate"]["properties"]["email"]["format"],
         "email"

@@ -15,7 +15,7 @@ use futures::future::join_all;
 use reqwest::{StatusCode, header};
 use serde_json::Value;
 
-use crate::support::{ConfabProcess, TestDb, free_port, wait_ready};
+use crate::support::{ConfabProcess, TestDb, free_port, memory_kib, wait_ready};
 
 const DEADLINE: Duration = Duration::from_secs(60);
 
@@ -67,7 +67,7 @@ async fn metrics_are_served_apart_and_their_counters_move() {
     );
     let base = format!("http://127.0.0.1:{port}");
     let metrics = format!("http://127.0.0.1:{metrics_port}/metrics");
-    let http = reqwest::Client::new();
+    let http = crate::support::http_client();
     wait_ready(&http, &base, DEADLINE).await;
 
     // Never on the public listener.
@@ -169,12 +169,7 @@ async fn metrics_are_served_apart_and_their_counters_move() {
 
 /// Resident memory of a process, in KiB.
 fn rss_kib(pid: u32) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .expect("/proc status")
-        .lines()
-        .find_map(|l| l.strip_prefix("VmRSS:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .expect("VmRSS")
+    memory_kib(pid, "VmRSS")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -192,7 +187,7 @@ async fn four_hundred_parallel_sign_ups_keep_memory_bounded_and_readiness_answer
         ],
     );
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::builder()
+    let http = crate::support::http_builder()
         .timeout(DEADLINE)
         .build()
         .expect("client");
@@ -210,7 +205,7 @@ async fn four_hundred_parallel_sign_ups_keep_memory_bounded_and_readiness_answer
             Arc::clone(&peak),
             Arc::clone(&slowest_ready_ms),
         );
-        let probe = reqwest::Client::builder()
+        let probe = crate::support::http_builder()
             .timeout(Duration::from_secs(5))
             .build()
             .expect("client");

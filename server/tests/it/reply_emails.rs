@@ -321,7 +321,7 @@ async fn unsubscribing_needs_no_session_and_a_bare_get_changes_nothing() {
     scene.staff_replies("First answer").await;
     assert_eq!(scene.run_worker(DELAY * 2).await, 1);
     let link = scene.unsubscribe_link();
-    let http = reqwest::Client::new();
+    let http = crate::support::http_client();
 
     // A mail scanner following the link: a page, nothing more.
     let page = http.get(&link).send().await.expect("GET");
@@ -369,7 +369,7 @@ async fn the_page_form_unsubscribes_too() {
     assert_eq!(scene.run_worker(DELAY * 2).await, 1);
     let link = scene.unsubscribe_link();
     // The form posts to the page's own URL, as a browser on our page does.
-    let res = reqwest::Client::new()
+    let res = crate::support::http_client()
         .post(&link)
         .header(header::ORIGIN, &scene.app.url)
         .send()
@@ -519,7 +519,7 @@ async fn a_restart_between_the_reply_and_the_send_time_still_sends_once() {
     let smtp = SmtpServer::start().await;
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let http = reqwest::Client::new();
+    let http = crate::support::http_client();
     let patience = Duration::from_secs(30);
     let env = [
         ("CONFAB_SMTP_URL", smtp.url()),

@@ -303,6 +303,30 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("author_id", false, uuid),
         ],
     );
+    assert_columns(
+        &columns(&db, "attachments").await,
+        &[
+            ("id", true, uuid),
+            ("chat_id", false, uuid),
+            ("message_id", false, uuid),
+            ("uploader_id", true, uuid),
+            ("name", true, text),
+            ("size", true, bigint),
+            ("content_type", true, text),
+            ("width", false, "integer"),
+            ("height", false, "integer"),
+            ("has_thumbnail", true, "boolean"),
+            ("created_at", true, ts),
+        ],
+    );
+    assert_columns(
+        &columns(&db, "secrets").await,
+        &[
+            ("name", true, short),
+            ("value", true, text),
+            ("created_at", true, ts),
+        ],
+    );
 }
 
 #[tokio::test]
@@ -334,6 +358,27 @@ async fn the_specified_indexes_exist() {
             (
                 "idx_staff_invitations_email_sent_at_run_at".to_owned(),
                 idx(false, &["email_sent_at", "run_at"])
+            ),
+        ])
+    );
+    assert_eq!(
+        indexes(&db, "attachments").await,
+        BTreeMap::from([
+            (
+                "idx_attachments_message_id".to_owned(),
+                idx(false, &["message_id"])
+            ),
+            (
+                "idx_attachments_chat_id_id".to_owned(),
+                idx(false, &["chat_id", "id"])
+            ),
+            (
+                "idx_attachments_uploader_id".to_owned(),
+                idx(false, &["uploader_id"])
+            ),
+            (
+                "idx_attachments_created_at".to_owned(),
+                idx(false, &["created_at"])
             ),
         ])
     );
@@ -492,6 +537,7 @@ async fn the_search_indexes_exist() {
             "SELECT indexname AS name FROM pg_indexes \
              WHERE schemaname = current_schema() AND indexdef LIKE '%USING gin%' ORDER BY 1",
             &[
+                "idx_attachments_name_search",
                 "idx_chat_notes_search",
                 "idx_support_messages_search",
                 "idx_users_email_search",
@@ -501,6 +547,7 @@ async fn the_search_indexes_exist() {
             "SELECT name FROM sqlite_master WHERE (type = 'table' AND sql LIKE '%fts5%') \
                OR (type = 'trigger') ORDER BY 1",
             &[
+                "attachments_fts_sent",
                 "chat_notes_fts",
                 "chat_notes_fts_delete",
                 "chat_notes_fts_insert",
@@ -536,6 +583,8 @@ async fn migrations_roll_back_completely_and_reapply() {
     assert!(columns(&db, "note_mentions").await.is_empty());
     assert!(columns(&db, "labels").await.is_empty());
     assert!(columns(&db, "saved_replies").await.is_empty());
+    assert!(columns(&db, "attachments").await.is_empty());
+    assert!(columns(&db, "secrets").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
     assert_eq!(columns(&db, "support_messages").await.len(), 10);

@@ -138,11 +138,19 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The database behind the app, dropped with the instance that created it.
     test_db: Option<TestDb>,
+    /// The directory files are stored in (unless the flags named other storage), shared
+    /// with [`another_instance`](Self::another_instance)s.
+    pub files_dir: std::sync::Arc<TempDir>,
 }
 
 /// Serves the production router on a free loopback port over the database at `database_url`
-/// (migrated); returns the base URL, the app's pool and its state.
-async fn serve(database_url: &str, flags: &[&str]) -> (String, DatabaseConnection, AppState) {
+/// (migrated); returns the base URL, the app's pool and its state. Files go to `storage`
+/// unless `flags` name a storage URL.
+async fn serve(
+    database_url: &str,
+    storage: &std::path::Path,
+    flags: &[&str],
+) -> (String, DatabaseConnection, AppState) {
     let db = server::database::connect(database_url)
         .await
         .expect("connect");
@@ -150,10 +158,14 @@ async fn serve(database_url: &str, flags: &[&str]) -> (String, DatabaseConnectio
     let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
     let addr = listener.local_addr().expect("local address");
     let addr_flag = addr.to_string();
+    let storage_flag = storage.display().to_string();
     let mut argv = vec!["confab", "--addr", &addr_flag];
+    if !flags.contains(&"--storage-url") {
+        argv.extend(["--storage-url", &storage_flag]);
+    }
     argv.extend_from_slice(flags);
     let args = Cli::try_parse_from(argv).expect("valid flags").serve;
-    let state = server::build_state(&args, db.clone());
+    let state = server::build_state(&args, db.clone()).expect("the app's state");
     tokio::spawn(server::serve_on(
         listener,
         state.clone(),
@@ -171,13 +183,15 @@ impl TestApp {
     /// Starts the app with extra `confab serve` flags, e.g. `["--identity-secret", "s"]`.
     pub async fn spawn_with(flags: &[&str]) -> Self {
         let test_db = TestDb::new().await;
-        let (url, db, state) = serve(&test_db.url, flags).await;
+        let files_dir = std::sync::Arc::new(TempDir::new().expect("a directory for files"));
+        let (url, db, state) = serve(&test_db.url, files_dir.path(), flags).await;
         Self {
             url,
             db,
             state,
-            http: reqwest::Client::new(),
+            http: http_client(),
             test_db: Some(test_db),
+            files_dir,
         }
     }
 
@@ -195,13 +209,14 @@ impl TestApp {
             .expect("the first instance owns the database")
             .url
             .clone();
-        let (url, db, state) = serve(&url, flags).await;
+        let (url, db, state) = serve(&url, self.files_dir.path(), flags).await;
         Self {
             url,
             db,
             state,
-            http: reqwest::Client::new(),
+            http: http_client(),
             test_db: None,
+            files_dir: std::sync::Arc::clone(&self.files_dir),
         }
     }
 
@@ -438,6 +453,30 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .expect("free port")
         .port()
+}
+
+/// An HTTP client for a test. reqwest is built here with rustls and no crypto provider of its
+/// own (the S3 client of the attachments' storage takes its TLS from it, and the process
+/// installs ring's), so one is installed before any client is built.
+pub fn http_client() -> reqwest::Client {
+    http_builder().build().expect("an HTTP client")
+}
+
+/// A builder for an HTTP client with settings of its own; see [`http_client`].
+pub fn http_builder() -> reqwest::ClientBuilder {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::builder()
+}
+
+/// A memory figure of a process from `/proc/PID/status`, in KiB: `VmRSS` (resident now) or
+/// `VmHWM` (the most it was ever resident).
+pub fn memory_kib(pid: u32, field: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .expect("/proc status")
+        .lines()
+        .find_map(|l| l.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .unwrap_or_else(|| panic!("{field} in /proc/{pid}/status"))
 }
 
 /// Waits until the server at `base` answers `/readyz`.
