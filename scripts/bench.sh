@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks, on SQLite and on a throwaway PostgreSQL. They print numbers,
 # fail on lost or repeated deliveries and failed connections, and write their table rows; this
-# script turns the rows into figures/admin-list.md and figures/realtime.md, measures the release
+# script turns the rows into figures/admin-list.md, figures/realtime.md and figures/uploads.md,
+# measures the release
 # bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
 # README (scripts/check-figures.sh keeps the two equal).
 set -euo pipefail
@@ -26,6 +27,8 @@ bench_all() {
     step "/ws delivery with $clients clients, $1"
     CONFAB_BENCH_CLIENTS=$clients cargo bench -p server --bench realtime
   done
+  step "uploads of 1 MB by 20 clients at once to local storage, $1"
+  cargo bench -p server --bench uploads
 }
 
 # The rows and tables of this run, beside the build (made anew each run).
@@ -52,6 +55,8 @@ figure admin-list.md admin_list \
   "| Backend | Seeding | First page p50 / p95 | Page after 50,000 | Mine | Unassigned | Mine, after 5,000 | Chat page | Search: one chat's word | 1 in 64 messages | 9 in 10 messages | An email | Label on 1 in 100 | Label on 1 in 3 | Label + Mine | Label, after 10,000 |"
 figure realtime.md realtime \
   "| Backend | Clients | Connect + subscribe | p50 | p95 | p99 | Deliveries | RSS per idle socket | under load |"
+figure uploads.md uploads \
+  "| Backend | Clients | Uploads | Throughput | One upload p50 | p95 | p99 |"
 { echo "$measured"; echo; cat "$rows/bundle-weight.md"; } >figures/bundle-weight.md
 scripts/check-figures.sh --write
 end_steps

@@ -5,7 +5,9 @@
 # figures/bundle-weight.md). make test only prints them: the bundles embed paths of the machine
 # that built them (the cargo registry's), so their exact sizes are that machine's.
 #   embed.js alone (every page that embeds the widget):          <= 10 KB
-#   the whole widget (embed.js, manifest, glue JS, wasm, CSS):   <= 150 KB
+#   the whole widget (embed.js, manifest, glue JS, wasm, CSS):   <= 156 KB
+# (150 KB until attachments: showing a message's files costs the embed 5.5 KB; sending them
+# from an embedded widget waits until that code loads on first use)
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -57,8 +59,8 @@ status=0
 if [ "$loader" -gt 10000 ]; then
   echo "over budget: embed.js is $loader bytes gzipped (budget 10000)"; status=1
 fi
-if [ "$total" -gt 150000 ]; then
-  echo "over budget: the embed path is $total bytes gzipped (budget 150000)"; status=1
+if [ "$total" -gt 156000 ]; then
+  echo "over budget: the embed path is $total bytes gzipped (budget 156000)"; status=1
 fi
-[ $status -eq 0 ] && echo "within budget: embed.js $loader <= 10000, embed path $total <= 150000"
+[ $status -eq 0 ] && echo "within budget: embed.js $loader <= 10000, embed path $total <= 156000"
 exit $status

@@ -196,7 +196,9 @@ fn parse_range(value: &str) -> Option<Wanted> {
 fn satisfiable(wanted: Wanted, size: u64) -> Option<Range<u64>> {
     match wanted {
         Wanted::From(start, _) if start >= size => None,
-        Wanted::From(start, end) => Some(start..end.map_or(size, |end| (end + 1).min(size))),
+        Wanted::From(start, end) => {
+            Some(start..end.map_or(size, |end| end.saturating_add(1).min(size)))
+        }
         Wanted::Last(0) => None,
         Wanted::Last(count) => Some(size.saturating_sub(count)..size),
     }
@@ -252,6 +254,10 @@ mod tests {
         assert_eq!(satisfiable(Wanted::Last(80), 50), Some(0..50));
         assert_eq!(satisfiable(Wanted::From(50, None), 50), None);
         assert_eq!(satisfiable(Wanted::Last(0), 50), None);
+        assert_eq!(
+            satisfiable(Wanted::From(0, Some(u64::MAX)), 50),
+            Some(0..50)
+        );
     }
 
     #[test]

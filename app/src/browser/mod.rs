@@ -1,6 +1,6 @@
 //! The one seam between the UI and the browser. Every web API the widget and the dashboard
 //! use (local storage, the clock, the reader's language and time zone, sound, desktop
-//! notifications, the page, HTTP and WebSockets), and the values only a browser keeps
+//! notifications, the page, HTTP, uploads and WebSockets), and the values only a browser keeps
 //! ([`Local`]), are functions and types here, with one signature on both sides:
 //!
 //! - in a browser build (feature `browser`) it calls the web API;
@@ -21,6 +21,7 @@ mod notifications;
 mod page;
 mod sound;
 mod storage;
+pub mod upload;
 mod websocket;
 
 pub use clock::{local_morning, now, now_ms, random, sleep_ms};

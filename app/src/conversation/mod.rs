@@ -12,12 +12,15 @@
 //! - `side`: what differs between the widget's side and the dashboard's.
 //! - `rows`: what the list shows, in order; pure and unit-tested.
 //! - `links`: message text into text and safe links; pure and unit-tested.
+//! - `files`: the files a message carries, as thumbnails and download links.
 //! - `view`: the components.
 
+mod files;
 mod links;
 mod rows;
 mod side;
 mod view;
 
+pub use files::{FileList, set_file_base};
 pub use side::{Hooks, Side, Words};
 pub use view::{MessageList, OlderPages, TypingLine};

@@ -3,6 +3,8 @@
 
 use wire::model::SenderType;
 
+use crate::components::UploadWords;
+
 /// Whose screen the conversation is on, and what differs between the two (but the other
 /// side's name, which is the one thing not known before the page runs).
 #[derive(Clone, Copy, Debug)]
@@ -47,6 +49,8 @@ pub struct Words {
     pub typing: &'static str,
     /// The list's accessible name.
     pub list_label: &'static str,
+    /// The message box's uploads.
+    pub uploads: UploadWords,
 }
 
 /// The `data-testid`s of the view's parts (and the class of a message's text), kept as each

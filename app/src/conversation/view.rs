@@ -6,6 +6,7 @@ use leptos::{html, prelude::*};
 use uuid::Uuid;
 
 use super::{
+    files::FileList,
     links::{Segment, segments},
     rows::{Row, rows},
     side::Side,
@@ -242,6 +243,7 @@ fn MessageBubble(
         >
             <span class=if shown { "confab-sender" } else { "confab-sr" }>{avatar}{sender}</span>
             <div class=hooks.text_class>{message_text(&message.content)}</div>
+            <FileList files=message.attachments />
             <div class="confab-meta">
                 {time_of(at, locale, local)}
                 {seen.then(|| view! { " · " <span data-testid=hooks.seen>{words.seen}</span> })}
@@ -428,6 +430,7 @@ fn PendingBubble(
         >
             <span class=sender_class(side)>{words.you}</span>
             <div class=hooks.text_class>{message_text(&pending.content)}</div>
+            <FileList files=pending.attachments />
             <div class="confab-meta" role="status">
                 {status}
             </div>

@@ -21,7 +21,7 @@ use super::picker::{
 };
 use crate::{
     api::{load_replies, post_note},
-    components::{TypingThrottle, sends_message},
+    components::{AttachButton, TypingThrottle, UploadTray, UploadWords, Uploads, sends_message},
     realtime::LiveChat,
 };
 use wire::{
@@ -123,6 +123,8 @@ pub fn Composer(
     notes: RwSignal<Vec<ChatNote>>,
     /// Who the conversation is between.
     people: People,
+    /// The uploads' words.
+    upload_words: &'static UploadWords,
 ) -> impl IntoView {
     let input_ref = NodeRef::<html::Textarea>::new();
     let people = StoredValue::new(people);
@@ -229,16 +231,20 @@ pub fn Composer(
     let note_error = RwSignal::new(None::<String>);
     // A note being written keeps its id until it is stored, so a retry is the same note.
     let note_client_id = StoredValue::new(Uuid::now_v7());
+    // Files go with replies (never with notes), to this chat.
+    let uploads = Uploads::new(move || (format!("/api/admin/chats/{chat_id}/attachments"), None));
     let send = move || {
         let content = draft.get_untracked();
-        if content.trim().is_empty() {
+        let reply = mode.get_untracked() == Compose::Reply;
+        let with_files = reply && uploads.any_done();
+        if (content.trim().is_empty() && !with_files) || (reply && uploads.waiting()) {
             return;
         }
         let content = content.trim().to_owned();
         draft.set(String::new());
         match mode.get_untracked() {
             Compose::Reply => live.with(|chat| {
-                chat.send(content, Vec::new());
+                chat.send(content, uploads.take_done());
             }),
             Compose::Note => {
                 note_error.set(None);
@@ -292,6 +298,12 @@ pub fn Composer(
                 ev.prevent_default();
                 send();
             }
+            on:dragover=|ev: ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: ev::DragEvent| {
+                if !is_note() {
+                    uploads.on_drop(&ev);
+                }
+            }
         >
             <div class="compose-modes" role="group" aria-label="Write a reply or a private note">
                 <button
@@ -318,6 +330,9 @@ pub fn Composer(
                 </span>
             </div>
             <input type="hidden" name="chat_id" value=chat_id.to_string() />
+            <div hidden=is_note>
+                <UploadTray uploads words=upload_words />
+            </div>
             <label class="sr-only" for="reply-input">
                 {move || if is_note() { "Private note" } else { "Reply" }}
             </label>
@@ -337,6 +352,11 @@ pub fn Composer(
                 rows=move || draft.with(|d| d.lines().count().clamp(2, 8).to_string())
                 prop:value=move || draft.get()
                 on:input=on_input
+                on:paste=move |ev: ev::ClipboardEvent| {
+                    if !is_note() {
+                        uploads.on_paste(&ev);
+                    }
+                }
                 aria-autocomplete="list"
                 aria-controls="composer-picker"
                 aria-activedescendant=move || {
@@ -438,7 +458,14 @@ pub fn Composer(
             <p class="form-error" role="alert" data-testid="note-error" hidden=move || note_error.with(Option::is_none)>
                 {move || note_error.get()}
             </p>
-            <button type="submit" data-testid="reply-send">
+            <span class="composer-attach" hidden=is_note>
+                <AttachButton uploads words=upload_words />
+            </span>
+            <button
+                type="submit"
+                data-testid="reply-send"
+                disabled=move || !is_note() && uploads.waiting()
+            >
                 {move || if is_note() { "Add note" } else { "Send" }}
             </button>
         </form>

@@ -25,11 +25,12 @@ use super::{
 use crate::{
     api::{chat_notes, get_admin_chat, set_chat_archived},
     browser,
-    components::use_hydrated,
-    conversation::{Hooks, MessageList, OlderPages, Side, TypingLine, Words},
+    components::{UploadWords, use_hydrated},
+    conversation::{FileList, Hooks, MessageList, OlderPages, Side, TypingLine, Words},
     realtime::{ChatSignals, LiveChat, LiveChatOptions},
 };
 use wire::{
+    attachments::Attachment,
     error::AppError,
     model::{SenderType, StaffConversation, UserProfile},
 };
@@ -98,6 +99,25 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
     let loading = RwSignal::new(false);
     let signals = ChatSignals::new(chat.messages);
     let notes = RwSignal::new(chat.notes);
+    // The chat's files, newest first: those of the messages held (live ones included), then
+    // the older ones the server listed.
+    let listed = chat.files;
+    let files = Memo::new(move |_| {
+        let mut files: Vec<Attachment> = signals.log.with(|log| {
+            log.messages()
+                .iter()
+                .rev()
+                .flat_map(|m| m.attachments.iter().cloned())
+                .collect()
+        });
+        for file in &listed {
+            if !files.iter().any(|f| f.id == file.id) {
+                files.push(file.clone());
+            }
+        }
+        files.truncate(50);
+        files
+    });
     let mode = RwSignal::new(Compose::Reply);
     let older = OlderPages { more, loading };
     let archived = RwSignal::new(chat.archived);
@@ -190,10 +210,10 @@ fn Conversation(conversation: StaffConversation, back: Memo<String>) -> impl Int
                     retry=move |client_id| live.with(|chat| chat.retry(client_id))
                 />
                 <TypingLine side=STAFF_SIDE chat=signals />
-                <Composer chat_id live draft mode notes people />
+                <Composer chat_id live draft mode notes people upload_words=&STAFF_WORDS.uploads />
             </section>
             <div class="side-panels">
-                <PersonPanel user user_since chat_started ownership />
+                <PersonPanel user user_since chat_started ownership files />
                 <ActivityPanel state=ownership />
             </div>
         </div>
@@ -257,6 +277,7 @@ static STAFF_WORDS: Words = Words {
     new_messages: "New messages",
     typing: "User is typing…",
     list_label: "Messages, newest last",
+    uploads: UploadWords::ENGLISH,
 };
 
 /// The parts of the dashboard's conversation as the dashboard published them first.
@@ -279,6 +300,8 @@ fn PersonPanel(
     user_since: chrono::DateTime<chrono::Utc>,
     chat_started: chrono::DateTime<chrono::Utc>,
     ownership: Ownership,
+    /// The chat's files, newest first.
+    files: Memo<Vec<Attachment>>,
 ) -> impl IntoView {
     let in_browser = use_hydrated();
     let date = move |at: chrono::DateTime<chrono::Utc>| {
@@ -313,6 +336,17 @@ fn PersonPanel(
                 <dd>{date(chat_started)}</dd>
                 <dt>"Labels"</dt>
                 <dd><LabelMenu state=ownership /></dd>
+                <dt>"Files"</dt>
+                <dd data-testid="person-files">
+                    {move || {
+                        let files = files.get();
+                        if files.is_empty() {
+                            "None yet".into_any()
+                        } else {
+                            view! { <FileList files /> }.into_any()
+                        }
+                    }}
+                </dd>
             </dl>
         </aside>
     }

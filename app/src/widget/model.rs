@@ -153,6 +153,27 @@ impl WidgetModel {
         self.chat_id.get().is_some()
     }
 
+    /// The Confab server's origin when the widget lives on another site.
+    pub fn server_origin(&self) -> Option<String> {
+        self.access.with_value(|a| match a {
+            Access::Hosted => None,
+            Access::Embedded { server } => Some(server.clone()),
+        })
+    }
+
+    /// Where uploads go and the bearer token they carry (none on the hosted app, whose
+    /// session cookie goes along), as they stand when an upload starts.
+    pub fn upload_target(&self) -> (String, Option<String>) {
+        const UPLOADS: &str = "/api/support_chat/attachments";
+        match self.server_origin() {
+            None => (UPLOADS.to_owned(), None),
+            Some(server) => (
+                format!("{server}{UPLOADS}"),
+                browser::stored(&token_key(&server)),
+            ),
+        }
+    }
+
     /// Whether the widget lives on another site.
     pub fn embedded(&self) -> bool {
         self.access

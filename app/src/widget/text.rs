@@ -1,7 +1,7 @@
 //! The widget's words and text rules: every visible string in English and Japanese and the
 //! badge's label. Pure, so the rules are unit-tested on the host.
 
-use crate::conversation::Words;
+use crate::{components::UploadWords, conversation::Words};
 
 /// The languages the widget speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -93,6 +93,7 @@ static EN: Strings = Strings {
         new_messages: "New messages",
         typing: "Support is typing…",
         list_label: "Support",
+        uploads: UploadWords::ENGLISH,
     },
     title: "Support",
     open_chat: "Open support chat",
@@ -125,6 +126,13 @@ static JA: Strings = Strings {
         new_messages: "新しいメッセージ",
         typing: "サポートが入力中…",
         list_label: "サポート",
+        uploads: UploadWords {
+            attach: "ファイルを添付",
+            remove: "削除",
+            failed: "アップロードに失敗しました",
+            retry: "再試行",
+            sending: "アップロード中",
+        },
     },
     title: "サポート",
     open_chat: "サポートチャットを開く",

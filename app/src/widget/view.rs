@@ -5,12 +5,13 @@
 use leptos::{either::Either, ev, html, prelude::*};
 
 use super::{
+    attaching::Attaching,
     model::{Notice, WidgetModel},
     text::{self, Locale},
 };
 use crate::{
     components::use_hydrated,
-    conversation::{Hooks, MessageList, OlderPages, Side, TypingLine},
+    conversation::{Hooks, MessageList, OlderPages, Side, TypingLine, set_file_base},
 };
 use wire::model::SenderType;
 
@@ -29,6 +30,10 @@ pub fn ChatWidget(
 ) -> impl IntoView {
     let button_ref = NodeRef::<html::Button>::new();
     let hydrated = use_hydrated();
+    // On another site's page, files' links relative to the server are made absolute.
+    if let Some(server) = model.server_origin() {
+        set_file_base(&server);
+    }
     let close = move || {
         model.open.set(false);
         if let Some(button) = button_ref.get_untracked() {
@@ -314,7 +319,9 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Textarea>::new();
     let typing = crate::components::TypingThrottle::new();
-    let blank = move || draft.with(|d| d.trim().is_empty());
+    let uploads = Attaching::new(model);
+    // Text, or finished files with every upload done.
+    let blank = move || draft.with(|d| d.trim().is_empty()) && !uploads.any_done();
 
     // The panel opened: the message box has the focus.
     Effect::new(move |_| {
@@ -325,10 +332,10 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
 
     let send = move || {
         let content = draft.get_untracked();
-        if content.trim().is_empty() || !model.ready() {
+        if blank() || uploads.waiting() || !model.ready() {
             return;
         }
-        model.send(content, Vec::new());
+        model.send(content.trim().to_owned(), uploads.take_done());
         draft.set(String::new());
     };
     let on_keydown = move |ev: ev::KeyboardEvent| {
@@ -344,13 +351,17 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         }
     };
     view! {
+        {uploads.tray(&strings.conversation.uploads)}
         <form
             class="confab-input"
             on:submit=move |ev: ev::SubmitEvent| {
                 ev.prevent_default();
                 send();
             }
+            on:dragover=|ev: ev::DragEvent| ev.prevent_default()
+            on:drop=move |ev: ev::DragEvent| uploads.on_drop(&ev)
         >
+            {uploads.button(&strings.conversation.uploads)}
             <label class="confab-sr" for="confab-input">
                 {strings.input_label}
             </label>
@@ -364,12 +375,13 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
                 prop:value=move || draft.get()
                 on:input=on_input
                 on:keydown=on_keydown
+                on:paste=move |ev: ev::ClipboardEvent| uploads.on_paste(&ev)
             ></textarea>
             <button
                 type="submit"
                 class="confab-send"
                 data-testid="support-send"
-                disabled=move || blank() || !model.ready()
+                disabled=move || blank() || uploads.waiting() || !model.ready()
             >
                 {strings.send}
             </button>

@@ -1,6 +1,7 @@
 //! Sending uploads with a message, inside the message's transaction: each must be its
 //! poster's own upload to this chat, not sent yet. Two posts racing for one upload cannot
-//! both take it: the second's update finds it taken and its transaction rolls back.
+//! both take it: the second's update finds it taken and its transaction rolls back; nor can
+//! a post and the sweeper (which detaches a stale upload from its chat first).
 
 use sea_orm::{
     ColumnTrait, DatabaseTransaction, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
@@ -50,14 +51,15 @@ pub async fn claim(
     Ok(found)
 }
 
-/// Marks `claimed` as sent with `message_id`.
+/// Marks `claimed` as sent with `message_id` in `chat_id`.
 ///
 /// # Errors
-/// 422 when another message took one of them meanwhile (the caller's transaction then rolls
-/// back).
+/// 422 when another message took one of them meanwhile, or the sweeper did (the caller's
+/// transaction then rolls back).
 pub async fn attach(
     txn: &DatabaseTransaction,
     claimed: &[attachment::Model],
+    chat_id: Uuid,
     message_id: Uuid,
 ) -> Result<(), AppError> {
     if claimed.is_empty() {
@@ -66,6 +68,7 @@ pub async fn attach(
     let updated = Attachment::update_many()
         .col_expr(attachment::Column::MessageId, Expr::value(message_id))
         .filter(attachment::Column::Id.is_in(claimed.iter().map(|a| a.id)))
+        .filter(attachment::Column::ChatId.eq(chat_id))
         .filter(attachment::Column::MessageId.is_null())
         .exec(txn)
         .await?;

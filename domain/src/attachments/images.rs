@@ -24,8 +24,10 @@ use super::kinds::Picture;
 /// Widest and tallest image accepted, in pixels.
 pub const MAX_SIDE: u32 = 12_000;
 
-/// Most memory one decoded image (or one animation frame) may take: 64 megapixels of RGB.
-pub const MAX_DECODED_BYTES: u64 = 192 * 1024 * 1024;
+/// Most memory one decoded image (or one animation frame) may take: 32 megapixels of RGB
+/// (a phone's photo is 12). A progressive JPEG's decoder holds twice as much again in
+/// coefficients, and re-encoding a copy: one image at a time stays under half a gigabyte.
+pub const MAX_DECODED_BYTES: u64 = 96 * 1024 * 1024;
 
 /// Most pixels an animation may hold over all its frames (each is re-encoded).
 pub const MAX_ANIMATION_PIXELS: u64 = 100_000_000;
@@ -147,7 +149,9 @@ fn clean_animation(path: &Path) -> Result<Cleaned, Refused> {
     let mut first = None;
     let mut pixels = 0u64;
     {
-        let mut encoder = GifEncoder::new(&mut bytes);
+        // Speed 10 of 30: each frame's palette is found from a sample of its pixels, not all
+        // of them, which bounds the time a long animation takes.
+        let mut encoder = GifEncoder::new_with_speed(&mut bytes, 10);
         encoder.set_repeat(Repeat::Infinite).map_err(unreadable)?;
         for frame in decoder.into_frames() {
             let frame = frame.map_err(unreadable)?;

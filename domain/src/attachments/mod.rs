@@ -19,7 +19,14 @@ pub mod sweep;
 pub mod upload;
 pub mod views;
 
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex},
+};
+
 use tokio::sync::Semaphore;
+use uuid::Uuid;
+use wire::error::AppError;
 
 pub use links::Links;
 pub use storage::{Storage, Variant};
@@ -69,9 +76,14 @@ impl AttachmentSettings {
     }
 }
 
+/// Uploads one person may have under way at once: each may hold up to the size limit in
+/// the multipart parser's buffer before its file part begins.
+pub const UPLOADS_AT_ONCE_PER_PERSON: usize = 4;
+
 /// Files as one process handles them: where they are stored, how links are signed, what is
-/// accepted, and the one slot for decoding images (a decoded image takes up to
-/// [`images::MAX_DECODED_BYTES`], so two at once would double the peak).
+/// accepted, the one slot for decoding images (a decoded image takes up to
+/// [`images::MAX_DECODED_BYTES`], so two at once would double the peak), and the uploads
+/// each person has under way.
 #[derive(Debug)]
 pub struct Files {
     /// Where the bytes are.
@@ -80,7 +92,28 @@ pub struct Files {
     pub links: Links,
     /// What is accepted.
     pub settings: AttachmentSettings,
-    decoding: Semaphore,
+    decoding: Arc<Semaphore>,
+    under_way: Arc<Mutex<HashMap<Uuid, usize>>>,
+}
+
+/// One of a person's uploads under way; the slot frees when it is dropped.
+#[derive(Debug)]
+pub struct UploadSlot {
+    person: Uuid,
+    under_way: Arc<Mutex<HashMap<Uuid, usize>>>,
+}
+
+impl Drop for UploadSlot {
+    fn drop(&mut self) {
+        if let Ok(mut counts) = self.under_way.lock()
+            && let Some(count) = counts.get_mut(&self.person)
+        {
+            *count -= 1;
+            if *count == 0 {
+                counts.remove(&self.person);
+            }
+        }
+    }
 }
 
 impl Files {
@@ -90,8 +123,31 @@ impl Files {
             storage,
             links: Links::new(link_base),
             settings,
-            decoding: Semaphore::new(1),
+            decoding: Arc::new(Semaphore::new(1)),
+            under_way: Arc::new(Mutex::new(HashMap::new())),
         }
+    }
+
+    /// A slot for one more upload by `person`, before anything of it is read.
+    ///
+    /// # Errors
+    /// 429 when they have [`UPLOADS_AT_ONCE_PER_PERSON`] under way already.
+    pub fn upload_slot(&self, person: Uuid) -> Result<UploadSlot, AppError> {
+        let mut counts = self
+            .under_way
+            .lock()
+            .map_err(|err| AppError::internal("upload slots", err))?;
+        let count = counts.entry(person).or_default();
+        if *count >= UPLOADS_AT_ONCE_PER_PERSON {
+            return Err(AppError::RateLimited {
+                retry_after_secs: 1,
+            });
+        }
+        *count += 1;
+        Ok(UploadSlot {
+            person,
+            under_way: Arc::clone(&self.under_way),
+        })
     }
 }
 
@@ -100,5 +156,35 @@ impl Default for Files {
     /// does not serve (tools, tests of other concerns).
     fn default() -> Self {
         Self::new(Storage::in_memory(), "", AttachmentSettings::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_person_has_a_few_uploads_under_way_and_slots_free_as_they_end() {
+        let files = Files::default();
+        let ada = Uuid::now_v7();
+        let held: Vec<UploadSlot> = (0..UPLOADS_AT_ONCE_PER_PERSON)
+            .map(|_| files.upload_slot(ada).expect("a slot"))
+            .collect();
+        let refused = files.upload_slot(ada).expect_err("one too many");
+        assert_eq!(refused.status(), 429);
+        files
+            .upload_slot(Uuid::now_v7())
+            .expect("someone else has room");
+        drop(held);
+        files.upload_slot(ada).expect("the slots freed");
+        assert!(files.under_way.lock().is_ok_and(|counts| counts.is_empty()));
+    }
+
+    #[test]
+    fn types_are_accepted_whatever_their_case() {
+        let settings = AttachmentSettings::default();
+        assert!(settings.accepts("image/PNG"));
+        assert!(!settings.accepts("text/html"));
+        assert!(!settings.accepts("image/svg+xml"));
     }
 }

@@ -1,13 +1,17 @@
 //! The sweeper: deletes uploads that were never sent within a day, and the files of chats
-//! that are gone (their rows lost their `chat_id` when the chat was deleted). Bytes go
-//! first, then the row, so a failure leaves the row for the next round and nothing is lost
-//! track of. Every instance may sweep; deleting what another already deleted is harmless.
+//! that are gone (their rows lost their `chat_id` when the chat was deleted). A stale upload
+//! is first detached from its chat by one conditional update, which a message sending it at
+//! that moment cannot pass (sending requires the chat, and the upload unsent): either the
+//! message has it or the sweeper does, never both. Detached rows' bytes go first, then the
+//! row, so a failure leaves the row for the next round and nothing is lost track of. Every
+//! instance may sweep; deleting what another already deleted is harmless.
 
 use std::{sync::Arc, time::Duration};
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    sea_query::Expr,
 };
 use wire::error::AppError;
 
@@ -34,18 +38,17 @@ pub async fn sweep(
     files: &Files,
     now: DateTime<Utc>,
 ) -> Result<usize, AppError> {
+    Attachment::update_many()
+        .col_expr(attachment::Column::ChatId, Expr::value(None::<uuid::Uuid>))
+        .filter(attachment::Column::ChatId.is_not_null())
+        .filter(attachment::Column::MessageId.is_null())
+        .filter(attachment::Column::CreatedAt.lt(now - UNSENT_KEPT))
+        .exec(db)
+        .await?;
     let mut deleted = 0;
     loop {
         let due = Attachment::find()
-            .filter(
-                Condition::any()
-                    .add(attachment::Column::ChatId.is_null())
-                    .add(
-                        Condition::all()
-                            .add(attachment::Column::MessageId.is_null())
-                            .add(attachment::Column::CreatedAt.lt(now - UNSENT_KEPT)),
-                    ),
-            )
+            .filter(attachment::Column::ChatId.is_null())
             .order_by_asc(attachment::Column::CreatedAt)
             .limit(BATCH)
             .all(db)

@@ -4,6 +4,8 @@
 //! stored. A refused or cut-off upload leaves nothing (the scratch file deletes itself); a
 //! process stopping between the row and the bytes leaves a row the sweeper removes.
 
+use std::sync::Arc;
+
 use bytes::Bytes;
 use futures::{Stream, StreamExt};
 use sea_orm::{
@@ -15,7 +17,7 @@ use uuid::Uuid;
 use wire::error::AppError;
 
 use super::{
-    Files, images,
+    Files, UploadSlot, images,
     kinds::{self, HEAD_BYTES},
     names,
     storage::Variant,
@@ -44,16 +46,35 @@ enum Content {
     Image(images::Cleaned),
 }
 
-/// Receives one file from `body` and stores it for `upload`'s chat, unsent.
+/// Lets `uploader` start an upload, before any of its body is read: a token of their upload
+/// rate, one of their [`UPLOADS_AT_ONCE_PER_PERSON`](super::UPLOADS_AT_ONCE_PER_PERSON)
+/// slots (held until the returned slot drops), and room in their quota.
 ///
 /// # Errors
-/// 429 over the uploader's upload rate; 413 over the size limit or a quota (nothing is
-/// stored); 422 for an empty file or an image that cannot be decoded within the limits; 415
-/// for a type not accepted; 400 when the body breaks off; 500 when storage fails.
-pub async fn receive<S, E>(
+/// 429 over the rate or with too many uploads under way; 413 at a quota.
+pub async fn admit(
     db: &DatabaseConnection,
     files: &Files,
     limits: &Limits,
+    uploader: Uuid,
+) -> Result<UploadSlot, AppError> {
+    let slot = files.upload_slot(uploader)?;
+    limits.take(Limit::Uploads, &uploader.to_string()).await?;
+    // A person already at their quota is told before they send anything.
+    within_quotas(db, files, uploader, 1).await?;
+    Ok(slot)
+}
+
+/// Receives one file from `body` and stores it for `upload`'s chat, unsent. The caller
+/// [`admit`]ted the upload first.
+///
+/// # Errors
+/// 413 over the size limit or a quota (nothing is stored); 422 for an empty file or an
+/// image that cannot be decoded within the limits; 415 for a type not accepted; 400 when
+/// the body breaks off; 500 when storage fails.
+pub async fn receive<S, E>(
+    db: &DatabaseConnection,
+    files: &Arc<Files>,
     upload: Upload<'_>,
     body: S,
 ) -> Result<attachment::Model, AppError>
@@ -62,11 +83,6 @@ where
     E: std::fmt::Display,
 {
     let settings = &files.settings;
-    limits
-        .take(Limit::Uploads, &upload.uploader.to_string())
-        .await?;
-    // A person already at their quota is told before they send anything.
-    within_quotas(db, files, upload.uploader, 1).await?;
     let (scratch, size, head) = receive_to_scratch(files, body).await?;
     if size == 0 {
         return Err(AppError::validation("the file is empty"));
@@ -92,6 +108,13 @@ where
         }
         None => Content::File(scratch),
     };
+    // Re-encoding may grow a file (an animation's frames, stored whole): what is stored keeps
+    // to the limit too.
+    if let Content::Image(cleaned) = &content
+        && cleaned.bytes.len() as u64 > settings.max_bytes
+    {
+        return Err(too_large(settings.max_bytes));
+    }
     let (stored_size, width, height) = match &content {
         Content::File(_) => (size, None, None),
         Content::Image(cleaned) => (
@@ -114,16 +137,18 @@ where
         created_at: Set(clock::now()),
     };
     let row = insert_within_quotas(db, files, row).await?;
-    if let Err(err) = store(files, row.id, content).await {
-        // The row goes with the bytes that could not be stored.
-        for variant in [Variant::Original, Variant::Thumbnail] {
-            if let Err(err) = files.storage.delete(&variant.key(row.id)).await {
-                tracing::warn!(error = %err, "could not delete part of a failed upload");
-            }
-        }
-        Attachment::delete_by_id(row.id).exec(db).await?;
-        return Err(err);
-    }
+    // Once the row is written the bytes are stored (or the row deleted) whatever happens to
+    // the request: a client that goes away now leaves no row without bytes, and no upload to
+    // S3 half made.
+    let stored = tokio::spawn(store_or_forget(
+        db.clone(),
+        Arc::clone(files),
+        row.id,
+        content,
+    ))
+    .await
+    .map_err(|err| AppError::internal("storing an upload", err))?;
+    stored?;
     metrics::counter!("confab_attachments_uploaded_total").increment(1);
     metrics::counter!("confab_attachment_bytes_uploaded_total").increment(stored_size);
     Ok(row)
@@ -187,22 +212,27 @@ fn human_size(bytes: u64) -> String {
     }
 }
 
-/// Decodes and re-encodes the image in `scratch` on a blocking thread, one image at a time.
+/// Decodes and re-encodes the image in `scratch` on a blocking thread, one image at a time:
+/// the slot goes with the thread, so a request that goes away meanwhile frees it only when
+/// the decoding is over.
 async fn clean_image(
     files: &Files,
     scratch: &tempfile::NamedTempFile,
     picture: kinds::Picture,
 ) -> Result<images::Cleaned, AppError> {
-    let _slot = files
-        .decoding
-        .acquire()
+    let slot = Arc::clone(&files.decoding)
+        .acquire_owned()
         .await
         .map_err(|err| AppError::internal("image decoding", err))?;
     let path = scratch.path().to_owned();
-    tokio::task::spawn_blocking(move || images::clean(&path, picture))
-        .await
-        .map_err(|err| AppError::internal("image decoding", err))?
-        .map_err(|refused| AppError::validation(refused.0))
+    tokio::task::spawn_blocking(move || {
+        let cleaned = images::clean(&path, picture);
+        drop(slot);
+        cleaned
+    })
+    .await
+    .map_err(|err| AppError::internal("image decoding", err))?
+    .map_err(|refused| AppError::validation(refused.0))
 }
 
 /// Writes the row if `row`'s size keeps its uploader and everyone within the quotas. The
@@ -268,6 +298,25 @@ async fn stored_bytes(db: &impl ConnectionTrait, uploader: Option<Uuid>) -> Resu
     }
     let used: Option<i64> = query.into_tuple().one(db).await?;
     Ok(u64::try_from(used.unwrap_or_default()).unwrap_or_default())
+}
+
+/// Stores the bytes of attachment `id`; if that fails, deletes what was stored and the row.
+async fn store_or_forget(
+    db: DatabaseConnection,
+    files: Arc<Files>,
+    id: Uuid,
+    content: Content,
+) -> Result<(), AppError> {
+    let Err(err) = store(&files, id, content).await else {
+        return Ok(());
+    };
+    for variant in [Variant::Original, Variant::Thumbnail] {
+        if let Err(err) = files.storage.delete(&variant.key(id)).await {
+            tracing::warn!(error = %err, "could not delete part of a failed upload");
+        }
+    }
+    Attachment::delete_by_id(id).exec(&db).await?;
+    Err(err)
 }
 
 /// Puts the bytes of attachment `id` in storage.

@@ -214,7 +214,7 @@ pub async fn post_message(
     }
     .insert(&txn)
     .await?;
-    binding::attach(&txn, &claimed, message.id).await?;
+    binding::attach(&txn, &claimed, chat_id, message.id).await?;
     let mut chat = touch_last_message(&txn, chat, &message, &claimed).await?;
     if sender == SenderType::User {
         // A user writing to a resolved or snoozed chat reopens it (the spec's auto-unarchive);

@@ -32,6 +32,9 @@ pub(crate) const FILE_PART: &str = "file";
 /// How long one upload may take to arrive: 10 MB in 5 minutes is 270 kbit/s.
 pub(crate) const UPLOAD_DEADLINE: Duration = Duration::from_secs(5 * 60);
 
+/// How long the multipart body may take to reach the file's part (its headers included).
+pub(crate) const PART_HEADERS_DEADLINE: Duration = Duration::from_secs(30);
+
 /// What an upload sends.
 #[derive(Debug, ToSchema)]
 #[allow(
@@ -104,7 +107,9 @@ fn not_multipart(_: MultipartRejection) -> AppError {
     }
 }
 
-/// Streams the part named `file` to storage for `chat_id`, within [`UPLOAD_DEADLINE`].
+/// Streams the part named `file` to storage for `chat_id`, within [`UPLOAD_DEADLINE`]. The
+/// upload is admitted (rate, uploads under way, quota) before a byte of it is read, and its
+/// part's headers must arrive within [`PART_HEADERS_DEADLINE`].
 async fn receive(
     state: &AppState,
     uploader: Uuid,
@@ -112,10 +117,19 @@ async fn receive(
     mut multipart: Multipart,
 ) -> Result<Attachment, AppError> {
     let files = &state.effects.files;
+    let _slot = upload::admit(&state.db, files, &state.limits, uploader).await?;
     let received = tokio::time::timeout(UPLOAD_DEADLINE, async {
-        let field = multipart.next_field().await.map_err(|err| {
-            AppError::bad_request(format!("the multipart body is malformed: {err}"))
-        })?;
+        let field = tokio::time::timeout(PART_HEADERS_DEADLINE, multipart.next_field())
+            .await
+            .map_err(|_| AppError::RequestTimeout {
+                message: format!(
+                    "the file's part did not begin within {} s",
+                    PART_HEADERS_DEADLINE.as_secs()
+                ),
+            })?
+            .map_err(|err| {
+                AppError::bad_request(format!("the multipart body is malformed: {err}"))
+            })?;
         let Some(field) = field else {
             return Err(AppError::bad_request(format!(
                 "no part named `{FILE_PART}` in the multipart body"
@@ -133,7 +147,7 @@ async fn receive(
             chat_id,
             name: &name,
         };
-        upload::receive(&state.db, files, &state.limits, upload, field).await
+        upload::receive(&state.db, files, upload, field).await
     })
     .await
     .map_err(|_| AppError::RequestTimeout {

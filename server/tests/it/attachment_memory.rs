@@ -38,8 +38,8 @@ impl Server {
             port,
             &[
                 ("CONFAB_STORAGE_URL", files.path().display().to_string()),
-                // One visitor sends every upload here; the upload rate has tests of its own.
-                ("CONFAB_MESSAGE_BURST", "100".to_owned()),
+                // Twenty visitors from one address upload at once here.
+                ("CONFAB_WIDGET_SESSIONS_PER_HOUR", "100".to_owned()),
             ],
         );
         let base = format!("http://127.0.0.1:{port}");
@@ -57,10 +57,14 @@ impl Server {
     }
 
     async fn upload(&self, name: &str, bytes: Vec<u8>) -> StatusCode {
+        self.upload_as(&self.token, name, bytes).await
+    }
+
+    async fn upload_as(&self, token: &str, name: &str, bytes: Vec<u8>) -> StatusCode {
         let form = Form::new().part("file", Part::bytes(bytes).file_name(name.to_owned()));
         self.http
             .post(format!("{}/api/support_chat/attachments", self.base))
-            .bearer_auth(&self.token)
+            .bearer_auth(token)
             .multipart(form)
             .send()
             .await
@@ -115,8 +119,14 @@ async fn twenty_uploads_of_five_megabytes_at_once_are_streamed() {
     );
     let before = server.peak_mib();
     let file = samples::pdf(5 * 1024 * 1024);
-    let names: Vec<String> = (0..20).map(|i| format!("{i}.pdf")).collect();
-    let uploads = names.iter().map(|name| server.upload(name, file.clone()));
+    // Twenty people, each with one upload (one person has at most four under way).
+    let mut tokens = Vec::new();
+    for _ in 0..20 {
+        tokens.push(visitor_at(&server.http, &server.base).await.0);
+    }
+    let uploads = tokens
+        .iter()
+        .map(|token| server.upload_as(token, "report.pdf", file.clone()));
     let statuses = futures::future::join_all(uploads).await;
     assert!(
         statuses.iter().all(|s| *s == StatusCode::CREATED),

@@ -839,3 +839,66 @@ async fn chats_are_found_by_the_names_of_files_sent() {
         .await;
     assert_eq!(unsent.as_array().map(Vec::len), Some(0), "{unsent}");
 }
+
+/// Starts an upload by hand and leaves it open: its body never ends.
+async fn hold_upload_open(app: &TestApp, token: &str) -> tokio::net::TcpStream {
+    let address = app.url.trim_start_matches("http://");
+    let mut stream = tokio::net::TcpStream::connect(address)
+        .await
+        .expect("connect");
+    let head = format!(
+        "POST /api/support_chat/attachments HTTP/1.1\r\nHost: {address}\r\nAuthorization: Bearer {token}\r\nContent-Type: multipart/form-data; boundary=held\r\nContent-Length: 100000\r\n\r\n--held\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("send head");
+    stream
+}
+
+#[tokio::test]
+async fn one_person_has_at_most_four_uploads_under_way() {
+    let app = TestApp::spawn().await;
+    let token = app.visitor_token().await;
+    let mut held = Vec::new();
+    for _ in 0..domain::attachments::UPLOADS_AT_ONCE_PER_PERSON {
+        held.push(hold_upload_open(&app, &token).await);
+    }
+    // The held uploads take their slots as the server reads their heads.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let res = upload(
+            &app,
+            "/api/support_chat/attachments",
+            As::Bearer(&token),
+            "a.txt",
+            b"hi".to_vec(),
+        )
+        .await;
+        if res.status() == StatusCode::TOO_MANY_REQUESTS {
+            break;
+        }
+        assert_eq!(res.status(), StatusCode::CREATED);
+        assert!(
+            Instant::now() < deadline,
+            "a fifth upload was never refused"
+        );
+    }
+    // Someone else is not held back; and once the held ones go, the slots free.
+    let other = app.visitor_token().await;
+    user_upload(&app, &other, "b.txt", b"hello".to_vec()).await;
+    drop(held);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let res = upload(
+            &app,
+            "/api/support_chat/attachments",
+            As::Bearer(&token),
+            "c.txt",
+            b"hi".to_vec(),
+        )
+        .await;
+        if res.status() == StatusCode::CREATED {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the slots never freed");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
