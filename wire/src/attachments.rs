@@ -29,11 +29,6 @@ pub struct Attachment {
 }
 
 impl Attachment {
-    /// Whether the file is an image shown inline (with a thumbnail).
-    pub fn is_image(&self) -> bool {
-        self.thumbnail_url.is_some()
-    }
-
     /// The size for people: `512 B`, `12 KB`, `3.4 MB`.
     pub fn size_label(&self) -> String {
         const KB: u64 = 1_000;

@@ -191,11 +191,6 @@ impl Storage {
             .tempfile_in(&self.scratch)?)
     }
 
-    /// The directory uploads arrive in.
-    pub fn scratch_dir(&self) -> &FsPath {
-        &self.scratch
-    }
-
     /// Stores the complete scratch `file` under `key`.
     ///
     /// # Errors
@@ -358,7 +353,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("files");
         let local = Storage::open(&path.display().to_string()).expect("a directory");
-        assert!(local.scratch_dir().starts_with(&path));
+        assert!(local.scratch.starts_with(&path));
         let s3 = Storage::open(
             "s3://bucket?endpoint=http%3A%2F%2F127.0.0.1%3A9000&region=us-east-1&access_key_id=a&secret_access_key=b",
         )
