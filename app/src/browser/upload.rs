@@ -10,8 +10,8 @@ pub struct Answered {
     pub text: String,
 }
 
-/// An upload under way; [`UploadHandle::abort`] stops it. It holds the callbacks the browser
-/// calls, so it must live until the upload ended.
+/// An upload under way. It holds the callbacks the browser calls; dropping it stops the
+/// upload and unhooks them first, so the browser never calls a freed callback.
 pub struct UploadHandle {
     #[cfg(feature = "browser")]
     request: web_sys::XmlHttpRequest,
@@ -21,11 +21,16 @@ pub struct UploadHandle {
     _ended: wasm_bindgen::closure::Closure<dyn FnMut()>,
 }
 
-impl UploadHandle {
-    /// Stops the upload (its end is then reported as a failure).
-    pub fn abort(&self) {
+impl Drop for UploadHandle {
+    fn drop(&mut self) {
         #[cfg(feature = "browser")]
-        let _ = self.request.abort();
+        {
+            self.request.set_onloadend(None);
+            if let Ok(target) = self.request.upload() {
+                target.set_onprogress(None);
+            }
+            let _ = self.request.abort();
+        }
     }
 }
 

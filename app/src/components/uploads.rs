@@ -1,6 +1,6 @@
-//! Files attached to a message being written, in both message boxes (the widget's and the
-//! dashboard's): an attach button, a pasted screenshot or files dropped on the box each start
-//! an upload at once; the tray shows each one's progress, and a failed one can be retried or
+//! Files attached to a message being written, in the hosted widget's message box and the
+//! dashboard's composer (the embed bundle leaves them out: `widget::attaching`): an attach
+//! button, a pasted screenshot or files dropped on the box each start an upload at once; the tray shows each one's progress, and a failed one can be retried or
 //! removed. The message is sent only when every upload is done, and takes the finished ones
 //! with it (a message may be files alone).
 
@@ -8,7 +8,10 @@ use leptos::{ev, prelude::*};
 use wire::attachments::Attachment;
 
 use crate::{
-    browser::upload::{Answered, UploadHandle, upload},
+    browser::{
+        Local,
+        upload::{Answered, UploadHandle, upload},
+    },
     realtime::json,
 };
 
@@ -52,30 +55,31 @@ pub enum UploadState {
     Failed(String),
 }
 
-/// One file in the tray.
-#[derive(Clone, Debug, PartialEq)]
+/// One file in the tray. Its state is a signal of its own, so progress redraws its row
+/// only: the row's buttons and focus survive every progress event.
+#[derive(Clone, Copy, Debug)]
 pub struct Upload {
     /// Tells it from the others in the tray.
     pub key: u64,
     /// The file's name.
-    pub name: String,
+    pub name: StoredValue<String>,
     /// Where it stands.
-    pub state: UploadState,
+    pub state: RwSignal<UploadState>,
 }
 
 /// Whether the message must wait: an upload is still on its way or failed (retry or remove
 /// it first).
-pub fn waiting(uploads: &[Upload]) -> bool {
-    uploads
-        .iter()
-        .any(|u| !matches!(u.state, UploadState::Done(_)))
+pub fn waiting<'a>(states: impl IntoIterator<Item = &'a UploadState>) -> bool {
+    states
+        .into_iter()
+        .any(|state| !matches!(state, UploadState::Done(_)))
 }
 
 /// The uploads ready to send, in the order they were added.
-pub fn done(uploads: &[Upload]) -> Vec<Attachment> {
-    uploads
-        .iter()
-        .filter_map(|u| match &u.state {
+pub fn done<'a>(states: impl IntoIterator<Item = &'a UploadState>) -> Vec<Attachment> {
+    states
+        .into_iter()
+        .filter_map(|state| match state {
             UploadState::Done(file) => Some(file.clone()),
             _ => None,
         })
@@ -102,50 +106,67 @@ pub fn outcome(answer: Result<Answered, String>) -> UploadState {
 
 /// Where an upload goes (an attachments endpoint) and the bearer token it carries, if any:
 /// asked when each upload starts, since a visitor's token may be new by then.
-pub type UploadTarget = Box<dyn Fn() -> (String, Option<String>)>;
+pub type UploadTarget = std::sync::Arc<dyn Fn() -> (String, Option<String>) + Send + Sync>;
+
+/// A file being uploaded, kept in the browser for a retry, with its request while it runs.
+struct Sending {
+    key: u64,
+    file: web_sys::File,
+    /// Dropping it stops the request.
+    request: Option<UploadHandle>,
+}
 
 /// The uploads of one message box, and where they go.
 #[derive(Clone, Copy)]
 pub struct Uploads {
     items: RwSignal<Vec<Upload>>,
-    target: StoredValue<UploadTarget, LocalStorage>,
-    /// The files (for a retry) and the uploads under way, by key: browser objects, kept on
-    /// this thread.
-    files: StoredValue<Vec<(u64, web_sys::File, Option<UploadHandle>)>, LocalStorage>,
+    target: StoredValue<UploadTarget>,
+    /// The files and their requests: browser objects, which the server never keeps.
+    files: Local<Vec<Sending>>,
     next_key: StoredValue<u64>,
 }
 
 impl Uploads {
     /// Uploads to where `target` says.
-    pub fn new(target: impl Fn() -> (String, Option<String>) + 'static) -> Self {
+    pub fn new(target: impl Fn() -> (String, Option<String>) + Send + Sync + 'static) -> Self {
         Self {
             items: RwSignal::new(Vec::new()),
-            target: StoredValue::new_local(Box::new(target)),
-            files: StoredValue::new_local(Vec::new()),
+            target: StoredValue::new(std::sync::Arc::new(target)),
+            files: Local::new(),
             next_key: StoredValue::new(0),
         }
     }
 
-    /// The tray's contents.
+    /// The tray's rows.
     pub fn items(&self) -> ReadSignal<Vec<Upload>> {
         self.items.read_only()
     }
 
     /// Whether the message must wait for its uploads.
     pub fn waiting(&self) -> bool {
-        self.items.with(|items| waiting(items))
+        self.items
+            .with(|items| items.iter().any(|u| u.state.with(|s| waiting([s]))))
     }
 
     /// Whether a finished upload is in the tray (a message of files alone may go).
     pub fn any_done(&self) -> bool {
-        self.items.with(|items| !done(items).is_empty())
+        self.items.with(|items| {
+            items
+                .iter()
+                .any(|u| u.state.with(|s| matches!(s, UploadState::Done(_))))
+        })
     }
 
     /// Empties the tray; returns the finished uploads, for the message being sent.
     pub fn take_done(&self) -> Vec<Attachment> {
-        let taken = self.items.with_untracked(|items| done(items));
+        let taken = self.items.with_untracked(|items| {
+            items
+                .iter()
+                .filter_map(|u| u.state.with_untracked(|s| done([s]).pop()))
+                .collect()
+        });
         self.items.set(Vec::new());
-        self.files.update_value(Vec::clear);
+        self.files.update(Vec::clear);
         taken
     }
 
@@ -158,15 +179,19 @@ impl Uploads {
             };
             let key = self.next_key.get_value();
             self.next_key.set_value(key + 1);
-            self.items.update(|items| {
-                items.push(Upload {
+            let upload = Upload {
+                key,
+                name: StoredValue::new(file.name()),
+                state: RwSignal::new(UploadState::Sending(0.0)),
+            };
+            self.items.update(|items| items.push(upload));
+            self.files.update(|files| {
+                files.push(Sending {
                     key,
-                    name: file.name(),
-                    state: UploadState::Sending(0.0),
+                    file,
+                    request: None,
                 });
             });
-            self.files
-                .update_value(|files| files.push((key, file, None)));
             self.start(key);
         }
     }
@@ -180,31 +205,23 @@ impl Uploads {
     /// Takes an upload out of the message (stopping it if it is on its way).
     pub fn remove(&self, key: u64) {
         self.items.update(|items| items.retain(|u| u.key != key));
-        self.files.update_value(|files| {
-            if let Some(at) = files.iter().position(|(k, _, _)| *k == key) {
-                let (_, _, handle) = files.remove(at);
-                if let Some(handle) = handle {
-                    handle.abort();
-                }
-            }
-        });
+        self.files.update(|files| files.retain(|f| f.key != key));
     }
 
     fn set_state(&self, key: u64, state: UploadState) {
-        self.items.update(|items| {
-            if let Some(upload) = items.iter_mut().find(|u| u.key == key) {
-                upload.state = state;
-            }
-        });
+        let row = self
+            .items
+            .with_untracked(|items| items.iter().find(|u| u.key == key).copied());
+        if let Some(row) = row {
+            row.state.set(state);
+        }
     }
 
     fn start(&self, key: u64) {
-        let Some(file) = self.files.with_value(|files| {
-            files
-                .iter()
-                .find(|(k, _, _)| *k == key)
-                .map(|(_, file, _)| file.clone())
-        }) else {
+        let Some(file) = self
+            .files
+            .with(|files| files.iter().find(|f| f.key == key).map(|f| f.file.clone()))
+        else {
             return;
         };
         let this = *self;
@@ -217,9 +234,9 @@ impl Uploads {
             move |answer| this.set_state(key, outcome(answer)),
         );
         match started {
-            Ok(handle) => self.files.update_value(|files| {
-                if let Some(entry) = files.iter_mut().find(|(k, _, _)| *k == key) {
-                    entry.2 = Some(handle);
+            Ok(handle) => self.files.update(|files| {
+                if let Some(entry) = files.iter_mut().find(|f| f.key == key) {
+                    entry.request = Some(handle);
                 }
             }),
             Err(reason) => self.set_state(key, UploadState::Failed(reason)),
@@ -227,10 +244,15 @@ impl Uploads {
     }
 
     /// A paste into the message box: files on the clipboard (a screenshot) are uploaded
-    /// instead of pasted as text.
+    /// instead of pasted; a paste that carries text too (a copy from a document) stays text.
     pub fn on_paste(&self, ev: &ev::ClipboardEvent) {
-        if let Some(files) = ev.clipboard_data().and_then(|data| data.files())
+        let Some(data) = ev.clipboard_data() else {
+            return;
+        };
+        let text = data.get_data("text/plain").unwrap_or_default();
+        if let Some(files) = data.files()
             && files.length() > 0
+            && text.is_empty()
         {
             ev.prevent_default();
             self.add(&files);
@@ -239,10 +261,11 @@ impl Uploads {
 
     /// Files dropped on the message box.
     pub fn on_drop(&self, ev: &ev::DragEvent) {
+        // A file dropped anywhere else would make the browser leave the page to show it.
+        ev.prevent_default();
         if let Some(files) = ev.data_transfer().and_then(|data| data.files())
             && files.length() > 0
         {
-            ev.prevent_default();
             self.add(&files);
         }
     }
@@ -273,45 +296,45 @@ pub fn AttachButton(uploads: Uploads, words: &'static UploadWords) -> impl IntoV
 }
 
 /// The tray of uploads above the message box: each file's name, its progress or why it
-/// failed, and its buttons.
+/// failed, and its buttons. Rows are keyed: progress redraws a row's status alone.
 #[component]
 pub fn UploadTray(uploads: Uploads, words: &'static UploadWords) -> impl IntoView {
     let row = move |upload: Upload| {
         let key = upload.key;
-        let name = upload.name.clone();
-        let (state, status) = match &upload.state {
-            UploadState::Sending(sent) => (
-                "sending",
-                view! {
-                    <progress
-                        max="100"
-                        // Whole percents: formatting a float would weigh kilobytes of wasm.
-                        value=((sent * 100.0) as u32).to_string()
-                        aria-label=format!("{} {}", words.sending, upload.name)
-                    ></progress>
-                }
-                .into_any(),
-            ),
-            UploadState::Done(file) => (
-                "done",
-                view! { <span class="confab-file-size">{file.size_label()}</span> }.into_any(),
-            ),
-            UploadState::Failed(reason) => (
-                "failed",
-                view! {
-                    <span class="confab-failed" role="alert">
-                        {format!("{}: {reason}", words.failed)}
-                    </span>
-                    <button
-                        type="button"
-                        class="confab-link-button"
-                        on:click=move |_| uploads.retry(key)
-                    >
-                        {words.retry}
-                    </button>
-                }
-                .into_any(),
-            ),
+        let name = upload.name.get_value();
+        let status_name = name.clone();
+        let status = move || match upload.state.get() {
+            UploadState::Sending(sent) => view! {
+                <progress
+                    max="100"
+                    // Whole percents: formatting a float would weigh kilobytes of wasm.
+                    value=((sent * 100.0) as u32).to_string()
+                    aria-label=format!("{} {status_name}", words.sending)
+                ></progress>
+            }
+            .into_any(),
+            UploadState::Done(file) => {
+                view! { <span class="confab-file-size">{file.size_label()}</span> }.into_any()
+            }
+            UploadState::Failed(reason) => view! {
+                <span class="confab-failed" role="alert">
+                    {format!("{}: {reason}", words.failed)}
+                </span>
+                <button
+                    type="button"
+                    class="confab-link-button"
+                    aria-label=format!("{} {status_name}", words.retry)
+                    on:click=move |_| uploads.retry(key)
+                >
+                    {words.retry}
+                </button>
+            }
+            .into_any(),
+        };
+        let state = move || match upload.state.get() {
+            UploadState::Sending(_) => "sending",
+            UploadState::Done(_) => "done",
+            UploadState::Failed(_) => "failed",
         };
         view! {
             <li data-testid="upload" data-state=state>
@@ -328,15 +351,15 @@ pub fn UploadTray(uploads: Uploads, words: &'static UploadWords) -> impl IntoVie
             </li>
         }
     };
-    move || {
-        let items = uploads.items().get();
-        (!items.is_empty()).then(|| {
-            view! {
-                <ul class="confab-uploads" data-testid="uploads">
-                    {items.into_iter().map(row).collect_view()}
-                </ul>
-            }
-        })
+    view! {
+        <ul
+            class="confab-uploads"
+            data-testid="uploads"
+            aria-label=words.attach
+            hidden=move || uploads.items().with(Vec::is_empty)
+        >
+            <For each=move || uploads.items().get() key=|upload| upload.key children=row />
+        </ul>
     }
 }
 
@@ -357,28 +380,17 @@ mod tests {
         }
     }
 
-    fn upload(key: u64, state: UploadState) -> Upload {
-        Upload {
-            key,
-            name: format!("{key}"),
-            state,
-        }
-    }
-
     #[test]
     fn a_message_waits_for_uploads_on_their_way_or_failed() {
         let a = file("a.png");
-        let ready = [upload(0, UploadState::Done(a.clone()))];
+        let ready = [UploadState::Done(a.clone())];
         assert!(!waiting(&ready));
         assert_eq!(done(&ready), std::slice::from_ref(&a));
-        let sending = [
-            upload(0, UploadState::Done(a.clone())),
-            upload(1, UploadState::Sending(0.5)),
-        ];
+        let sending = [UploadState::Done(a.clone()), UploadState::Sending(0.5)];
         assert!(waiting(&sending));
-        let failed = [upload(0, UploadState::Failed("no".into()))];
+        let failed = [UploadState::Failed("no".into())];
         assert!(waiting(&failed));
         assert!(done(&failed).is_empty());
-        assert!(!waiting(&[]));
+        assert!(!waiting(&[] as &[UploadState]));
     }
 }

@@ -300,7 +300,10 @@ pub fn Composer(
             }
             on:dragover=|ev: ev::DragEvent| ev.prevent_default()
             on:drop=move |ev: ev::DragEvent| {
-                if !is_note() {
+                if is_note() {
+                    // Notes take no files; the browser must not leave the page to show one.
+                    ev.prevent_default();
+                } else {
                     uploads.on_drop(&ev);
                 }
             }

@@ -1,6 +1,6 @@
 //! The widget's file tools: the attach button, pasting and dropping files, and the tray of
 //! uploads (`components::uploads`), in the hosted widget. The embed bundle leaves them out for
-//! now: its weight budget (150 KB compressed) has no room for them until they load on first
+//! now: its weight budget (156 KB compressed) has no room for them until they load on first
 //! use, so a widget on another site shows the files staff send but sends none itself. Every
 //! method here is then a no-op, and the tools' code is not compiled into that bundle at all.
 
@@ -61,11 +61,13 @@ impl Attaching {
         self.uploads.on_paste(ev);
     }
 
-    /// Files dropped on the message box.
-    #[cfg_attr(feature = "embed", allow(unused_variables))]
+    /// Files dropped on the message box (in the embed, only kept from making the browser
+    /// leave the page to show them).
     pub fn on_drop(&self, ev: &ev::DragEvent) {
         #[cfg(not(feature = "embed"))]
         self.uploads.on_drop(ev);
+        #[cfg(feature = "embed")]
+        ev.prevent_default();
     }
 
     /// The tray of uploads.
