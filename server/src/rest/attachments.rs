@@ -137,7 +137,7 @@ async fn receive(
         };
         if field.name() != Some(FILE_PART) {
             return Err(AppError::bad_request(format!(
-                "unexpected part {:?}: send one part named `{FILE_PART}`",
+                "unexpected part {:?}: send one part named `{FILE_PART}` (and no other)",
                 field.name().unwrap_or_default()
             )));
         }
