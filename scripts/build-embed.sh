@@ -4,7 +4,7 @@
 # `embed` feature for wasm32, then wasm-bindgen (--target web), esbuild --minify on the
 # JavaScript glue and wasm-opt -Oz on the wasm, written under the site's pkg/ with
 # content-hashed names (served with long cache lifetimes) and a small pkg/embed.json naming
-# them, which public/embed.js reads.
+# them, which public/embed.js reads; each with gzip and brotli copies beside it.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 
@@ -31,8 +31,11 @@ rm -f "$site_pkg"/embed-*
 cp "$work/embed.js" "$site_pkg/embed-$hash.js"
 cp "$work/embed.opt.wasm" "$site_pkg/embed-$hash.wasm"
 printf '{"module":"embed-%s.js","wasm":"embed-%s.wasm"}\n' "$hash" "$hash" >"$site_pkg/embed.json"
-# Precompressed copies, as cargo-leptos --precompress writes for its own files.
-for file in "$site_pkg/embed-$hash.js" "$site_pkg/embed-$hash.wasm" "$site_pkg/embed.json"; do
+# Precompressed copies, as cargo-leptos --precompress writes for its own files: the server sends
+# the brotli one to browsers that accept `br` (all current ones), gzip to the others.
+bundle=("$site_pkg/embed-$hash.js" "$site_pkg/embed-$hash.wasm" "$site_pkg/embed.json")
+for file in "${bundle[@]}"; do
   gzip -9 -k -f "$file"
 done
+cargo xtask compress "${bundle[@]}"
 echo "embed bundle: pkg/embed-$hash.{js,wasm}"

@@ -22,7 +22,7 @@ function hostPage(query: URLSearchParams): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' ${confab.url} 'wasm-unsafe-eval'; connect-src ${confab.url} ${confab.url.replace('http', 'ws')}; style-src 'self' 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'self'; script-src 'self' 'unsafe-inline' ${confab.url} 'wasm-unsafe-eval'; connect-src ${confab.url} ${confab.url.replace('http', 'ws')}; img-src 'self' ${confab.url}; style-src 'self' 'unsafe-inline'">
 <title>Host shop</title>
 <style>
   html { font-size: 10px !important; }
@@ -172,6 +172,22 @@ test('the widget loads only on intent, from files any origin may load and cache'
   expect(wasm.headers()['access-control-allow-origin']).toBe('*');
 });
 
+test('every embed file is served brotli to browsers that accept it, gzip to the others', async ({ request }) => {
+  const manifest = await (await request.get(`${confab.url}/pkg/embed.json`)).json();
+  const files = ['/embed.js', '/widget.css', '/pkg/embed.json', `/pkg/${manifest.module}`, `/pkg/${manifest.wasm}`];
+  for (const path of files) {
+    for (const [accepted, sent] of [
+      ['gzip, deflate, br, zstd', 'br'],
+      ['gzip, deflate', 'gzip'],
+    ]) {
+      const answer = await request.get(`${confab.url}${path}`, { headers: { 'accept-encoding': accepted } });
+      expect(answer.status(), path).toBe(200);
+      expect(answer.headers()['content-encoding'], `${path} for ${accepted}`).toBe(sent);
+      expect(answer.headers()['vary']?.toLowerCase(), path).toContain('accept-encoding');
+    }
+  }
+});
+
 test('a wrong user-hash is refused visibly and the visitor stays anonymous', async ({ page, browserConsole }) => {
   browserConsole.allow(/status of 401/);
   await page.goto(page_url(`user-id="cust-77" email="cust77@example.com" user-hash="${hashOf('someone-else')}"`));
@@ -213,6 +229,47 @@ test('a refused identity starts a fresh anonymous session, never the stored one'
   await expect(page.getByTestId('support-notice')).toContainText('could not be verified');
   await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
   await expect(page.getByTestId('support-message')).toHaveCount(0);
+});
+
+// A 2 × 2 PNG, red and blue.
+const PICTURE = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAEUlEQVR4nGP4zwAEIOI/kAAAG/ID/VxhF44AAAAASUVORK5CYII=',
+  'base64',
+);
+
+test('an embedded visitor sends a file, and sees the picture staff send back', async ({ page }) => {
+  const exp = Math.floor(Date.now() / 1000) + 600;
+  const token = identityToken({ sub: 'cust-files', email: 'files@example.com', exp });
+  await page.goto(page_url(`identity-token="${token}"`));
+  await page.getByRole('button', { name: 'Open support chat' }).click();
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
+
+  // Uploaded to the Confab host from the shop's page, with the visitor's token.
+  const receipt = Buffer.concat([Buffer.from('%PDF-1.7\n', 'latin1'), Buffer.alloc(30_000, 'r')]);
+  await page.getByTestId('attach-input').setInputFiles({ name: 'receipt.pdf', mimeType: 'application/pdf', buffer: receipt });
+  await expect(page.getByTestId('upload')).toHaveAttribute('data-state', 'done');
+  await page.getByTestId('support-input').fill('my receipt');
+  await page.getByTestId('support-send').click();
+  await expect(page.getByTestId('uploads')).toBeHidden();
+  const mine = page.locator('[data-testid="support-message"][data-sender="user"]');
+  await expect(mine.getByTestId('file-link')).toContainText('receipt.pdf');
+
+  const chatId = await staff.chatOf('files@example.com');
+  const [sent] = (await staff.view(chatId)).messages;
+  expect(sent.content).toBe('my receipt');
+  expect(sent.attachments.map((a) => [a.name, a.size, a.content_type])).toEqual([
+    ['receipt.pdf', receipt.length, 'application/pdf'],
+  ]);
+  const stored = await staff.api.get(sent.attachments[0].url);
+  expect(Buffer.from(await stored.body()).equals(receipt)).toBe(true);
+
+  // Staff's picture shows in the widget, loaded from the Confab host under the shop's CSP.
+  const picture = await staff.attach(chatId, { name: 'diagram.png', mimeType: 'image/png', buffer: PICTURE });
+  await staff.reply(chatId, 'Here is how it works', [picture.id]);
+  const shown = page.locator('[data-sender="admin"]').getByTestId('file-image').locator('img');
+  await expect
+    .poll(() => shown.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth))
+    .toBe(2);
 });
 
 test('calls made before the widget loaded are honoured', async ({ page }) => {

@@ -22,6 +22,7 @@ mod router;
 mod security;
 mod serve;
 mod socket;
+mod static_files;
 mod telemetry;
 mod unsubscribe;
 

@@ -6,7 +6,8 @@ use axum::{Router, extract::DefaultBodyLimit, middleware, routing::get};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 
 use crate::{
-    embed_assets, files, health, http_hygiene, rest, security, socket, telemetry, unsubscribe,
+    embed_assets, files, health, http_hygiene, rest, security, socket, static_files, telemetry,
+    unsubscribe,
 };
 
 /// Room in an upload's body for its multipart framing, beyond the file itself.
@@ -34,7 +35,7 @@ pub fn build_router(state: AppState) -> Router {
         .leptos_routes(&state, page_routes, move || shell(options.clone()))
         .route_layer(middleware::from_fn(telemetry::track_http))
         // Files under the site root (wasm, js, css, favicon), else a rendered 404 page.
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(static_files::files_or_not_found())
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security::guard_admin_pages,

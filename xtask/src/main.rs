@@ -3,7 +3,11 @@
 //! - `module-cycles`: fails when a module imports another that imports it back, directly or
 //!   around a longer loop, in any crate of the workspace. Dependencies between modules should
 //!   point one way, so each layer can be read (and changed) without the ones above it.
+//! - `compress FILE…`: writes `FILE.br` beside each file, brotli at its best quality, for the
+//!   server to send browsers that accept `br` (scripts/build-embed.sh, for the embed bundle;
+//!   cargo-leptos `--precompress` does the same for the hosted app's files).
 
+mod compress;
 mod module_graph;
 
 use std::{
@@ -18,8 +22,9 @@ fn main() -> ExitCode {
     let task = std::env::args().nth(1);
     match task.as_deref() {
         Some("module-cycles") => module_cycles(),
+        Some("compress") => compress::files(std::env::args_os().skip(2).map(PathBuf::from)),
         _ => {
-            eprintln!("usage: cargo xtask module-cycles");
+            eprintln!("usage: cargo xtask module-cycles | cargo xtask compress FILE…");
             ExitCode::FAILURE
         }
     }

@@ -1,7 +1,7 @@
-//! Files attached to a message being written, in the hosted widget's message box and the
-//! dashboard's composer (the embed bundle leaves them out: `widget::attaching`): an attach
-//! button, a pasted screenshot or files dropped on the box each start an upload at once; the tray shows each one's progress, and a failed one can be retried or
-//! removed. The message is sent only when every upload is done, and takes the finished ones
+//! Files attached to a message being written, in the widget's message box (hosted and
+//! embedded) and the dashboard's composer: an attach button, a pasted screenshot or files
+//! dropped on the box each start an upload at once; the tray shows each one's progress, and a
+//! failed one can be retried or removed. The message is sent only when every upload is done, and takes the finished ones
 //! with it (a message may be files alone).
 
 use leptos::{ev, prelude::*};

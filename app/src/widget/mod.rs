@@ -5,11 +5,9 @@
 //! - `text`: strings (English, Japanese), the badge and link rules; pure and unit-tested.
 //! - `model`: the widget's state and actions.
 //! - `view`: the components.
-//! - `attaching`: the message box's file tools (left out of the embed bundle for now).
 //! - `hosted`: the widget on the hosted app's pages.
 //! - `remote`: the REST calls.
 
-mod attaching;
 mod hosted;
 mod model;
 mod remote;

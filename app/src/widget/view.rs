@@ -5,12 +5,11 @@
 use leptos::{either::Either, ev, html, prelude::*};
 
 use super::{
-    attaching::Attaching,
     model::{Notice, WidgetModel},
     text::{self, Locale},
 };
 use crate::{
-    components::use_hydrated,
+    components::{AttachButton, UploadTray, Uploads, use_hydrated},
     conversation::{Hooks, MessageList, OlderPages, Side, TypingLine, set_file_base},
 };
 use wire::model::SenderType;
@@ -319,7 +318,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
     let draft = RwSignal::new(String::new());
     let input_ref = NodeRef::<html::Textarea>::new();
     let typing = crate::components::TypingThrottle::new();
-    let uploads = Attaching::new(model);
+    let uploads = Uploads::new(move || model.upload_target());
     // Text, or finished files with every upload done.
     let blank = move || draft.with(|d| d.trim().is_empty()) && !uploads.any_done();
 
@@ -351,7 +350,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
         }
     };
     view! {
-        {uploads.tray(&strings.conversation.uploads)}
+        <UploadTray uploads words=&strings.conversation.uploads />
         <form
             class="confab-input"
             on:submit=move |ev: ev::SubmitEvent| {
@@ -361,7 +360,7 @@ fn InputArea(model: WidgetModel) -> impl IntoView {
             on:dragover=|ev: ev::DragEvent| ev.prevent_default()
             on:drop=move |ev: ev::DragEvent| uploads.on_drop(&ev)
         >
-            {uploads.button(&strings.conversation.uploads)}
+            <AttachButton uploads words=&strings.conversation.uploads />
             <label class="confab-sr" for="confab-input">
                 {strings.input_label}
             </label>

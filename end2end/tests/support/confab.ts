@@ -172,7 +172,16 @@ export class Confab {
 }
 
 type ListItem = { id: string; user_email: string | null; unread: boolean };
-export type Message = { id: string; content: string; sender_type: string; read_at: string | null; seq: number };
+export type Attachment = { id: string; name: string; size: number; content_type: string; url: string };
+export type Message = {
+  id: string;
+  content: string;
+  sender_type: string;
+  read_at: string | null;
+  seq: number;
+  attachments: Attachment[];
+};
+export type FileToSend = { name: string; mimeType: string; buffer: Buffer };
 
 /** Staff through the REST API, as the dashboard would act. */
 export class Staff {
@@ -195,8 +204,16 @@ export class Staff {
     }
   }
 
-  async reply(chatId: string, content: string): Promise<Message> {
-    const answer = await this.api.post(`/api/admin/chats/${chatId}/messages`, { data: { content } });
+  /** Uploads `file` into the chat, for a reply to name in its `attachment_ids`. */
+  async attach(chatId: string, file: FileToSend): Promise<Attachment> {
+    const answer = await this.api.post(`/api/admin/chats/${chatId}/attachments`, { multipart: { file } });
+    if (answer.status() !== 201) throw new Error(`attach: ${answer.status()} ${await answer.text()}`);
+    return answer.json();
+  }
+
+  async reply(chatId: string, content: string, attachmentIds: string[] = []): Promise<Message> {
+    const data = attachmentIds.length ? { content, attachment_ids: attachmentIds } : { content };
+    const answer = await this.api.post(`/api/admin/chats/${chatId}/messages`, { data });
     if (answer.status() !== 201) throw new Error(`reply: ${answer.status()} ${await answer.text()}`);
     return answer.json();
   }
