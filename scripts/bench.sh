@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks, on SQLite and on a throwaway PostgreSQL. They print numbers,
 # fail on lost or repeated deliveries and failed connections, and write their table rows; this
-# script turns the rows into figures/admin-list.md, figures/realtime.md and figures/uploads.md,
-# measures the release
-# bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
+# script turns the rows into figures/admin-list.md, figures/search.md, figures/realtime.md and
+# figures/uploads.md, measures the release bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
 # README (scripts/check-figures.sh keeps the two equal).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -52,7 +51,9 @@ figure() {
   cat "figures/$1"
 }
 figure admin-list.md admin_list \
-  "| Backend | Seeding | First page p50 / p95 | Page after 50,000 | Mine | Unassigned | Mine, after 5,000 | Chat page | Search: one chat's word | 1 in 64 messages | 9 in 10 messages | An email | Label on 1 in 100 | Label on 1 in 3 | Label + Mine | Label, after 10,000 |"
+  "| Backend | Seeding | First page p50 / p95 | Page after 50,000 | Mine | Unassigned | Mine, after 5,000 | Chat page | Label on 1 in 100 | Label on 1 in 3 | Label + Mine | Label, after 10,000 |"
+figure search.md search \
+  "| Backend | A rare word (one chat) | 1 in 64 messages | 9 in 10 | Every message | Prefix of 5 words (re*) | Prefix of 11,111 numbers (1*) | Prefix of 1 word, 9 in 10 (lore*) | Two words | An email |"
 figure realtime.md realtime \
   "| Backend | Clients | Connect + subscribe | p50 | p95 | p99 | Deliveries | RSS per idle socket | under load |"
 figure uploads.md uploads \

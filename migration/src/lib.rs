@@ -28,6 +28,7 @@ mod m20261204_000018_add_mention_emails;
 mod m20261204_000019_add_note_search;
 mod m20261204_000020_widen_lowercase_keys;
 mod m20261204_000021_create_attachments;
+mod m20261204_000022_add_search_for_any_query;
 
 /// Creates each of `indexes`, in order.
 async fn create_indexes(
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000019_add_note_search::Migration),
             Box::new(m20261204_000020_widen_lowercase_keys::Migration),
             Box::new(m20261204_000021_create_attachments::Migration),
+            Box::new(m20261204_000022_add_search_for_any_query::Migration),
         ]
     }
 }

@@ -1,8 +1,14 @@
 //! The dashboard's list over HTTP: pages of `limit` chats followed through `Link` headers, in
 //! list order, each chat once, with the spec's fields and figures kept on each chat's row.
 
+use domain::{
+    clock,
+    entities::{SupportMessage, columns::SenderColumn, support_message},
+};
 use reqwest::{StatusCode, header};
+use sea_orm::{DatabaseBackend, EntityTrait, Set};
 use serde_json::{Value, json};
+use uuid::Uuid;
 
 use crate::support::{TestApp, error_of, visitor_at};
 
@@ -285,4 +291,107 @@ async fn search_finds_chats_by_message_words_and_email_in_list_order() {
     let (status, _code, message) = error_of(app.get_with_cookie(&long, &staff).await).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(message.contains("200"), "{message}");
+}
+
+/// Writes `contents` into `chat` as staff messages straight into the table (thousands, in
+/// order: each newer than the one before), numbered from `first_seq`.
+async fn write_messages(app: &TestApp, chat: &str, first_seq: i64, contents: &[String]) {
+    let chat = Uuid::parse_str(chat).expect("chat id");
+    let start = clock::now() - chrono::Duration::hours(1);
+    for (batch_index, batch) in contents.chunks(500).enumerate() {
+        let rows = batch.iter().enumerate().map(|(i, content)| {
+            let n = (batch_index * 500 + i) as i64;
+            let at = start + chrono::Duration::milliseconds(first_seq * 10 + n);
+            support_message::ActiveModel {
+                id: Set(Uuid::now_v7()),
+                chat_id: Set(chat),
+                seq: Set(first_seq + n),
+                client_id: Set(None),
+                content: Set(content.clone()),
+                author_id: Set(None),
+                sender_type: Set(SenderColumn::Admin),
+                read_at: Set(None),
+                created_at: Set(at),
+                updated_at: Set(at),
+            }
+        });
+        SupportMessage::insert_many(rows)
+            .exec(&app.db)
+            .await
+            .expect("insert messages");
+    }
+}
+
+fn sorted(mut ids: Vec<&str>) -> Vec<&str> {
+    ids.sort_unstable();
+    ids
+}
+
+/// A word in very many messages finds the chats of its newest 2,000 (`MAX_MATCHES`), however
+/// the backend reads them (PostgreSQL walks the newest messages for a common word and uses
+/// its index for a rare one). On SQLite a prefix stands for its 64 most used words.
+#[tokio::test]
+async fn common_words_find_their_newest_matches_and_prefixes_their_most_used_words() {
+    let app = TestApp::spawn().await;
+    let staff = app.admin_session("common@example.com").await;
+    let (_, oldest) = visitor_at(&app.http, &app.url).await;
+    let (_, middle) = visitor_at(&app.http, &app.url).await;
+    let (_, newest) = visitor_at(&app.http, &app.url).await;
+    let greeting = |n: usize| -> Vec<String> { vec!["Hello and welcome".to_owned(); n] };
+    // Written oldest first: the newest 2,000 greetings are the newest chat's 100 and the
+    // middle chat's last 1,900.
+    write_messages(&app, &oldest, 1, &greeting(100)).await;
+    write_messages(&app, &middle, 1_000, &greeting(1_950)).await;
+    write_messages(&app, &newest, 10_000, &greeting(100)).await;
+    let found = search(&app, &staff, "welcome", 50).await;
+    assert_eq!(
+        sorted(ids(&found)),
+        sorted(vec![middle.as_str(), newest.as_str()])
+    );
+    // Two common words, and a prefix of one.
+    assert_eq!(search(&app, &staff, "hello welcome", 50).await.len(), 2);
+    assert_eq!(search(&app, &staff, "welc*", 50).await.len(), 2);
+    // A rare word among them is found wherever it is.
+    write_messages(
+        &app,
+        &oldest,
+        500,
+        &["Hello, welcome back, Quillon".to_owned()],
+    )
+    .await;
+    assert_eq!(
+        ids(&search(&app, &staff, "quillon", 50).await),
+        [oldest.as_str()]
+    );
+    assert_eq!(
+        ids(&search(&app, &staff, "quill*", 50).await),
+        [oldest.as_str()]
+    );
+
+    // Seventy words starting "zorb": six in one message each, in the rare chat; sixty-four in
+    // two messages each, in the common chat.
+    let (_, rare) = visitor_at(&app.http, &app.url).await;
+    let (_, common) = visitor_at(&app.http, &app.url).await;
+    let words = |range: std::ops::Range<usize>, uses: usize| -> Vec<String> {
+        range
+            .flat_map(|n| std::iter::repeat_n(format!("about zorb{n:02}"), uses))
+            .collect()
+    };
+    write_messages(&app, &rare, 1, &words(0..6, 1)).await;
+    write_messages(&app, &common, 1, &words(6..70, 2)).await;
+    let by_prefix = search(&app, &staff, "zorb*", 50).await;
+    let by_prefix = sorted(ids(&by_prefix));
+    match app.backend() {
+        // The 64 most used words are the common chat's.
+        DatabaseBackend::Sqlite => assert_eq!(by_prefix, [common.as_str()]),
+        // Every word (the index reads the prefix itself).
+        _ => assert_eq!(by_prefix, sorted(vec![rare.as_str(), common.as_str()])),
+    }
+    // A longer prefix stands for fewer words: all of them.
+    assert_eq!(
+        sorted(ids(&search(&app, &staff, "zorb0*", 50).await)),
+        sorted(vec![rare.as_str(), common.as_str()])
+    );
+    // A prefix that starts no word finds nothing.
+    assert!(search(&app, &staff, "zorbx*", 50).await.is_empty());
 }

@@ -288,21 +288,24 @@ async fn tables_have_every_specified_column_with_its_type() {
             ("snoozed_until", false, ts),
         ],
     );
-    assert_columns(
-        &columns(&db, "support_messages").await,
-        &[
-            ("id", true, uuid),
-            ("chat_id", true, uuid),
-            ("content", true, text),
-            ("sender_type", true, short),
-            ("read_at", false, ts),
-            ("created_at", true, ts),
-            ("updated_at", true, ts),
-            ("seq", true, bigint),
-            ("client_id", false, uuid),
-            ("author_id", false, uuid),
-        ],
-    );
+    let mut message_columns = vec![
+        ("id", true, uuid),
+        ("chat_id", true, uuid),
+        ("content", true, text),
+        ("sender_type", true, short),
+        ("read_at", false, ts),
+        ("created_at", true, ts),
+        ("updated_at", true, ts),
+        ("seq", true, bigint),
+        ("client_id", false, uuid),
+        ("author_id", false, uuid),
+    ];
+    // PostgreSQL stores each message's words for search (migration 22); SQLite's FTS5 table
+    // holds them instead.
+    if test_db.backend() == DatabaseBackend::Postgres {
+        message_columns.push(("search_text", false, "tsvector"));
+    }
+    assert_columns(&columns(&db, "support_messages").await, &message_columns);
     assert_columns(
         &columns(&db, "attachments").await,
         &[
@@ -502,30 +505,35 @@ async fn the_specified_indexes_exist() {
     // The unread count's partial index (migration 10).
     chat_indexes.insert("idx_support_chats_unread".to_owned(), idx(false, &["id"]));
     assert_eq!(indexes(&db, "support_chats").await, chat_indexes);
-    assert_eq!(
-        indexes(&db, "support_messages").await,
-        BTreeMap::from([
-            (
-                "idx_support_messages_chat_id".to_owned(),
-                idx(false, &["chat_id"])
-            ),
-            (
-                "idx_support_messages_chat_id_created_at".to_owned(),
-                idx(false, &["chat_id", "created_at"])
-            ),
-            (
-                "idx_support_messages_chat_id_seq".to_owned(),
-                idx(true, &["chat_id", "seq"])
-            ),
-            (
-                "idx_support_messages_chat_id_client_id".to_owned(),
-                idx(true, &["chat_id", "client_id"])
-            ),
-        ])
-    );
+    let mut message_indexes = BTreeMap::from([
+        (
+            "idx_support_messages_chat_id".to_owned(),
+            idx(false, &["chat_id"]),
+        ),
+        (
+            "idx_support_messages_chat_id_created_at".to_owned(),
+            idx(false, &["chat_id", "created_at"]),
+        ),
+        (
+            "idx_support_messages_chat_id_seq".to_owned(),
+            idx(true, &["chat_id", "seq"]),
+        ),
+        (
+            "idx_support_messages_chat_id_client_id".to_owned(),
+            idx(true, &["chat_id", "client_id"]),
+        ),
+    ]);
+    // The stored words' GIN index (migration 22).
+    if test_db.backend() == DatabaseBackend::Postgres {
+        message_indexes.insert(
+            "idx_support_messages_search_text".to_owned(),
+            idx(false, &["search_text"]),
+        );
+    }
+    assert_eq!(indexes(&db, "support_messages").await, message_indexes);
 }
 
-/// The full-text search structures of migration 9, by name: GIN expression indexes on
+/// The full-text search structures of migrations 9, 19, 21 and 22, by name: GIN expression indexes on
 /// PostgreSQL (which `indexes` cannot list: they have no plain columns), FTS5 tables and
 /// their triggers on SQLite.
 #[tokio::test]
@@ -539,7 +547,7 @@ async fn the_search_indexes_exist() {
             &[
                 "idx_attachments_name_search",
                 "idx_chat_notes_search",
-                "idx_support_messages_search",
+                "idx_support_messages_search_text",
                 "idx_users_email_search",
             ],
         ),
@@ -551,12 +559,15 @@ async fn the_search_indexes_exist() {
                 "chat_notes_fts",
                 "chat_notes_fts_delete",
                 "chat_notes_fts_insert",
+                "chat_notes_fts_vocab",
                 "support_messages_fts",
                 "support_messages_fts_insert",
+                "support_messages_fts_vocab",
                 "users_fts",
                 "users_fts_delete",
                 "users_fts_insert",
                 "users_fts_update",
+                "users_fts_vocab",
             ],
         ),
     };
@@ -572,7 +583,7 @@ async fn the_search_indexes_exist() {
 
 #[tokio::test]
 async fn migrations_roll_back_completely_and_reapply() {
-    let (_test_db, db) = TestDb::fresh().await;
+    let (test_db, db) = TestDb::fresh().await;
     Migrator::down(&db, None).await.expect("down");
     assert!(columns(&db, "support_messages").await.is_empty());
     assert!(columns(&db, "notification_jobs").await.is_empty());
@@ -587,7 +598,14 @@ async fn migrations_roll_back_completely_and_reapply() {
     assert!(columns(&db, "secrets").await.is_empty());
 
     Migrator::up(&db, None).await.expect("up again");
-    assert_eq!(columns(&db, "support_messages").await.len(), 10);
+    let message_columns = match test_db.backend() {
+        DatabaseBackend::Postgres => 11,
+        _ => 10,
+    };
+    assert_eq!(
+        columns(&db, "support_messages").await.len(),
+        message_columns
+    );
     assert_eq!(columns(&db, "users").await.len(), 14);
     assert_eq!(columns(&db, "chat_activity").await.len(), 8);
     assert_eq!(columns(&db, "chat_notes").await.len(), 6);
