@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # `make bench`: the benchmarks, on SQLite and on a throwaway PostgreSQL. They print numbers,
 # fail on lost or repeated deliveries and failed connections, and write their table rows; this
-# script turns the rows into figures/admin-list.md, figures/search.md, figures/realtime.md and
-# figures/uploads.md, measures the release bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
+# script turns the rows into figures/admin-list.md, figures/search.md, figures/realtime.md,
+# figures/uploads.md and figures/load.md, measures the release bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
 # README (scripts/check-figures.sh keeps the two equal).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -28,6 +28,8 @@ bench_all() {
   done
   step "uploads of 1 MB by 20 clients at once to local storage, $1"
   cargo bench -p server --bench uploads
+  step "messages over /ws at rising rates: 1,000 visitors, 3 dashboards, $1"
+  cargo bench -p server --bench load
 }
 
 # The rows and tables of this run, beside the build (made anew each run).
@@ -58,6 +60,8 @@ figure realtime.md realtime \
   "| Backend | Clients | Connect + subscribe | p50 | p95 | p99 | Deliveries | RSS per idle socket | under load |"
 figure uploads.md uploads \
   "| Backend | Clients | Uploads | Throughput | One upload p50 | p95 | p99 |"
+figure load.md load \
+  "| Backend | Offered | Sent | Ack p50 | Ack p95 | Ack p99 | To staff p95 | Server CPU | CPU per message | Server RSS |"
 { echo "$measured"; echo; cat "$rows/bundle-weight.md"; } >figures/bundle-weight.md
 scripts/check-figures.sh --write
 end_steps

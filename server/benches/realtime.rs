@@ -10,7 +10,6 @@
 
 use std::{
     collections::HashSet,
-    process::{Child, Command, Stdio},
     sync::{
         Arc,
         atomic::{AtomicUsize, Ordering},
@@ -25,7 +24,11 @@ use tokio::sync::watch;
 use tokio_tungstenite::{connect_async, tungstenite::Message};
 
 mod common;
-use common::{database_url, record_row};
+use common::{
+    database_url,
+    process::{Server, free_port, wait_ready},
+    record_row, thousands,
+};
 
 /// Chats the clients follow; every message reaches clients / CHATS subscribers.
 const CHATS: usize = 100;
@@ -51,7 +54,7 @@ async fn main() -> anyhow::Result<()> {
         "SQLite"
     };
     let port = free_port()?;
-    let server = Server::start(&database, port)?;
+    let server = Server::start(&database, port, &[])?;
     let base = format!("http://127.0.0.1:{port}");
     let http = common::http_client();
     wait_ready(&http, &base).await?;
@@ -311,89 +314,4 @@ async fn listen(
             _ = stop.changed() => return heard,
         }
     }
-}
-
-/// The `confab` binary as its own process, so its memory is measured alone; it runs in an
-/// empty directory of its own, so no `.env` configures it.
-struct Server {
-    process: Child,
-    /// The working directory; removed when the server is dropped.
-    _cwd: tempfile::TempDir,
-}
-
-impl Server {
-    fn start(database: &str, port: u16) -> anyhow::Result<Self> {
-        let cwd = tempfile::tempdir()?;
-        let child = Command::new(env!("CARGO_BIN_EXE_confab"))
-            .current_dir(cwd.path())
-            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-            .env("DATABASE_URL", database)
-            .env("CONFAB_LOG", "warn")
-            // One machine plays every client: no per-address or per-person limit applies.
-            .env("CONFAB_WIDGET_SESSIONS_PER_HOUR", "1000000")
-            .env("CONFAB_CONNECTIONS_PER_ADDRESS", "1000000")
-            .env("CONFAB_SOCKETS_PER_ADDRESS", "1000000")
-            .env("CONFAB_SOCKETS_PER_USER", "1000000")
-            .env("CONFAB_MESSAGES_PER_MINUTE", "1000000")
-            .env("CONFAB_MESSAGE_BURST", "1000000")
-            .stdout(Stdio::null())
-            .spawn()
-            .context("start confab")?;
-        Ok(Self {
-            process: child,
-            _cwd: cwd,
-        })
-    }
-
-    /// Resident memory, from /proc.
-    fn rss_kib(&self) -> anyhow::Result<u64> {
-        let status = std::fs::read_to_string(format!("/proc/{}/status", self.process.id()))?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .context("VmRSS in /proc/PID/status")
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.process.kill();
-        let _ = self.process.wait();
-    }
-}
-
-fn free_port() -> anyhow::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-async fn wait_ready(http: &reqwest::Client, base: &str) -> anyhow::Result<()> {
-    let deadline = Instant::now() + DEADLINE;
-    while Instant::now() < deadline {
-        if http
-            .get(format!("{base}/readyz"))
-            .send()
-            .await
-            .is_ok_and(|r| r.status().is_success())
-        {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    bail!("confab did not become ready")
-}
-
-/// A count with thousands separators, as README's table shows them.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(digit);
-    }
-    out
 }

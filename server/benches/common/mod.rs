@@ -1,8 +1,13 @@
-//! What the benchmarks share: a fresh database to run against, an HTTP client, and where
-//! their figures go.
+//! What the benchmarks share: a fresh database to run against, an HTTP client, the `confab`
+//! binary as a process (`process`), and where their figures go. Each bench compiles this
+//! module on its own and uses part of it, hence the `dead_code` allowance.
 //! `make bench` (scripts/bench.sh) sets `CONFAB_BENCH_FIGURES` to a directory; each bench
-//! appends its table row there, and the script turns the rows into `figures/admin-list.md` and
-//! `figures/realtime.md`, the files README's benchmark tables must equal.
+//! appends its table rows there, and the script turns them into the files under `figures/`,
+//! which README's benchmark tables must equal.
+
+#![allow(dead_code)]
+
+pub mod process;
 
 use std::io::Write;
 
@@ -57,4 +62,17 @@ pub fn record_row(table: &str, cells: &[String]) -> anyhow::Result<()> {
         .open(std::path::Path::new(&dir).join(format!("{table}.rows")))?;
     writeln!(rows, "| {} |", cells.join(" | "))?;
     Ok(())
+}
+
+/// A count with thousands separators, as README's tables show them.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }
