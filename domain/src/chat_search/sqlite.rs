@@ -176,44 +176,53 @@ async fn newest_matches(
     Ok(matches)
 }
 
-/// Snippets for a page of found chats: see [`super::snippets`]. FTS5 cuts each from the one
-/// row [`find`] noted, found by rowid within the match: a seek, not a scan.
+/// Snippets for a page of found chats: see [`super::snippets`]. Each is cut from the one row
+/// [`find`] noted for its chat, found by rowid within the match (a seek into each word's
+/// list, not a scan); one statement per table for the whole page.
 pub(super) async fn snippets(
     db: &DatabaseConnection,
     found: &Found,
     chat_ids: &[Uuid],
 ) -> Result<HashMap<Uuid, Snippet>, AppError> {
-    let mut snippets = HashMap::new();
+    let mut by_message = HashMap::new();
+    let mut by_note = HashMap::new();
     for chat_id in chat_ids {
-        let (table, query, row, in_note) = match (
+        match (
             found.newest_match.get(chat_id),
             found.newest_note_match.get(chat_id),
         ) {
-            (Some(&row), _) => (&MESSAGES, &found.message_query, row, false),
-            (None, Some(&row)) => (&NOTES, &found.note_query, row, true),
+            (Some(&row), _) => by_message.insert(row, *chat_id),
+            (None, Some(&row)) => by_note.insert(row, *chat_id),
             (None, None) => continue,
         };
-        let Some(query) = query else {
+    }
+    let mut snippets = HashMap::new();
+    for (table, query, rows, in_note) in [
+        (&MESSAGES, &found.message_query, by_message, false),
+        (&NOTES, &found.note_query, by_note, true),
+    ] {
+        let (Some(query), false) = (query, rows.is_empty()) else {
             continue;
         };
-        let table = table.name;
+        let name = table.name;
+        let wanted = vec!["?"; rows.len()].join(", ");
+        let mut values: Vec<sea_orm::Value> = vec![query.clone().into()];
+        values.extend(rows.keys().map(|&row| sea_orm::Value::from(row)));
         let statement = Statement::from_sql_and_values(
             DatabaseBackend::Sqlite,
             format!(
-                "SELECT snippet({table}, 0, '', '', '…', 16) AS snippet \
-                 FROM {table} WHERE {table} MATCH ? AND rowid = ?"
+                "SELECT rowid AS row, snippet({name}, 0, '', '', '…', 16) AS snippet \
+                 FROM {name} WHERE {name} MATCH ? AND rowid IN ({wanted})"
             ),
-            [query.clone().into(), row.into()],
+            values,
         );
-        if let Some(found_row) = db.query_one_raw(statement).await? {
-            let snippet: String = found_row.try_get("", "snippet")?;
-            snippets.insert(
-                *chat_id,
-                Snippet {
-                    text: cut_chars(snippet.trim(), SNIPPET_CHARS),
-                    in_note,
-                },
-            );
+        for row in db.query_all_raw(statement).await? {
+            let fts_row: i64 = row.try_get("", "row")?;
+            let text: String = row.try_get("", "snippet")?;
+            if let Some(chat_id) = rows.get(&fts_row) {
+                let text = cut_chars(text.trim(), SNIPPET_CHARS);
+                snippets.insert(*chat_id, Snippet { text, in_note });
+            }
         }
     }
     Ok(snippets)
