@@ -1,7 +1,7 @@
 //! Benchmark: the cost per message under load. Starts the real `confab` binary on 127.0.0.1
 //! (SQLite in a temporary file, or PostgreSQL when `DATABASE_URL` names a server); 1,000
-//! visitors each follow their own chat over `/ws` and 3 staff members follow the admin
-//! channel, as dashboards do. The visitors then send messages over their sockets
+//! visitors each follow their own chat over `/ws` and 3 dashboards (one staff account) follow
+//! the admin channel. The visitors then send messages over their sockets
 //! (`send_message`) at rising rates, a few seconds each, and the bench measures each message's
 //! ack (send → the sender's `sent` frame) and its delivery to staff (send → each dashboard's
 //! `new_user_message`), with the server's CPU time and memory per rate. It stops after the
@@ -195,10 +195,17 @@ async fn main() -> anyhow::Result<()> {
         // Every ack and delivery of this step, or the deadline.
         let waiting = Instant::now();
         loop {
-            let (acks, deliveries) = {
+            let (acks, deliveries, refused) = {
                 let heard = heard.lock().map_err(|_| anyhow::anyhow!("poisoned"))?;
-                (heard.acks[step].len(), heard.deliveries[step].len())
+                (
+                    heard.acks[step].len(),
+                    heard.deliveries[step].len(),
+                    heard.refused,
+                )
             };
+            if refused > 0 {
+                bail!("{backend} at {rate}/s: the server refused {refused} messages");
+            }
             if acks >= sent && deliveries >= sent * DASHBOARDS {
                 break;
             }

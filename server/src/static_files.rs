@@ -29,8 +29,7 @@ pub(crate) fn files_or_not_found()
 /// Adds `Vary: Accept-Encoding` to a file sent (not to the 404 page, which is never
 /// compressed).
 fn varies_with_encoding(mut response: Response) -> Response {
-    let status = response.status();
-    if status.is_success() || status.as_u16() == 304 {
+    if response.status().is_success() {
         response
             .headers_mut()
             .append(header::VARY, HeaderValue::from_static("accept-encoding"));

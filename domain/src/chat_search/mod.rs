@@ -5,8 +5,8 @@
 //!
 //! A query is cut into words the way both indexes cut text (runs of letters and digits); a
 //! chat matches when its user's email or one of its messages holds every word (whole words; a
-//! word typed with a trailing `*` as a prefix); for words in very many messages, one of their
-//! newest [`MAX_MATCHES`]. The words are rebuilt into each engine's query syntax from letters
+//! word typed with a trailing `*` as a prefix, at most [`MAX_PREFIXES`] of them); for words in
+//! very many messages, one of their newest [`MAX_MATCHES`]. The words are rebuilt into each engine's query syntax from letters
 //! and digits only, so nothing a user types is ever read as an operator.
 
 mod postgres;
@@ -23,6 +23,9 @@ use wire::error::AppError;
 pub const MAX_QUERY_CHARS: usize = 200;
 /// Most words of a query that count; the rest are ignored.
 const MAX_WORDS: usize = 8;
+/// Most words of a query read as prefixes; a later `*` is ignored (the word matches whole).
+/// Each prefix reads the lists of every word it starts, so this bounds what one query costs.
+const MAX_PREFIXES: usize = 2;
 /// Longest snippet of the matching message, in characters.
 const SNIPPET_CHARS: usize = 120;
 
@@ -70,6 +73,9 @@ impl SearchTerms {
             }
         }
         words.truncate(MAX_WORDS);
+        for word in words.iter_mut().filter(|w| w.prefix).skip(MAX_PREFIXES) {
+            word.prefix = false;
+        }
         Ok(Some(Self { words }))
     }
 }
@@ -206,5 +212,13 @@ mod tests {
             .expect("valid")
             .expect("not blank");
         assert_eq!(many.words.len(), MAX_WORDS);
+        let prefixes = SearchTerms::parse("a* b* c* d")
+            .expect("valid")
+            .expect("not blank");
+        assert_eq!(
+            postgres::tsquery(&prefixes),
+            "a:* & b:* & c & d",
+            "a third prefix matches whole"
+        );
     }
 }

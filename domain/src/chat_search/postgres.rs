@@ -6,13 +6,14 @@
 //! where the other is slow: walking back through the newest messages testing each one's
 //! stored `tsvector` (fast for common words: the first few thousand hold enough), or reading
 //! every message holding the words through the GIN index and keeping the newest (fast for
-//! rare ones). For whole words the planner picks well: the column's statistics tell it how
-//! common each word is. For a prefix (`refu:*`) it cannot tell, and a rare prefix walked the
-//! whole table; so a query with a prefix first walks the newest [`WALK_ROWS`] messages
-//! itself, which finds a prefix in one message in a hundred or more, and reads the index only
-//! when the walk found fewer than [`MAX_MATCHES`]: the prefix is then rare, so there are few
-//! matches to read. (Before the stored column, a word in nine messages in ten read 900,000
-//! rows through the index, 225 ms at a million messages; the walk had to compute each
+//! rare ones). Left to itself, the planner picks one by its estimate of how common the words
+//! are, which fails for a prefix (`refu:*`: none), for two common words seldom together
+//! (taken as independent), and for a plan prepared once for every query; the slow way is
+//! then hundreds of milliseconds at a million messages. So every search first walks the
+//! newest [`WALK_ROWS`] messages itself, which finds words in one message in a hundred or
+//! more, and reads the index only when the walk found fewer than [`MAX_MATCHES`]: the words
+//! are then rare, so there are few matches to read. (Before the stored column, a word in nine
+//! messages in ten read 900,000 rows through the index, 225 ms; the walk had to compute each
 //! message's `tsvector`.)
 
 use std::collections::HashMap;
@@ -24,7 +25,7 @@ use wire::{error::AppError, model::cut_chars};
 
 use super::{Found, MAX_MATCHES, SNIPPET_CHARS, SearchTerms, Snippet};
 
-/// How many of the newest messages a prefix's walk reads.
+/// How many of the newest messages the walk reads.
 const WALK_ROWS: u32 = 100 * MAX_MATCHES;
 
 /// The text of a note, as its index (migration 19) declares it.
@@ -52,42 +53,29 @@ pub(super) async fn find(db: &DatabaseConnection, terms: &SearchTerms) -> Result
     let backend = DatabaseBackend::Postgres;
     let query = tsquery(terms);
     let mut found = Found::default();
-    let has_prefix = terms.words.iter().any(|w| w.prefix);
-    let messages = if has_prefix {
-        let walk = Statement::from_sql_and_values(
-            backend,
-            format!(
-                "SELECT chat_id FROM (SELECT chat_id, search_text FROM support_messages \
-                   ORDER BY id DESC LIMIT {WALK_ROWS}) AS newest \
-                 WHERE search_text @@ to_tsquery('simple', $1) LIMIT {MAX_MATCHES}"
-            ),
-            [query.clone().into()],
-        );
-        let walked = db.query_all_raw(walk).await?;
-        for row in &walked {
-            found.add(row.try_get("", "chat_id")?);
-        }
-        // A rare prefix: every message holding it, through the index, newest kept. Ordering
-        // by `created_at` (no index leads with it) keeps the planner on the GIN index.
-        if walked.len() < MAX_MATCHES as usize {
-            format!(
-                "SELECT chat_id FROM (SELECT chat_id FROM support_messages \
-                   WHERE search_text @@ to_tsquery('simple', $1) \
-                   ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_matches \
-                 UNION "
-            )
-        } else {
-            String::new()
-        }
-    } else {
-        // Whole words: the planner walks the primary key (UUID v7: newest first) for common
-        // ones and reads the GIN index for rare ones.
+    let walk = Statement::from_sql_and_values(
+        backend,
+        format!(
+            "SELECT chat_id FROM (SELECT chat_id, search_text FROM support_messages \
+               ORDER BY id DESC LIMIT {WALK_ROWS}) AS newest \
+             WHERE search_text @@ to_tsquery('simple', $1) LIMIT {MAX_MATCHES}"
+        ),
+        [query.clone().into()],
+    );
+    let walked = db.query_all_raw(walk).await?;
+    for row in &walked {
+        found.add(row.try_get("", "chat_id")?);
+    }
+    // Rare words: every message holding them, through the index, newest kept. Ordering by
+    // `created_at` (no index leads with it) keeps the planner on the GIN index.
+    let messages = if walked.len() < MAX_MATCHES as usize {
         format!(
             "SELECT chat_id FROM (SELECT chat_id FROM support_messages \
                WHERE search_text @@ to_tsquery('simple', $1) \
-               ORDER BY id DESC LIMIT {MAX_MATCHES}) AS newest_matches \
-             UNION "
+               ORDER BY created_at DESC, id DESC LIMIT {MAX_MATCHES}) AS newest_matches UNION "
         )
+    } else {
+        String::new()
     };
     let rest = Statement::from_sql_and_values(
         backend,

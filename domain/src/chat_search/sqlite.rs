@@ -51,6 +51,19 @@ impl FtsTable {
     }
 }
 
+/// What one word of a query stands for in an FTS5 table.
+#[derive(Debug)]
+enum Meaning {
+    /// The word itself, whole.
+    Whole,
+    /// A prefix: the words it starts there (the most used, at most [`MAX_WORDS_PER_PREFIX`]).
+    Words(Vec<String>),
+    /// A prefix FTS5 reads itself (`"word"*`). FTS5 folds some letters unlike Rust's
+    /// lower-casing (a final sigma, the long s) and splits words on some marks Rust counts as
+    /// letters, so outside ASCII the vocabulary could miss what the prefix starts.
+    Native,
+}
+
 /// `terms` as an FTS5 query on `table`: each prefix replaced by the words it starts there.
 /// `None` when a prefix starts no word of the table: nothing there matches.
 async fn query_for(
@@ -58,10 +71,14 @@ async fn query_for(
     terms: &SearchTerms,
     table: &FtsTable,
 ) -> Result<Option<String>, AppError> {
-    let mut expansions = Vec::with_capacity(terms.words.len());
+    let mut meanings = Vec::with_capacity(terms.words.len());
     for word in &terms.words {
         if !word.prefix {
-            expansions.push(Vec::new());
+            meanings.push(Meaning::Whole);
+            continue;
+        }
+        if !word.text.is_ascii() {
+            meanings.push(Meaning::Native);
             continue;
         }
         // Every word starting with the prefix sorts between it and the prefix followed by the
@@ -82,28 +99,28 @@ async fn query_for(
         for row in db.query_all_raw(statement).await? {
             words.push(row.try_get::<String>("", "term")?);
         }
-        expansions.push(words);
+        meanings.push(Meaning::Words(words));
     }
-    Ok(fts5_query(&terms.words, &expansions))
+    Ok(fts5_query(&terms.words, &meanings))
 }
 
-/// The FTS5 query: quoted words joined by `AND`, each prefix (`expansions[i]` for `words[i]`)
+/// The FTS5 query: quoted words joined by `AND`, each prefix (`meanings[i]` for `words[i]`)
 /// an OR of the words it stands for. `None` when a prefix stands for none. (The `AND` is
 /// spelled out: FTS5 refuses a parenthesised OR right after a phrase, `"a" ("b" OR "c")`.)
-fn fts5_query(words: &[Word], expansions: &[Vec<String>]) -> Option<String> {
+fn fts5_query(words: &[Word], meanings: &[Meaning]) -> Option<String> {
     let mut parts = Vec::with_capacity(words.len());
-    for (word, expansion) in words.iter().zip(expansions) {
-        if !word.prefix {
-            parts.push(quoted(&word.text));
-            continue;
-        }
-        match expansion.as_slice() {
-            [] => return None,
-            [only] => parts.push(quoted(only)),
-            many => {
-                let alternatives: Vec<String> = many.iter().map(|w| quoted(w)).collect();
-                parts.push(format!("({})", alternatives.join(" OR ")));
-            }
+    for (word, meaning) in words.iter().zip(meanings) {
+        match meaning {
+            Meaning::Whole => parts.push(quoted(&word.text)),
+            Meaning::Native => parts.push(format!("{}*", quoted(&word.text))),
+            Meaning::Words(found) => match found.as_slice() {
+                [] => return None,
+                [only] => parts.push(quoted(only)),
+                many => {
+                    let alternatives: Vec<String> = many.iter().map(|w| quoted(w)).collect();
+                    parts.push(format!("({})", alternatives.join(" OR ")));
+                }
+            },
         }
     }
     Some(parts.join(" AND "))
@@ -241,21 +258,30 @@ mod tests {
 
     #[test]
     fn prefixes_become_the_words_they_stand_for() {
-        let words = [word("refund", false), word("inv", true), word("42", true)];
-        let expansions = [
-            Vec::new(),
-            vec!["invoice".to_owned(), "invoices".to_owned()],
-            vec!["42".to_owned()],
+        let words = [
+            word("refund", false),
+            word("inv", true),
+            word("42", true),
+            word("λόγος", true),
+        ];
+        let meanings = [
+            Meaning::Whole,
+            Meaning::Words(vec!["invoice".to_owned(), "invoices".to_owned()]),
+            Meaning::Words(vec!["42".to_owned()]),
+            Meaning::Native,
         ];
         assert_eq!(
-            fts5_query(&words, &expansions).as_deref(),
-            Some("\"refund\" AND (\"invoice\" OR \"invoices\") AND \"42\"")
+            fts5_query(&words, &meanings).as_deref(),
+            Some("\"refund\" AND (\"invoice\" OR \"invoices\") AND \"42\" AND \"λόγος\"*")
         );
         // A prefix that starts no word: nothing can match.
-        assert_eq!(
-            fts5_query(&words, &[Vec::new(), Vec::new(), vec!["42".to_owned()]]),
-            None
-        );
+        let none = [
+            Meaning::Whole,
+            Meaning::Words(Vec::new()),
+            Meaning::Words(vec!["42".to_owned()]),
+            Meaning::Native,
+        ];
+        assert_eq!(fts5_query(&words, &none), None);
         assert_eq!(quoted("a\"b"), "\"a\"\"b\"");
     }
 }

@@ -38,8 +38,10 @@ pub(crate) struct ListQuery {
     /// `true` for resolved (archived) chats, `false` (default) for all others, snoozed ones
     /// included.
     archived: Option<bool>,
-    /// Only chats whose user's email or one of whose messages holds every word (the last
-    /// one as a prefix); each result carries `match_snippet`. At most 200 characters.
+    /// Only chats whose user's email, one of whose messages or sent files' names, or (for
+    /// staff) one of whose notes holds every word (a word ending in `*` as a prefix, at most
+    /// two of them; on SQLite a prefix stands for the 64 most used words it starts); each
+    /// result carries `match_snippet`. At most 200 characters.
     #[param(max_length = 200)]
     q: Option<String>,
     /// Only chats carrying this label (combinable with `view` and `q`); an unknown label is

@@ -394,4 +394,20 @@ async fn common_words_find_their_newest_matches_and_prefixes_their_most_used_wor
     );
     // A prefix that starts no word finds nothing.
     assert!(search(&app, &staff, "zorbx*", 50).await.is_empty());
+    // Outside ASCII, FTS5 folds a word its own way (a final sigma becomes σ): the prefix is
+    // found as typed.
+    write_messages(&app, &rare, 100, &["Ο λόγος της επιστροφής".to_owned()]).await;
+    assert_eq!(
+        ids(&search(&app, &staff, "ΛΌΓΟΣ*", 50).await),
+        [rare.as_str()]
+    );
+    // At most two prefixes: a third `*` matches the word whole.
+    assert_eq!(
+        ids(&search(&app, &staff, "λόγ* επιστ* τη*", 50).await),
+        Vec::<&str>::new()
+    );
+    assert_eq!(
+        ids(&search(&app, &staff, "λόγ* επιστ* της*", 50).await),
+        [rare.as_str()]
+    );
 }
