@@ -77,7 +77,9 @@ function page_url(attrs = '', early = ''): string {
   return `${hostUrl}/?${new URLSearchParams({ attrs, early })}`;
 }
 
+/** Sends `text` once the widget is connected (before that, Enter does not send). */
 async function send(page: Page, text: string) {
+  await expect(page.getByTestId('support-connection')).toHaveAttribute('data-state', 'open');
   const input = page.getByTestId('support-input');
   await input.fill(text);
   await input.press('Enter');
