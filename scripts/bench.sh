@@ -2,8 +2,9 @@
 # `make bench`: the benchmarks, on SQLite and on a throwaway PostgreSQL. They print numbers,
 # fail on lost or repeated deliveries and failed connections, and write their table rows; this
 # script turns the rows into figures/admin-list.md, figures/search.md, figures/realtime.md,
-# figures/uploads.md and figures/load.md, measures the release bundles into figures/bundle-weight.md, each naming the commit measured, and copies them into
-# README (scripts/check-figures.sh keeps the two equal).
+# figures/uploads.md, figures/load.md and figures/lighthouse.md (Lighthouse's scores of the
+# hosted app), measures the release bundles into figures/bundle-weight.md, each naming the commit
+# measured, and copies them into README (scripts/check-figures.sh keeps the two equal).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 clean_environment
@@ -40,6 +41,8 @@ export CONFAB_BENCH_FIGURES=$rows
 step "release build, and the bundles' weight"
 scripts/build-release.sh
 scripts/check-embed-size.sh --figures "$rows/bundle-weight.md"
+step "Lighthouse: / as a signed-in user (mobile), /admin/chats as staff (desktop)"
+scripts/lighthouse.sh "$rows/lighthouse.rows"
 
 bench_all SQLite
 start_throwaway_postgres
@@ -62,6 +65,8 @@ figure uploads.md uploads \
   "| Backend | Clients | Uploads | Throughput | One upload p50 | p95 | p99 |"
 figure load.md load \
   "| Backend | Offered | Sent | Ack p50 | Ack p95 | Ack p99 | To staff p95 | Server CPU | CPU per message | Server RSS |"
+figure lighthouse.md lighthouse \
+  "| Page | Device | Performance | First paint | Largest paint | Total blocking | Layout shift | Transferred |"
 { echo "$measured"; echo; cat "$rows/bundle-weight.md"; } >figures/bundle-weight.md
 scripts/check-figures.sh --write
 end_steps
