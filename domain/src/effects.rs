@@ -8,8 +8,10 @@ use std::sync::Arc;
 use chrono::TimeDelta;
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
+use uuid::Uuid;
 
 use crate::{attachments::Files, events, fact::Fact, hub::Hub};
+use wire::model::SupportMessage;
 
 /// How long a staff reply may stay unread before its user is emailed, unless configured.
 pub const DEFAULT_REPLY_EMAIL_DELAY: TimeDelta = TimeDelta::minutes(5);
@@ -50,5 +52,16 @@ impl Effects {
     /// services publish.
     pub async fn publish(&self, db: &DatabaseConnection, fact: Fact, except: Option<u64>) {
         events::announce(db, &self.hub, &self.files, fact, except).await;
+    }
+
+    /// [`publish`](Self::publish) for a message just posted, delivered here from the view the
+    /// poster already holds.
+    pub async fn publish_posted(
+        &self,
+        db: &DatabaseConnection,
+        chat_id: Uuid,
+        message: SupportMessage,
+    ) {
+        events::announce_posted(db, &self.hub, chat_id, message).await;
     }
 }

@@ -31,6 +31,22 @@ pub async fn announce(
     hub.relay(fact);
 }
 
+/// Delivers a message this process just posted from the view it already holds (no reading
+/// it back), and hands the fact to the other processes, which read it themselves.
+pub async fn announce_posted(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    chat_id: Uuid,
+    message: SupportMessage,
+) {
+    let fact = Fact::MessagePosted {
+        chat_id,
+        message_id: message.id,
+    };
+    deliver_message(db, hub, chat_id, message).await;
+    hub.relay(fact);
+}
+
 /// Delivers a fact another process announced to this process's connections.
 pub async fn deliver_locally(db: &DatabaseConnection, hub: &Hub, files: &Files, fact: &Fact) {
     deliver(db, hub, files, fact, None).await;
@@ -84,8 +100,7 @@ async fn deliver(
     }
 }
 
-/// The chat's subscribers get the message; staff dashboards the user's message (when the
-/// user wrote) and the chat's new list entry. Nothing is read when nobody listens.
+/// A message posted elsewhere, read back and delivered. Nothing is read when nobody listens.
 async fn message_posted(
     db: &DatabaseConnection,
     hub: &Hub,
@@ -93,9 +108,7 @@ async fn message_posted(
     chat_id: Uuid,
     message_id: Uuid,
 ) {
-    let followed = hub.has_followers(Topic::Chat(chat_id));
-    let staff = hub.has_followers(Topic::Admin);
-    if !followed && !staff {
+    if !hub.has_followers(Topic::Chat(chat_id)) && !hub.has_followers(Topic::Admin) {
         return;
     }
     let message = match MessageRows::find_by_id(message_id).one(db).await {
@@ -110,7 +123,19 @@ async fn message_posted(
             return;
         }
     };
-    if followed {
+    deliver_message(db, hub, chat_id, message).await;
+}
+
+/// The chat's subscribers get the message; staff dashboards the user's message (when the
+/// user wrote) and the chat's new list entry, which is read only when some dashboard listens.
+async fn deliver_message(
+    db: &DatabaseConnection,
+    hub: &Hub,
+    chat_id: Uuid,
+    message: SupportMessage,
+) {
+    let staff = hub.has_followers(Topic::Admin);
+    if hub.has_followers(Topic::Chat(chat_id)) {
         hub.publish(
             Topic::Chat(chat_id),
             ServerFrame::NewMessage {

@@ -244,28 +244,37 @@ pub async fn post_message(
     if sender == SenderType::Admin {
         effects.reply_jobs.notify_one();
     }
-    let fact = Fact::MessagePosted {
-        chat_id,
-        message_id: message.id,
-    };
-    effects.publish(db, fact, None).await;
     let attachments = if claimed.is_empty() {
         Vec::new()
     } else {
-        let signer = effects.files.links.signer(db).await?;
-        let expires = view_expiry(clock::now());
-        claimed
-            .iter()
-            .map(|row| attachment_views::view(row, &signer, expires))
-            .collect()
+        match effects.files.links.signer(db).await {
+            Ok(signer) => {
+                let expires = view_expiry(clock::now());
+                claimed
+                    .iter()
+                    .map(|row| attachment_views::view(row, &signer, expires))
+                    .collect()
+            }
+            Err(err) => {
+                // Committed all the same: readers hear of it, read back with its links.
+                let fact = Fact::MessagePosted {
+                    chat_id,
+                    message_id: message.id,
+                };
+                effects.publish(db, fact, None).await;
+                return Err(err);
+            }
+        }
     };
-    Ok(Posted {
+    let posted = Posted {
         message,
         chat,
         created: true,
         author: poster.author,
         attachments,
-    })
+    };
+    effects.publish_posted(db, chat_id, posted.view()).await;
+    Ok(posted)
 }
 
 /// Records `message` (with its `files`) as the chat's newest (`last_message_at`,
