@@ -8,8 +8,10 @@
 # Usage: scripts/lighthouse.sh ROWS_FILE
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+clean_environment
 
 rows=${1:?usage: scripts/lighthouse.sh ROWS_FILE}
+: >"$rows"
 bin="$TARGET_DIR/release/confab"
 [ -x "$bin" ] || die "$bin not found: run the release build first (make bench does)"
 
@@ -36,11 +38,19 @@ base="http://127.0.0.1:$port"
 session_cookie() {
   curl -fsS -D - -o /dev/null "$base/rpc/auth/$1" \
     --data-urlencode "email=$2" --data-urlencode "password=$3" |
-    sed -n 's/^[Ss]et-[Cc]ookie: \(confab_session=[0-9a-f]*\);.*/\1/p'
+    sed -n 's/^[Ss]et-[Cc]ookie: \(confab_session=[0-9a-f]\+\);.*/\1/p'
+}
+# signed_in_as COOKIE: the email of the session's user (empty when the session is refused).
+signed_in_as() {
+  curl -fsS -X POST -H "Cookie: $1" "$base/rpc/auth/me" |
+    python3 -c 'import json, sys; print((json.load(sys.stdin) or {}).get("email") or "")'
 }
 user_cookie=$(session_cookie sign_up "lighthouse-user@example.com" "lighthouse user password")
 staff_cookie=$(session_cookie sign_in "$staff_email" "$staff_password")
 [ -n "$user_cookie" ] && [ -n "$staff_cookie" ] || die "could not sign in the user and staff member"
+# `/` looks the same to a visitor, so a refused session would go unnoticed in the audit.
+[ "$(signed_in_as "$user_cookie")" = "lighthouse-user@example.com" ] ||
+  die "the user's session is not accepted"
 
 node "$ROOT/end2end/lighthouse/run.mjs" --base "$base" --user-cookie "$user_cookie" \
   --staff-cookie "$staff_cookie" --rows "$rows"

@@ -111,6 +111,24 @@ mod tests {
         assert_eq!(sqlite_file_path("postgres://h/db"), None);
     }
 
+    #[tokio::test]
+    async fn the_bundled_sqlite_plans_without_looking_at_bound_values() {
+        use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
+        // `.cargo/config.toml` builds SQLite with the query planner stability guarantee; a
+        // build without it (LIBSQLITE3_FLAGS overridden) compiles every statement with a
+        // bound `LIMIT ?` again at each execution (README, Build notes).
+        let db = connect("sqlite::memory:").await.expect("open SQLite");
+        let row = db
+            .query_one_raw(Statement::from_string(
+                DatabaseBackend::Sqlite,
+                "SELECT sqlite_compileoption_used('ENABLE_QPSG') AS qpsg",
+            ))
+            .await
+            .expect("ask SQLite")
+            .expect("a row");
+        assert_eq!(row.try_get::<i32>("", "qpsg").expect("a number"), 1);
+    }
+
     #[test]
     fn passwords_are_redacted() {
         assert_eq!(

@@ -256,7 +256,8 @@ pub async fn post_message(
                     .collect()
             }
             Err(err) => {
-                // Committed all the same: readers hear of it, read back with its links.
+                // Committed all the same: readers hear of it the way other processes do
+                // (read back, signing its links again; if that fails too, a warning is logged).
                 let fact = Fact::MessagePosted {
                     chat_id,
                     message_id: message.id,
