@@ -22,6 +22,10 @@ cargo clippy -p wire -p domain -p app -p server -p migration -p xtask --all-targ
 step "clippy: browser side (frontend, app with hydrate, wire) for wasm32"
 cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown -- -D warnings
 
+step "clippy: the pages' bundle (frontend and app without the dashboard, wire) for wasm32"
+cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-default-features \
+  --features frontend/pages -- -D warnings
+
 step "clippy: the embed bundle (frontend, app with embed, wire) for wasm32"
 cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-default-features \
   --features frontend/embed -- -D warnings

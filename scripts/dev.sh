@@ -9,4 +9,6 @@ source "$(dirname "$0")/lib.sh"
 scripts/setup.sh
 cargo leptos build
 scripts/build-embed.sh
+# One bundle, the whole app, for every page: a release build's staff bundle would be stale.
+rm -f target/site/pkg/confab-dashboard.* target/site/pkg/confab.pages.sha256
 exec cargo leptos watch -- serve --dev-admin

@@ -36,6 +36,17 @@ cargo_test_at_least() {
   echo "    ($passed tests passed, at least $least expected)"
 }
 
+# precompress FILE...: writes FILE.gz (gzip -9) and FILE.br (brotli, quality 11) beside each
+# file, as cargo-leptos --precompress does for its own: the server sends the brotli copy to
+# browsers that accept `br` (all current ones), gzip to the others.
+precompress() {
+  local file
+  for file in "$@"; do
+    gzip -9 -k -f "$file"
+  done
+  cargo xtask compress "$@"
+}
+
 # step NAME: prints a header, and the previous step's duration.
 STEP_NAME=""
 STEP_START=$SECONDS

@@ -6,7 +6,8 @@ source "$(dirname "$0")/lib.sh"
 
 CARGO_LEPTOS_VERSION=0.3.11
 
-# Rust: the toolchain in rust-toolchain.toml, with clippy, rustfmt and the wasm32 target.
+# Rust: the toolchain in rust-toolchain.toml, with clippy, rustfmt, the standard library's source
+# and the wasm32 target.
 if ! rustc --version >/dev/null 2>&1; then
   rustup toolchain install
 fi
@@ -16,6 +17,13 @@ fi
 if ! cargo clippy --version >/dev/null 2>&1 || ! cargo fmt --version >/dev/null 2>&1; then
   rustup component add clippy rustfmt
 fi
+std_source="$(rustc --print sysroot)/lib/rustlib/src/rust/library"
+if [ ! -d "$std_source" ]; then
+  rustup component add rust-src
+fi
+# The crates the standard library's own build needs (scripts/build-wasm.sh compiles it into the
+# visitors' bundles), fetched now so the offline release build finds them.
+RUSTC_BOOTSTRAP=1 cargo fetch --quiet --locked --manifest-path "$std_source/Cargo.toml"
 
 # System packages: a C toolchain (linking, the bundled SQLite), Chromium for the browser tests,
 # PostgreSQL for the second backend, curl and python3 for the scripts, Node.js for Playwright,

@@ -2,9 +2,10 @@
 //! behind it, and (with `ssr`) the HTTP adapters they share with the `server` crate. Wire types
 //! are the `wire` crate's; the work behind every server function is the `domain` crate's.
 //!
-//! The same crate is compiled twice: with `ssr` into the server binary, which renders pages and
-//! runs server functions, and with `hydrate` into the wasm bundle, which takes over those pages in
-//! the browser.
+//! The same crate is compiled for the server and for the browser: with `ssr` into the server
+//! binary, which renders pages and runs server functions; with `hydrate` into the wasm bundles
+//! that take over those pages in the browser (with `dashboard` for the staff pages, without it for
+//! every other page); with `embed` into the widget other sites load.
 // The widget's views nest deeply; their types exceed the default limit in release builds.
 #![recursion_limit = "256"]
 
@@ -12,9 +13,10 @@ use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     ParamSegment, SsrMode, StaticSegment,
-    components::{ParentRoute, Route, Router, Routes},
+    components::{Route, Router, Routes},
 };
 
+mod admin_routes;
 pub mod api;
 pub mod browser;
 pub mod components;
@@ -26,9 +28,7 @@ pub mod pages;
 pub mod realtime;
 pub mod widget;
 
-use dashboard::{
-    ConversationPane, Inbox, LabelsPage, MentionsPage, NoChatOpen, RepliesPage, TeamPage,
-};
+use admin_routes::AdminRoutes;
 use pages::{JoinPage, LandingPage, NotFound, SignInPage, SignUpPage, SiteHeader};
 use widget::HostedChatWidget;
 
@@ -36,6 +36,8 @@ use widget::HostedChatWidget;
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     http::content_security::protect_page(&options);
+    #[cfg(feature = "ssr")]
+    let options = http::bundles::for_this_page(options);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -77,36 +79,7 @@ pub fn App() -> impl IntoView {
                 <Route path=StaticSegment("signin") view=SignInPage ssr=SsrMode::InOrder />
                 <Route path=StaticSegment("signup") view=SignUpPage ssr=SsrMode::InOrder />
                 <Route path=(StaticSegment("join"), ParamSegment("token")) view=JoinPage ssr=SsrMode::InOrder />
-                <Route path=StaticSegment("admin") view=TeamPage ssr=SsrMode::InOrder />
-                <Route
-                    path=(StaticSegment("admin"), StaticSegment("team"))
-                    view=TeamPage
-                    ssr=SsrMode::InOrder
-                />
-                <Route
-                    path=(StaticSegment("admin"), StaticSegment("labels"))
-                    view=LabelsPage
-                    ssr=SsrMode::InOrder
-                />
-                <Route
-                    path=(StaticSegment("admin"), StaticSegment("replies"))
-                    view=RepliesPage
-                    ssr=SsrMode::InOrder
-                />
-                <Route
-                    path=(StaticSegment("admin"), StaticSegment("mentions"))
-                    view=MentionsPage
-                    ssr=SsrMode::InOrder
-                />
-                // The inbox: the list stays while the conversation beside it changes.
-                <ParentRoute
-                    path=(StaticSegment("admin"), StaticSegment("chats"))
-                    view=Inbox
-                    ssr=SsrMode::InOrder
-                >
-                    <Route path=StaticSegment("") view=NoChatOpen ssr=SsrMode::InOrder />
-                    <Route path=ParamSegment("id") view=ConversationPane ssr=SsrMode::InOrder />
-                </ParentRoute>
+                <AdminRoutes />
             </Routes>
             <HostedChatWidget />
         </Router>
