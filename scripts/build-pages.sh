@@ -13,8 +13,8 @@ site_pkg="$ROOT/target/site/pkg"
 [ -f "$site_pkg/confab.wasm" ] || die "$site_pkg/confab.wasm not found: run cargo leptos build first"
 
 # pkg/confab.wasm is cargo-leptos's whole app unless this script already replaced it, which
-# the stamp (the hash of the pages bundle it wrote) tells.
-stamp="$site_pkg/confab.pages.sha256"
+# the stamp (the hash of the pages bundle it wrote; beside the site, not served) tells.
+stamp="$ROOT/target/pages-bundle.sha256"
 if [ "$(sha256sum <"$site_pkg/confab.wasm")" != "$(cat "$stamp" 2>/dev/null)" ]; then
   for file in confab.js confab.wasm; do
     for suffix in "" .gz .br; do

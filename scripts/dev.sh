@@ -10,5 +10,5 @@ scripts/setup.sh
 cargo leptos build
 scripts/build-embed.sh
 # One bundle, the whole app, for every page: a release build's staff bundle would be stale.
-rm -f target/site/pkg/confab-dashboard.* target/site/pkg/confab.pages.sha256
+rm -f target/site/pkg/confab-dashboard.* target/pages-bundle.sha256
 exec cargo leptos watch -- serve --dev-admin
