@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds one of the two bundles visitors download, compiled for size: the widget other sites
-# embed (scripts/build-embed.sh) and the hosted pages outside /admin (scripts/build-pages.sh).
+# Builds one of the two bundles compiled for size: the embed, the widget other sites load
+# (scripts/build-embed.sh), and the pages bundle, which hydrates the hosted pages outside /admin
+# (scripts/build-pages.sh).
 #   scripts/build-wasm.sh FEATURE PROFILE OUT_DIR NAME
 # writes OUT_DIR/NAME.js (wasm-bindgen --target web, minified by esbuild) and OUT_DIR/NAME.wasm
 # (wasm-opt -Oz), from the frontend crate built with FEATURE alone, in cargo profile PROFILE.

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make dev`: the development loop. Builds the embed bundle once, then `cargo leptos watch`
 # serves the app on SQLite at http://127.0.0.1:3000 and rebuilds server, hosted bundle and
-# styles on every change, reloading open pages. After changing the widget, run
+# styles on every change, reloading open pages. Every page loads the whole app there (the
+# release build splits it by audience: scripts/build-pages.sh). After changing the widget, run
 # scripts/build-embed.sh again to refresh the embed bundle other sites load.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
@@ -9,6 +10,4 @@ source "$(dirname "$0")/lib.sh"
 scripts/setup.sh
 cargo leptos build
 scripts/build-embed.sh
-# One bundle, the whole app, for every page: a release build's staff bundle would be stale.
-rm -f target/site/pkg/confab-dashboard.* target/pages-bundle.sha256
 exec cargo leptos watch -- serve --dev-admin

@@ -22,7 +22,7 @@ if [ ! -d "$std_source" ]; then
   rustup component add rust-src
 fi
 # The crates the standard library's own build needs (scripts/build-wasm.sh compiles it into the
-# visitors' bundles), fetched now so the offline release build finds them.
+# embed and the pages bundle), fetched now so the offline release build finds them.
 RUSTC_BOOTSTRAP=1 cargo fetch --quiet --locked --manifest-path "$std_source/Cargo.toml"
 
 # System packages: a C toolchain (linking, the bundled SQLite), Chromium for the browser tests,

@@ -41,7 +41,7 @@ else
     die "the offline release build downloaded tools: $(comm -13 <(echo "$before") <(downloads) | tr '\n' ' ')"
 fi
 
-step "embed weight budget"
+step "bundle weight budget: the embed, the start page"
 scripts/check-embed-size.sh
 
 step "reverse proxy: nginx in front of the release binary"

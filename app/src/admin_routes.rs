@@ -1,5 +1,5 @@
 //! The routes under `/admin`, which differ by bundle. The server and the staff pages' bundle
-//! (feature `dashboard`) carry the dashboard itself. The visitors' bundle, which hydrates every
+//! (feature `dashboard`) carry the dashboard itself. The pages bundle, which hydrates every
 //! other page, leaves the dashboard's code out, so a user on the start page never downloads it:
 //! there `/admin` is one route that asks the server for the page, which then comes with the
 //! dashboard's bundle. Links into the dashboard are full page loads anyway (`rel="external"`,
@@ -49,7 +49,7 @@ pub fn AdminRoutes() -> impl MatchNestedRoutes + Clone {
     .into_inner()
 }
 
-/// Everything under `/admin`, in the visitors' bundle: loaded from the server, with the
+/// Everything under `/admin`, in the pages bundle: loaded from the server, with the
 /// dashboard's bundle.
 #[cfg(not(feature = "dashboard"))]
 #[component(transparent)]
@@ -69,9 +69,5 @@ pub fn AdminRoutes() -> impl MatchNestedRoutes + Clone {
 #[cfg(not(feature = "dashboard"))]
 #[component]
 fn LoadFromServer() -> impl IntoView {
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        let path = format!("{}{}", location.pathname.get(), location.search.get());
-        crate::browser::navigate_to(&path);
-    });
+    Effect::new(move |_| crate::browser::load_from_server());
 }

@@ -37,7 +37,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     http::content_security::protect_page(&options);
     #[cfg(feature = "ssr")]
-    let options = http::bundles::for_this_page(options);
+    let hydration = http::bundles::hydration_scripts(options.clone());
+    #[cfg(not(feature = "ssr"))]
+    let hydration = view! { <HydrationScripts options=options.clone() /> };
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -45,7 +47,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                {hydration}
                 <MetaTags />
             </head>
             <body>

@@ -143,8 +143,7 @@ pub(crate) async fn guard_admin_pages(
     next: Next,
 ) -> Response {
     let path = request.uri().path();
-    let is_admin_page = path == "/admin" || path.starts_with("/admin/");
-    if !is_admin_page || request.method() != Method::GET {
+    if !app::http::is_staff_page(path) || request.method() != Method::GET {
         return next.run(request).await;
     }
     match current_user::authenticate(request.headers(), &state).await {

@@ -4,8 +4,8 @@
 //!   around a longer loop, in any crate of the workspace. Dependencies between modules should
 //!   point one way, so each layer can be read (and changed) without the ones above it.
 //! - `compress FILE…`: writes `FILE.br` beside each file, brotli at its best quality, for the
-//!   server to send browsers that accept `br` (scripts/build-embed.sh, for the embed bundle;
-//!   cargo-leptos `--precompress` does the same for the hosted app's files).
+//!   server to send browsers that accept `br` (scripts/lib.sh `precompress`, for the embed and
+//!   the pages bundle; cargo-leptos `--precompress` does the same for its own files).
 
 mod compress;
 mod module_graph;

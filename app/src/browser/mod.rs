@@ -29,8 +29,8 @@ pub use local::Local;
 pub use locale::{iso_time, language, local_day, local_time, utc_day, utc_time};
 pub use notifications::{Permission, ask_permission, notification_permission, notify};
 pub use page::{
-    focus, from_within, in_a_field, is_hidden, matches_media, navigate_to, open_details, origin,
-    set_title,
+    focus, from_within, in_a_field, is_hidden, load_from_server, matches_media, navigate_to,
+    open_details, origin, set_title,
 };
 pub use sound::chime;
 pub use storage::{store, stored};

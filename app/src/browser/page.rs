@@ -14,6 +14,22 @@ pub fn navigate_to(path: &str) {
 #[cfg(not(feature = "browser"))]
 pub fn navigate_to(_path: &str) {}
 
+/// Loads the address the page shows from the server again, in place of the current history
+/// entry (the router already added it).
+#[cfg(feature = "browser")]
+pub fn load_from_server() {
+    let went = web_sys::window()
+        .map(|w| w.location())
+        .and_then(|location| location.href().ok().map(|href| location.replace(&href)));
+    if !matches!(went, Some(Ok(()))) {
+        leptos::logging::error!("loading the page from the server failed");
+    }
+}
+
+/// Loads the page from the server: the server renders pages, it does not visit them.
+#[cfg(not(feature = "browser"))]
+pub fn load_from_server() {}
+
 /// `https://host` of the page.
 #[cfg(feature = "browser")]
 pub fn origin() -> String {

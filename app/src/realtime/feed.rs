@@ -3,7 +3,7 @@
 //! Each (re)subscription is announced, so the page re-reads what it may have missed while the
 //! socket was down.
 //!
-//! Frames are decoded with serde: the hosted app's bundle carries serde_json for its server
+//! Frames are decoded with serde: the dashboard's bundle carries serde_json for its server
 //! functions anyway (the embed's hand-written codec in `wire` exists for its size budget).
 
 use std::{cell::RefCell, rc::Rc};
