@@ -21,6 +21,9 @@ pub mod api;
 pub mod browser;
 pub mod components;
 pub mod conversation;
+// Only where the dashboard's routes are (the server, the staff pages' bundle): the compiler, not
+// only the linker, keeps the dashboard out of the pages bundle.
+#[cfg(feature = "dashboard")]
 pub mod dashboard;
 #[cfg(feature = "ssr")]
 pub mod http;
