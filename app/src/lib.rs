@@ -6,8 +6,9 @@
 //! binary, which renders pages and runs server functions; with `hydrate` into the wasm bundles
 //! that take over those pages in the browser (with `dashboard` for the staff pages, without it for
 //! every other page); with `embed` into the widget other sites load.
-// The widget's views nest deeply; their types exceed the default limit in release builds.
-#![recursion_limit = "256"]
+// The widget's views nest deeply; their types exceed the default limit in release builds, and
+// 256 in the pages bundle's (the hosted widget's hydration, without the dashboard).
+#![recursion_limit = "512"]
 
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
