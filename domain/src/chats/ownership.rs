@@ -21,7 +21,7 @@ use crate::{
     entities::{SupportChat, chat_activity::KindColumn, support_chat},
     fact::Fact,
     team::directory,
-    transactions,
+    transactions::{self, WriteTransaction},
 };
 use wire::{error::AppError, model::SupportChatListItem, team::ChatStatus};
 
@@ -218,7 +218,7 @@ pub(super) async fn apply(
 async fn commit(
     db: &DatabaseConnection,
     effects: &Effects,
-    txn: DatabaseTransaction,
+    txn: WriteTransaction,
     chat: support_chat::Model,
     plan: Option<Plan>,
 ) -> Result<SupportChatListItem, AppError> {
