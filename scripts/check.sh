@@ -33,7 +33,7 @@ cargo clippy -p frontend -p app -p wire --target wasm32-unknown-unknown --no-def
 # PostgreSQL-only tests (a `postgres` module in their file) are filtered out here, so the
 # summary counts them as "filtered out", never as passed; `make test` runs them on PostgreSQL.
 step "tests on SQLite"
-cargo_test_at_least 285 -p wire -p domain -p app -p server -p migration -p xtask -- --skip ::postgres::
+cargo_test_at_least 287 -p wire -p domain -p app -p server -p migration -p xtask -- --skip ::postgres::
 
 # app's browser-only code (JSON codec, /ws client, widget model) in headless Chromium, through
 # wasm-bindgen-test-runner and chromedriver (.cargo/config.toml names the runner).

@@ -12,7 +12,7 @@ scripts/check.sh
 
 step "tests on PostgreSQL"
 start_throwaway_postgres
-DATABASE_URL="$PG_URL" cargo_test_at_least 162 -p server --test it
+DATABASE_URL="$PG_URL" cargo_test_at_least 163 -p server --test it
 
 # Alone, since it restarts the PostgreSQL server under two running instances.
 step "two instances across a PostgreSQL restart"

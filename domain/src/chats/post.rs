@@ -4,8 +4,8 @@
 //! the poster's uploads with it and queues the reply email; live events go out after commit.
 
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait,
-    FromQueryResult, IntoActiveModel, QueryFilter, QuerySelect, QueryTrait, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter, QuerySelect, QueryTrait, Set,
     sea_query::{Expr, Query},
 };
 use uuid::Uuid;
@@ -289,12 +289,22 @@ struct Locked {
     labelled: bool,
 }
 
-/// Locks and reads the chat (404 when there is none), and in the same statement whether
-/// `client_id` is taken in it and whether it carries labels. One statement instead of three:
-/// on SQLite each statement is a round trip to its connection's thread, and the switches
-/// between threads were the largest part of a message's cost (`perf` under the load bench:
-/// four tenths of the server's CPU in `finish_task_switch` and wake-ups, `sqlite3VdbeExec`
-/// itself 1.4%). The answers hold until commit: labelling locks the chat row too.
+/// Locks and reads the chat (404 when there is none), and asks whether `client_id` is taken
+/// in it and whether it carries labels.
+///
+/// On SQLite the three come from one statement instead of three: each statement there is a
+/// round trip to its connection's thread, and the switches between threads were the largest
+/// part of a message's cost (`perf` under the load bench: four tenths of the server's CPU in
+/// `finish_task_switch` and wake-ups, `sqlite3VdbeExec` itself 1.4%). The transaction holds
+/// the database's write lock from `BEGIN`, so nothing commits between the answers and the
+/// commit.
+///
+/// On PostgreSQL the questions come after the lock, in a statement of their own: a
+/// `SELECT … FOR UPDATE` that waited for the row reads the row as its holder left it, but its
+/// subqueries read the database as it was when the statement began (READ COMMITTED), so they
+/// would miss the labels or the message with the same `client_id` that the holder committed.
+/// Asked after the lock, the answers hold until commit: labelling and posting lock the chat
+/// row first.
 async fn lock_chat(
     txn: &WriteTransaction,
     chat_id: Uuid,
@@ -318,17 +328,29 @@ async fn lock_chat(
             .and_where(chat_label::Column::ChatId.eq(chat_id))
             .to_owned(),
     );
-    let statement = SupportChat::find_by_id(chat_id)
-        .lock_exclusive()
+    let chat = SupportChat::find_by_id(chat_id).lock_exclusive();
+    let no_chat = || AppError::not_found("no such chat");
+    if txn.get_database_backend() == DatabaseBackend::Sqlite {
+        let statement = chat
+            .expr_as(resent, "resent")
+            .expr_as(labelled, "labelled")
+            .build(DatabaseBackend::Sqlite);
+        let row = txn.query_one_raw(statement).await?.ok_or_else(no_chat)?;
+        return Ok(Locked {
+            chat: support_chat::Model::from_query_result(&row, "")?,
+            resent: row.try_get("", "resent")?,
+            labelled: row.try_get("", "labelled")?,
+        });
+    }
+    let chat = chat.one(txn).await?.ok_or_else(no_chat)?;
+    let questions = Query::select()
         .expr_as(resent, "resent")
         .expr_as(labelled, "labelled")
-        .build(txn.get_database_backend());
-    let row = txn
-        .query_one_raw(statement)
-        .await?
-        .ok_or_else(|| AppError::not_found("no such chat"))?;
+        .to_owned();
+    // A SELECT without FROM answers exactly one row.
+    let row = txn.query_one(&questions).await?.ok_or(AppError::Internal)?;
     Ok(Locked {
-        chat: support_chat::Model::from_query_result(&row, "")?,
+        chat,
         resent: row.try_get("", "resent")?,
         labelled: row.try_get("", "labelled")?,
     })

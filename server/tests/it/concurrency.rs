@@ -95,6 +95,62 @@ async fn fifty_concurrent_posts_into_one_chat_are_all_stored() {
     );
 }
 
+/// Fifty sends of one message (one `client_id`) at once, as a client retrying on a flaky
+/// network might: one creates it (201), every other answers it (200), it is stored once. On
+/// PostgreSQL the resends wait for the chat's row lock and must then see the message the first
+/// one committed, not the database as it was when their statement began.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn fifty_resends_of_one_message_at_once_store_it_once() {
+    let app = TestApp::spawn_with(&app_flags()).await;
+    let token = app.visitor_token().await;
+    app.get_json("/api/support_chat", Some(&token)).await;
+    let client_id = uuid::Uuid::now_v7();
+
+    let results = join_all((0..CLIENTS).map(|_| {
+        let (app, token) = (&app, token.as_str());
+        async move {
+            let res = app
+                .http
+                .post(app.at("/api/support_chat/messages"))
+                .bearer_auth(token)
+                .json(&serde_json::json!({ "content": "once", "client_id": client_id }))
+                .send()
+                .await
+                .expect("send");
+            let status = res.status();
+            (status, res.json::<Value>().await.unwrap_or(Value::Null))
+        }
+    }))
+    .await;
+
+    let created = results
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::CREATED)
+        .count();
+    let answered = results
+        .iter()
+        .filter(|(status, _)| *status == StatusCode::OK)
+        .count();
+    assert_eq!(
+        (created, answered),
+        (1, CLIENTS - 1),
+        "one created, the rest answered: {:?}",
+        results
+            .iter()
+            .map(|(status, _)| status.as_u16())
+            .collect::<Vec<_>>()
+    );
+    let ids: HashSet<&str> = results
+        .iter()
+        .map(|(_, body)| body["id"].as_str().expect("a message id"))
+        .collect();
+    assert_eq!(ids.len(), 1, "every answer is the same message");
+    let stored = app
+        .get_json("/api/support_chat/messages", Some(&token))
+        .await;
+    assert_eq!(stored.as_array().map(Vec::len), Some(1), "stored once");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn fifty_visitors_posting_at_once_are_all_stored() {
     let app = TestApp::spawn_with(&app_flags()).await;
